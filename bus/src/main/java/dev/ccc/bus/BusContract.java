@@ -1,0 +1,348 @@
+package dev.ccc.bus;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The event-bus contract between the api-service, the ws-gateway and the pty-service: every
+ * address, every message and every failure code, in one place. {@code docs/architecture.md} mirrors
+ * it.
+ *
+ * <p>Control messages are small JSON objects, validated on receipt ({@link #parse} methods throw
+ * {@link InvalidMessage}). Terminal bytes travel as raw {@link Buffer}s with a fixed binary header
+ * ({@link OutputChunk}, {@link InputChunk}): no JSON and no base64 on the hot path.
+ *
+ * <p>The bus is internal: only the three services join it. The pty-service still checks, on every
+ * message, that the user named in it owns the terminal, so a bug in one front service cannot hand
+ * one user's shell to another.
+ */
+public final class BusContract {
+  private BusContract() {}
+
+  // ---- Addresses -------------------------------------------------------------------------------
+
+  /** Request, served by every pty-service: open a terminal. Body {@link OpenTerminal}. */
+  public static final String PTY_OPEN = "ccc.pty.open";
+
+  /** Request, served by the api-service: the PEM public key that verifies its JWTs. Empty body. */
+  public static final String AUTH_PUBLIC_KEY = "ccc.auth.public-key";
+
+  /** Send, served by the terminal's pty-service: keystrokes. Body {@link InputChunk}. */
+  public static String terminalInput(String terminalId) {
+    return "ccc.pty.terminal." + terminalId + ".input";
+  }
+
+  /**
+   * Request, served by the terminal's pty-service: {@link Attach}, {@link Resize} or {@link Close},
+   * told apart by the {@code op} field.
+   */
+  public static String terminalControl(String terminalId) {
+    return "ccc.pty.terminal." + terminalId + ".control";
+  }
+
+  /** Publish, by the terminal's pty-service: every output byte once. Body {@link OutputChunk}. */
+  public static String terminalOutput(String terminalId) {
+    return "ccc.pty.terminal." + terminalId + ".output";
+  }
+
+  /** Publish, by the terminal's pty-service: lifecycle events. Body {@link Exited}. */
+  public static String terminalEvents(String terminalId) {
+    return "ccc.pty.terminal." + terminalId + ".events";
+  }
+
+  // ---- Failure codes (ReplyException.failureCode) ----------------------------------------------
+
+  /** The message was malformed; the text says which field. */
+  public static final int FAILURE_INVALID = 400;
+
+  /** The user named in the message does not own the terminal. */
+  public static final int FAILURE_FORBIDDEN = 403;
+
+  /** No such terminal, or it has exited. */
+  public static final int FAILURE_NOT_FOUND = 404;
+
+  /** The pty-service could not do it (spawn failed, limit reached). */
+  public static final int FAILURE_UNAVAILABLE = 503;
+
+  // ---- Limits ----------------------------------------------------------------------------------
+
+  /** Terminal width and height are each within 1..1000. */
+  public static final int MIN_DIMENSION = 1;
+
+  public static final int MAX_DIMENSION = 1000;
+
+  /** Largest input chunk the pty-service accepts in one message. */
+  public static final int MAX_INPUT_BYTES = 64 * 1024;
+
+  // ---- Control messages ------------------------------------------------------------------------
+
+  /** Open a terminal running {@code profile} (e.g. "shell") for {@code owner}, at this size. */
+  public record OpenTerminal(String owner, String profile, int cols, int rows) {
+    public OpenTerminal {
+      requireId("owner", owner);
+      requireName("profile", profile);
+      requireDimension("cols", cols);
+      requireDimension("rows", rows);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("owner", owner)
+          .put("profile", profile)
+          .put("cols", cols)
+          .put("rows", rows);
+    }
+
+    public static OpenTerminal parse(Object body) {
+      JsonObject json = object(body);
+      return new OpenTerminal(
+          string(json, "owner"),
+          string(json, "profile"),
+          integer(json, "cols"),
+          integer(json, "rows"));
+    }
+  }
+
+  /** Reply to {@link OpenTerminal}: the server-generated id of the new terminal. */
+  public record TerminalOpened(String terminalId) {
+    public TerminalOpened {
+      requireUuid("terminalId", terminalId);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("terminalId", terminalId);
+    }
+
+    public static TerminalOpened parse(Object body) {
+      return new TerminalOpened(string(object(body), "terminalId"));
+    }
+  }
+
+  /** A control request on {@link #terminalControl}; {@link #parseControl} picks the variant. */
+  public sealed interface Control permits Attach, Resize, Close {
+    /** The user on whose behalf the request is made; must own the terminal. */
+    String user();
+
+    JsonObject toJson();
+  }
+
+  /**
+   * Start viewing: reply is an {@link OutputChunk} holding the buffered output from {@code
+   * fromOffset} (or from the oldest byte still buffered, if that is later) up to now. Live output
+   * after it arrives on {@link #terminalOutput}; subscribe first, then attach, and drop what the
+   * reply already covered.
+   */
+  public record Attach(String user, long fromOffset) implements Control {
+    public Attach {
+      requireId("user", user);
+      if (fromOffset < 0) {
+        throw new InvalidMessage("fromOffset must be >= 0");
+      }
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("op", "attach").put("user", user).put("fromOffset", fromOffset);
+    }
+  }
+
+  /** Resize the terminal's PTY. Reply is empty. */
+  public record Resize(String user, int cols, int rows) implements Control {
+    public Resize {
+      requireId("user", user);
+      requireDimension("cols", cols);
+      requireDimension("rows", rows);
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("op", "resize")
+          .put("user", user)
+          .put("cols", cols)
+          .put("rows", rows);
+    }
+  }
+
+  /** Stop the terminal: hang up its session, then kill whatever is left. Reply is empty. */
+  public record Close(String user) implements Control {
+    public Close {
+      requireId("user", user);
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("op", "close").put("user", user);
+    }
+  }
+
+  public static Control parseControl(Object body) {
+    JsonObject json = object(body);
+    String op = string(json, "op");
+    return switch (op) {
+      case "attach" -> new Attach(string(json, "user"), longValue(json, "fromOffset"));
+      case "resize" ->
+          new Resize(string(json, "user"), integer(json, "cols"), integer(json, "rows"));
+      case "close" -> new Close(string(json, "user"));
+      default -> throw new InvalidMessage("unknown op '" + op + "'");
+    };
+  }
+
+  /** Published once when the terminal's process has exited; {@code exitCode} as the OS gave it. */
+  public record Exited(String terminalId, int exitCode) {
+    public Exited {
+      requireUuid("terminalId", terminalId);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("event", "exited")
+          .put("terminalId", terminalId)
+          .put("exitCode", exitCode);
+    }
+
+    public static Exited parse(Object body) {
+      JsonObject json = object(body);
+      return new Exited(string(json, "terminalId"), integer(json, "exitCode"));
+    }
+  }
+
+  // ---- Binary messages -------------------------------------------------------------------------
+
+  /**
+   * Terminal output: {@code [terminal id: 16 bytes][offset of the first byte: int64 BE][bytes]}.
+   * Offsets count every byte the terminal has ever produced, from 0.
+   */
+  public record OutputChunk(UUID terminalId, long offset, Buffer data) {
+    public static final int HEADER_BYTES = 24;
+
+    public Buffer encode() {
+      return Buffer.buffer(HEADER_BYTES + data.length())
+          .appendLong(terminalId.getMostSignificantBits())
+          .appendLong(terminalId.getLeastSignificantBits())
+          .appendLong(offset)
+          .appendBuffer(data);
+    }
+
+    /** Offset just past the last byte of this chunk. */
+    public long endOffset() {
+      return offset + data.length();
+    }
+
+    public static OutputChunk decode(Object body) {
+      Buffer buffer = buffer(body, HEADER_BYTES);
+      long offset = buffer.getLong(16);
+      if (offset < 0) {
+        throw new InvalidMessage("negative offset");
+      }
+      return new OutputChunk(
+          new UUID(buffer.getLong(0), buffer.getLong(8)),
+          offset,
+          buffer.slice(HEADER_BYTES, buffer.length()));
+    }
+  }
+
+  /** Keystrokes: {@code [user id length: uint8][user id: UTF-8][bytes]}. */
+  public record InputChunk(String user, Buffer data) {
+    public InputChunk {
+      requireId("user", user);
+      if (data.length() > MAX_INPUT_BYTES) {
+        throw new InvalidMessage("input larger than " + MAX_INPUT_BYTES + " bytes");
+      }
+    }
+
+    public Buffer encode() {
+      Buffer userBytes = Buffer.buffer(user);
+      return Buffer.buffer(1 + userBytes.length() + data.length())
+          .appendUnsignedByte((short) userBytes.length())
+          .appendBuffer(userBytes)
+          .appendBuffer(data);
+    }
+
+    public static InputChunk decode(Object body) {
+      Buffer buffer = buffer(body, 1);
+      int userLength = buffer.getUnsignedByte(0);
+      if (buffer.length() < 1 + userLength) {
+        throw new InvalidMessage("truncated input chunk");
+      }
+      return new InputChunk(
+          buffer.getString(1, 1 + userLength), buffer.slice(1 + userLength, buffer.length()));
+    }
+  }
+
+  // ---- Validation ------------------------------------------------------------------------------
+
+  /** A bus message that does not match this contract. */
+  public static final class InvalidMessage extends RuntimeException {
+    public InvalidMessage(String message) {
+      super(message);
+    }
+  }
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+  private static void requireId(String field, String value) {
+    if (value == null || !ID.matcher(value).matches()) {
+      throw new InvalidMessage(field + " must be 1-64 characters of A-Z a-z 0-9 . _ @ -");
+    }
+  }
+
+  private static void requireName(String field, String value) {
+    if (value == null || !NAME.matcher(value).matches()) {
+      throw new InvalidMessage(field + " must be a lower-case name");
+    }
+  }
+
+  private static void requireUuid(String field, String value) {
+    try {
+      UUID.fromString(value == null ? "" : value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidMessage(field + " must be a UUID");
+    }
+  }
+
+  private static void requireDimension(String field, int value) {
+    if (value < MIN_DIMENSION || value > MAX_DIMENSION) {
+      throw new InvalidMessage(field + " must be within " + MIN_DIMENSION + ".." + MAX_DIMENSION);
+    }
+  }
+
+  private static JsonObject object(Object body) {
+    if (body instanceof JsonObject json) {
+      return json;
+    }
+    throw new InvalidMessage("expected a JSON object");
+  }
+
+  private static Buffer buffer(Object body, int minimumLength) {
+    if (body instanceof Buffer buffer && buffer.length() >= minimumLength) {
+      return buffer;
+    }
+    throw new InvalidMessage("expected a binary body of at least " + minimumLength + " bytes");
+  }
+
+  private static String string(JsonObject json, String field) {
+    if (json.getValue(field) instanceof String value) {
+      return value;
+    }
+    throw new InvalidMessage(field + " must be a string");
+  }
+
+  private static long longValue(JsonObject json, String field) {
+    if (json.getValue(field) instanceof Number value && value.longValue() == value.doubleValue()) {
+      return value.longValue();
+    }
+    throw new InvalidMessage(field + " must be an integer");
+  }
+
+  private static int integer(JsonObject json, String field) {
+    long value = longValue(json, field);
+    if (value != (int) value) {
+      throw new InvalidMessage(field + " is out of range");
+    }
+    return (int) value;
+  }
+}

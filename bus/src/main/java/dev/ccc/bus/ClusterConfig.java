@@ -1,0 +1,58 @@
+package dev.ccc.bus;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * How a service joins the clustered event bus. Every service reads the same environment variables,
+ * so one set of values describes one cluster.
+ *
+ * @param name Hazelcast cluster name; members with another name never join ({@code
+ *     CCC_CLUSTER_NAME}, default {@code ccc}).
+ * @param members Hazelcast members to contact, {@code host} or {@code host:port}, comma-separated
+ *     ({@code CCC_CLUSTER_MEMBERS}, default {@code 127.0.0.1}).
+ * @param host address this member binds Hazelcast and the bus to, and announces to the others
+ *     ({@code CCC_CLUSTER_HOST}, default {@code 127.0.0.1}).
+ * @param port first Hazelcast port; the next {@code portCount - 1} are tried when it is taken
+ *     ({@code CCC_CLUSTER_PORT}, default {@code 5701}).
+ * @param portCount how many Hazelcast ports from {@code port} a member may use, and are probed on
+ *     each member address ({@code CCC_CLUSTER_PORT_COUNT}, default {@code 20}).
+ * @param busPort TCP port of the event bus itself; 0 picks a free one ({@code CCC_BUS_PORT}).
+ */
+public record ClusterConfig(
+    String name, List<String> members, String host, int port, int portCount, int busPort) {
+
+  /**
+   * Reads the settings through {@code lookup}, which maps a variable name to its value or null:
+   * {@code System::getenv} in the Vert.x services, MicroProfile Config in the api-service.
+   */
+  public static ClusterConfig fromEnvironment(Function<String, String> lookup) {
+    Function<String, String> env =
+        name -> Optional.ofNullable(lookup.apply(name)).map(String::trim).orElse("");
+    return new ClusterConfig(
+        orDefault(env.apply("CCC_CLUSTER_NAME"), "ccc"),
+        Arrays.stream(orDefault(env.apply("CCC_CLUSTER_MEMBERS"), "127.0.0.1").split(","))
+            .map(String::trim)
+            .filter(member -> !member.isEmpty())
+            .toList(),
+        orDefault(env.apply("CCC_CLUSTER_HOST"), "127.0.0.1"),
+        Integer.parseInt(orDefault(env.apply("CCC_CLUSTER_PORT"), "5701")),
+        Integer.parseInt(orDefault(env.apply("CCC_CLUSTER_PORT_COUNT"), "20")),
+        Integer.parseInt(orDefault(env.apply("CCC_BUS_PORT"), "0")));
+  }
+
+  private static String orDefault(String value, String fallback) {
+    return value.isEmpty() ? fallback : value;
+  }
+
+  public ClusterConfig {
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("CCC_CLUSTER_MEMBERS must name at least one member");
+    }
+    if (portCount < 1) {
+      throw new IllegalArgumentException("CCC_CLUSTER_PORT_COUNT must be at least 1");
+    }
+  }
+}

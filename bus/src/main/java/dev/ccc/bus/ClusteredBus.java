@@ -1,0 +1,51 @@
+package dev.ccc.bus;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Starts a Vert.x instance that is a member of the cluster. The cluster manager is set here in
+ * code, never discovered through {@code ServiceLoader}, so the api-service can keep Quarkus from
+ * seeing vertx-hazelcast's service file (see docs/architecture.md).
+ */
+public final class ClusteredBus {
+  private ClusteredBus() {}
+
+  public static Future<Vertx> join(ClusterConfig cluster) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+    VertxOptions options =
+        new VertxOptions()
+            .setClusterManager(manager)
+            .setEventBusOptions(
+                new EventBusOptions()
+                    .setHost(cluster.host())
+                    .setPort(cluster.busPort())
+                    .setClusterPublicHost(cluster.host()));
+    return Vertx.clusteredVertx(options);
+  }
+
+  static Config hazelcastConfig(ClusterConfig cluster) {
+    // vertx-hazelcast's default-cluster.xml carries the maps and multimaps the bus needs.
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cluster.name());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "jdk");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(cluster.portCount());
+    network.setPublicAddress(cluster.host());
+    network.getInterfaces().setEnabled(false);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return config;
+  }
+}
