@@ -2,12 +2,14 @@ package dev.ccc.bus;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.cp.SemaphoreConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
@@ -32,8 +34,21 @@ public final class ClusteredBus {
   }
 
   static Config hazelcastConfig(ClusterConfig cluster) {
-    // vertx-hazelcast's default-cluster.xml carries the maps and multimaps the bus needs.
-    Config config = ConfigUtil.loadConfig();
+    Config config = new Config();
+    config.setClassLoader(ClusteredBus.class.getClassLoader());
+    // The structures vertx-hazelcast expects, as its default-cluster.xml declares them; built here
+    // rather than loaded so no XML is looked up through a context class loader.
+    config.addMultiMapConfig(
+        new MultiMapConfig("__vertx.subs")
+            .setBackupCount(1)
+            .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    config
+        .getCPSubsystemConfig()
+        .setCPMemberCount(0)
+        .addSemaphoreConfig(
+            new SemaphoreConfig("__vertx.*").setJDKCompatible(false).setInitialPermits(1));
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");

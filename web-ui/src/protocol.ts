@@ -1,0 +1,201 @@
+/**
+ * TypeScript mirror of the terminal WebSocket protocol (docs/protocol.md, v1).
+ * The Java mirror is ws-gateway's WireProtocol.java: change all three together.
+ */
+
+/** First byte of a binary frame. */
+export const FrameType = {
+  /** Client → server: `[0x01][channel: uint16 BE][bytes]`, keystrokes for a channel. */
+  INPUT: 0x01,
+  /** Server → client: `[0x81][channel: uint16 BE][offset: uint64 BE][bytes]`, terminal output. */
+  OUTPUT: 0x81,
+} as const;
+
+/** WebSocket close codes the gateway uses. */
+export const CloseCode = {
+  NORMAL: 1000,
+  /** A binary frame of an unknown type. */
+  UNSUPPORTED_DATA: 1003,
+  /** A malformed frame, or input/resize for a channel that is not attached. */
+  POLICY_VIOLATION: 1008,
+  /** A frame over {@link MAX_FRAME_BYTES}. */
+  MESSAGE_TOO_BIG: 1009,
+  INTERNAL_ERROR: 1011,
+} as const;
+
+/** The gateway closes the socket (1009) on any frame larger than this. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+export const MIN_CHANNEL = 1;
+export const MAX_CHANNEL = 65535;
+/** Upper bound for `cols` and `rows` in `resize` (the lower bound is 1). */
+export const MAX_TERMINAL_DIMENSION = 1000;
+
+const INPUT_HEADER_BYTES = 3;
+const OUTPUT_HEADER_BYTES = 11;
+
+// ---- Client → server JSON messages -------------------------------------------------------------
+
+/** View a terminal on `channel`, receiving its output from byte `offset` on. */
+export interface AttachMessage {
+  type: 'attach';
+  channel: number;
+  terminal: string;
+  offset: number;
+}
+
+/** Stop viewing the terminal on `channel`; the process keeps running. */
+export interface DetachMessage {
+  type: 'detach';
+  channel: number;
+}
+
+/** Set the terminal's size; `cols` and `rows` within 1..1000. */
+export interface ResizeMessage {
+  type: 'resize';
+  channel: number;
+  cols: number;
+  rows: number;
+}
+
+/** Measure latency; answered by `pong` with the same `id`. */
+export interface PingMessage {
+  type: 'ping';
+  id: number;
+}
+
+export type ClientMessage = AttachMessage | DetachMessage | ResizeMessage | PingMessage;
+
+// ---- Server → client JSON messages -------------------------------------------------------------
+
+/** The attach worked; output follows from `offset` (later than requested if older bytes are gone). */
+export interface AttachedMessage {
+  type: 'attached';
+  channel: number;
+  terminal: string;
+  offset: number;
+}
+
+/** The terminal's process exited; the channel is free again. */
+export interface ExitMessage {
+  type: 'exit';
+  channel: number;
+  exitCode: number;
+}
+
+export type ErrorCode = 'not_found' | 'forbidden' | 'invalid' | 'unavailable';
+
+/** A request on one channel failed; the socket stays open. */
+export interface ErrorMessage {
+  type: 'error';
+  channel: number;
+  code: ErrorCode;
+  message: string;
+}
+
+/** Answer to `ping`. */
+export interface PongMessage {
+  type: 'pong';
+  id: number;
+}
+
+export type ServerMessage = AttachedMessage | ExitMessage | ErrorMessage | PongMessage;
+
+// ---- Binary frames ------------------------------------------------------------------------------
+
+export interface InputFrame {
+  channel: number;
+  data: Uint8Array;
+}
+
+export interface OutputFrame {
+  channel: number;
+  /** Position of the first byte of `data` in everything the terminal ever printed. */
+  offset: number;
+  data: Uint8Array;
+}
+
+export function encodeInputFrame(channel: number, data: Uint8Array): Uint8Array<ArrayBuffer> {
+  const frame = new Uint8Array(INPUT_HEADER_BYTES + data.length);
+  const view = new DataView(frame.buffer);
+  view.setUint8(0, FrameType.INPUT);
+  view.setUint16(1, channel);
+  frame.set(data, INPUT_HEADER_BYTES);
+  return frame;
+}
+
+export function decodeInputFrame(frame: Uint8Array): InputFrame {
+  const view = headerView(frame, FrameType.INPUT, INPUT_HEADER_BYTES);
+  return { channel: view.getUint16(1), data: frame.subarray(INPUT_HEADER_BYTES) };
+}
+
+export function encodeOutputFrame({ channel, offset, data }: OutputFrame): Uint8Array<ArrayBuffer> {
+  const frame = new Uint8Array(OUTPUT_HEADER_BYTES + data.length);
+  const view = new DataView(frame.buffer);
+  view.setUint8(0, FrameType.OUTPUT);
+  view.setUint16(1, channel);
+  view.setBigUint64(3, BigInt(offset));
+  frame.set(data, OUTPUT_HEADER_BYTES);
+  return frame;
+}
+
+/** Decodes an OUTPUT frame; throws if it is not one. `data` is a view into `frame`, not a copy. */
+export function decodeOutputFrame(frame: Uint8Array): OutputFrame {
+  const view = headerView(frame, FrameType.OUTPUT, OUTPUT_HEADER_BYTES);
+  return {
+    channel: view.getUint16(1),
+    // Exact up to 2^53 bytes (8 PiB) of output, far beyond any terminal's lifetime.
+    offset: Number(view.getBigUint64(3)),
+    data: frame.subarray(OUTPUT_HEADER_BYTES),
+  };
+}
+
+function headerView(frame: Uint8Array, type: number, headerBytes: number): DataView {
+  if (frame.length < headerBytes || frame[0] !== type) {
+    throw new Error(`Not a frame of type 0x${type.toString(16)} (${frame.length} bytes)`);
+  }
+  return new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+}
+
+// ---- JSON messages ------------------------------------------------------------------------------
+
+export function encodeClientMessage(message: ClientMessage): string {
+  return JSON.stringify(message);
+}
+
+/** A `resize` for the given size, clamped into the range the gateway accepts. */
+export function resizeMessage(channel: number, cols: number, rows: number): ResizeMessage {
+  const clamp = (n: number) => Math.min(MAX_TERMINAL_DIMENSION, Math.max(1, Math.floor(n)));
+  return { type: 'resize', channel, cols: clamp(cols), rows: clamp(rows) };
+}
+
+/** Parses a text frame from the gateway; `null` if it is not a well-formed server message. */
+export function parseServerMessage(text: string): ServerMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const m = value as Record<string, unknown>;
+  switch (m.type) {
+    case 'attached':
+      return isInt(m.channel) && typeof m.terminal === 'string' && isInt(m.offset)
+        ? (m as unknown as AttachedMessage)
+        : null;
+    case 'exit':
+      return isInt(m.channel) && isInt(m.exitCode) ? (m as unknown as ExitMessage) : null;
+    case 'error':
+      return isInt(m.channel) && typeof m.code === 'string' && typeof m.message === 'string'
+        ? (m as unknown as ErrorMessage)
+        : null;
+    case 'pong':
+      return isInt(m.id) ? (m as unknown as PongMessage) : null;
+    default:
+      return null;
+  }
+}
+
+function isInt(value: unknown): value is number {
+  return Number.isInteger(value);
+}
