@@ -1,0 +1,193 @@
+package dev.ccc.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The three packaged services, started as separate JVMs that form a real Hazelcast cluster on
+ * loopback, with ports and a cluster name of their own so they never meet another stack on the
+ * machine. Started once per test run; register with {@code @ExtendWith(LocalStack.class)}.
+ */
+public final class LocalStack
+    implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+  static final String ADMIN = "admin";
+  static final String ADMIN_PASSWORD = "e2e-" + UUID.randomUUID();
+  private static final Duration STARTUP = Duration.ofSeconds(120);
+
+  private static LocalStack running;
+
+  private final List<Process> processes = new ArrayList<>();
+  private final Path logs = Path.of("target", "e2e-logs");
+  final int apiPort = freePort();
+  final int gatewayPort = freePort();
+
+  static LocalStack get() {
+    return running;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    synchronized (LocalStack.class) {
+      if (running == null) {
+        start();
+        running = this;
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(LocalStack.class, this);
+      }
+    }
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + apiPort;
+  }
+
+  String origin() {
+    return apiUrl();
+  }
+
+  String gatewayUrl() {
+    return "ws://127.0.0.1:" + gatewayPort + "/ws";
+  }
+
+  private void start() throws Exception {
+    Files.createDirectories(logs);
+    Path data = Files.createTempDirectory("ccc-e2e");
+    int clusterPort = freePortRange(10);
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    env.put("HOME", System.getProperty("user.home"));
+    env.put("LANG", "C.UTF-8");
+    env.put("CCC_DATA_DIR", data.toString());
+    env.put("CCC_CLUSTER_NAME", "ccc-e2e-" + UUID.randomUUID());
+    env.put("CCC_CLUSTER_PORT", String.valueOf(clusterPort));
+    env.put("CCC_CLUSTER_PORT_COUNT", "10");
+    env.put("CCC_API_PORT", String.valueOf(apiPort));
+    env.put("CCC_GATEWAY_PORT", String.valueOf(gatewayPort));
+    env.put("CCC_GATEWAY_ALLOWED_ORIGINS", origin() + ",http://localhost:" + apiPort);
+    env.put("CCC_GATEWAY_PUBLIC_URL", "ws://{hostname}:" + gatewayPort + "/ws");
+    env.put("CCC_ADMIN_USERNAME", ADMIN);
+    env.put("CCC_ADMIN_PASSWORD", ADMIN_PASSWORD);
+
+    launch("pty-service", System.getProperty("ccc.pty-service.jar"), env);
+    launch("api-service", System.getProperty("ccc.api-service.jar"), env);
+    launch("ws-gateway", System.getProperty("ccc.ws-gateway.jar"), env);
+
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    awaitLogLine("pty-service", "pty-service ready", deadline);
+    awaitHealthy(apiUrl() + "/q/health/ready", deadline);
+    awaitHealthy("http://127.0.0.1:" + gatewayPort + "/health/ready", deadline);
+  }
+
+  private void launch(String name, String jar, Map<String, String> env) throws IOException {
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("no packaged " + name + " at " + jar + "; run mvn verify");
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar)
+            .redirectErrorStream(true)
+            .redirectOutput(logs.resolve(name + ".log").toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    processes.add(builder.start());
+  }
+
+  private void awaitLogLine(String name, String line, long deadline) throws Exception {
+    Path log = logs.resolve(name + ".log");
+    while (!Files.readString(log).contains(line)) {
+      checkAlive(deadline, name);
+      Thread.sleep(200);
+    }
+  }
+
+  private void awaitHealthy(String url, long deadline) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    while (true) {
+      try {
+        int status =
+            http.send(
+                    HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        if (status == 200) {
+          return;
+        }
+      } catch (IOException notListeningYet) {
+        // keep waiting
+      }
+      checkAlive(deadline, url);
+      Thread.sleep(200);
+    }
+  }
+
+  private void checkAlive(long deadline, String waitingFor) {
+    for (Process process : processes) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "a service exited while waiting for " + waitingFor + "; see " + logs.toAbsolutePath());
+      }
+    }
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException(
+          "timed out waiting for " + waitingFor + "; see " + logs.toAbsolutePath());
+    }
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(Process::destroy);
+    for (Process process : processes) {
+      try {
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first of {@code count} consecutive free ports. */
+  private static int freePortRange(int count) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int first = freePort();
+      if (first + count < 65535 && allFree(first, count)) {
+        return first;
+      }
+    }
+    throw new IllegalStateException("no " + count + " consecutive free ports");
+  }
+
+  private static boolean allFree(int first, int count) {
+    for (int port = first; port < first + count; port++) {
+      try (ServerSocket ignored = new ServerSocket(port)) {
+        // free
+      } catch (IOException taken) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

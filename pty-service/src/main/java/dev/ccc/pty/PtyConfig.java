@@ -1,0 +1,69 @@
+package dev.ccc.pty;
+
+import dev.ccc.pty.terminal.ChildEnvironment;
+import dev.ccc.pty.terminal.Profiles;
+import dev.ccc.pty.terminal.TerminalLauncher;
+import dev.ccc.pty.terminal.TerminalRegistry;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of the pty-service, read from environment variables; every one has a safe default.
+ *
+ * @param dataDir where users' home directories live, as {@code <dataDir>/homes/<user>}, each
+ *     created with mode 0700 on first use ({@code CCC_DATA_DIR}, default {@code ./data})
+ * @param shell the shell of the {@code shell} profile, started as a login shell, and the children's
+ *     {@code SHELL} ({@code CCC_PTY_SHELL}, default {@code /bin/bash})
+ * @param bufferBytes output kept per terminal for viewers that attach later or reconnect ({@code
+ *     CCC_PTY_BUFFER_BYTES}, default 2097152, i.e. 2 MiB)
+ * @param envPassthrough names of variables copied from the service's environment into every child,
+ *     comma-separated; nothing else of the service's environment reaches a child ({@code
+ *     CCC_PTY_ENV_PASSTHROUGH}, default none)
+ * @param maxTerminals how many terminals this pty-service runs at once ({@code
+ *     CCC_PTY_MAX_TERMINALS}, default 200)
+ */
+public record PtyConfig(
+    Path dataDir, String shell, int bufferBytes, List<String> envPassthrough, int maxTerminals) {
+
+  /** Reads the settings from {@code env}; a variable that is unset or blank takes its default. */
+  public static PtyConfig fromEnvironment(Map<String, String> env) {
+    return new PtyConfig(
+        Path.of(get(env, "CCC_DATA_DIR", "./data")),
+        get(env, "CCC_PTY_SHELL", "/bin/bash"),
+        Integer.parseInt(get(env, "CCC_PTY_BUFFER_BYTES", "2097152")),
+        Arrays.stream(get(env, "CCC_PTY_ENV_PASSTHROUGH", "").split(","))
+            .map(String::trim)
+            .filter(name -> !name.isEmpty())
+            .toList(),
+        Integer.parseInt(get(env, "CCC_PTY_MAX_TERMINALS", "200")));
+  }
+
+  private static String get(Map<String, String> env, String name, String fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  public PtyConfig {
+    dataDir = dataDir.toAbsolutePath().normalize();
+    envPassthrough = List.copyOf(envPassthrough);
+    if (bufferBytes < 1) {
+      throw new IllegalArgumentException("CCC_PTY_BUFFER_BYTES must be at least 1");
+    }
+    if (maxTerminals < 1) {
+      throw new IllegalArgumentException("CCC_PTY_MAX_TERMINALS must be at least 1");
+    }
+  }
+
+  /** The terminals of a service with these settings, running in {@code serviceEnvironment}. */
+  public TerminalRegistry newRegistry(Map<String, String> serviceEnvironment) {
+    TerminalLauncher launcher =
+        new TerminalLauncher(
+            dataDir.resolve("homes"),
+            Profiles.standard(shell),
+            ChildEnvironment.of(serviceEnvironment, envPassthrough, shell),
+            bufferBytes);
+    return new TerminalRegistry(launcher, maxTerminals);
+  }
+}

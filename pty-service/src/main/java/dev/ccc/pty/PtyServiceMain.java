@@ -1,0 +1,75 @@
+package dev.ccc.pty;
+
+import dev.ccc.bus.ClusterConfig;
+import dev.ccc.bus.ClusteredBus;
+import dev.ccc.pty.bus.PtyBusVerticle;
+import dev.ccc.pty.terminal.TerminalRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Starts the pty-service: joins the cluster, serves terminals on the bus, and on SIGTERM stops
+ * every terminal's processes before leaving the cluster.
+ */
+public final class PtyServiceMain {
+  private PtyServiceMain() {}
+
+  private static final long STARTUP_MINUTES = 2;
+  private static final long SHUTDOWN_SECONDS = 10;
+
+  public static void main(String[] args) {
+    // One line per record, so the launcher can wait for "pty-service ready" with a simple grep.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty(
+          "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+    }
+    Logger log = Logger.getLogger(PtyServiceMain.class.getName());
+    Map<String, String> env = System.getenv();
+    PtyConfig config = PtyConfig.fromEnvironment(env);
+    ClusterConfig cluster = ClusterConfig.fromEnvironment(env::get);
+    TerminalRegistry registry = config.newRegistry(env);
+
+    Vertx vertx;
+    try {
+      vertx = await(ClusteredBus.join(cluster));
+    } catch (Exception e) {
+      log.log(Level.SEVERE, "cannot join the cluster " + cluster.name(), e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> shutDown(vertx, registry, log), "pty-service-shutdown"));
+    try {
+      // Deployment completes once the open consumer is registered across the cluster.
+      await(vertx.deployVerticle(new PtyBusVerticle(registry)));
+    } catch (Exception e) {
+      log.log(Level.SEVERE, "cannot serve terminals on the bus", e);
+      System.exit(1);
+      return;
+    }
+    log.info(
+        "pty-service ready (cluster " + cluster.name() + ", data in " + config.dataDir() + ")");
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(STARTUP_MINUTES, TimeUnit.MINUTES);
+  }
+
+  private static void shutDown(Vertx vertx, TerminalRegistry registry, Logger log) {
+    log.info("pty-service stopping: closing every terminal");
+    registry.closeAll();
+    try {
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.log(Level.WARNING, "leaving the cluster did not finish cleanly", e);
+    }
+  }
+}

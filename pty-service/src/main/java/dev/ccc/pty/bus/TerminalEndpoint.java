@@ -1,0 +1,197 @@
+package dev.ccc.pty.bus;
+
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.Attach;
+import dev.ccc.bus.BusContract.Close;
+import dev.ccc.bus.BusContract.Control;
+import dev.ccc.bus.BusContract.Exited;
+import dev.ccc.bus.BusContract.InputChunk;
+import dev.ccc.bus.BusContract.InvalidMessage;
+import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.bus.BusContract.Resize;
+import dev.ccc.pty.terminal.OutputBuffer;
+import dev.ccc.pty.terminal.Terminal;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One terminal on the bus: serves its input and control addresses, publishes its output and exit.
+ *
+ * <p>Everything bus-facing runs on the verticle's event loop. The terminal's reader thread only
+ * queues work onto that one context, which runs it in order, so output chunks are published in
+ * offset order and the exit after the last of them. At most {@link #CHUNKS_IN_FLIGHT} chunks wait
+ * there at a time; beyond that the reader stops reading, which stops the child, instead of letting
+ * a child that prints without pause fill the service's memory.
+ *
+ * <p>Every message names a user, who must own the terminal: the bus is shared by the front
+ * services, and a bug in one of them must not hand a terminal to another user.
+ */
+final class TerminalEndpoint implements Terminal.Listener {
+  private static final Logger LOG = Logger.getLogger(TerminalEndpoint.class.getName());
+
+  private static final int CHUNKS_IN_FLIGHT = 32;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final EventBus bus;
+  private final Semaphore publishCredits = new Semaphore(CHUNKS_IN_FLIGHT);
+
+  // Confined to the event loop.
+  private Terminal terminal;
+  private MessageConsumer<Object> inputConsumer;
+  private MessageConsumer<Object> controlConsumer;
+
+  TerminalEndpoint(Vertx vertx, Context context) {
+    this.vertx = vertx;
+    this.context = context;
+    this.bus = vertx.eventBus();
+  }
+
+  /**
+   * Starts serving {@code started}'s addresses; completes once the cluster knows them, so the
+   * opener can use the terminal as soon as it hears of it. Fails if the terminal already exited.
+   */
+  Future<Terminal> register(Terminal started) {
+    if (started.hasExited()) {
+      return Future.failedFuture(
+          new IllegalStateException("the terminal's process exited immediately"));
+    }
+    terminal = started;
+    String id = started.id().toString();
+    inputConsumer = bus.consumer(BusContract.terminalInput(id), this::input);
+    controlConsumer = bus.consumer(BusContract.terminalControl(id), this::control);
+    return Future.all(registered(inputConsumer), registered(controlConsumer))
+        .map(started)
+        // Nobody could reach a terminal whose addresses failed to register; do not leave it
+        // running.
+        .onFailure(failure -> stopTerminal());
+  }
+
+  private static Future<Void> registered(MessageConsumer<Object> consumer) {
+    Promise<Void> registered = Promise.promise();
+    consumer.completionHandler(registered);
+    return registered.future();
+  }
+
+  @Override
+  public void awaitCapacity(Terminal terminal) throws InterruptedException {
+    publishCredits.acquire();
+  }
+
+  @Override
+  public void onOutput(Terminal terminal, long offset, byte[] bytes) {
+    Buffer chunk = new OutputChunk(terminal.id(), offset, Buffer.buffer(bytes)).encode();
+    String address = BusContract.terminalOutput(terminal.id().toString());
+    context.runOnContext(
+        ignored -> {
+          try {
+            bus.publish(address, chunk);
+          } finally {
+            publishCredits.release();
+          }
+        });
+  }
+
+  @Override
+  public void onExit(Terminal terminal, int exitCode) {
+    context.runOnContext(
+        ignored -> {
+          String id = terminal.id().toString();
+          LOG.info("terminal " + id + " exited with " + exitCode);
+          bus.publish(BusContract.terminalEvents(id), new Exited(id, exitCode).toJson());
+          // Null when the exit beat registration; register() then declines to start.
+          if (inputConsumer != null) {
+            inputConsumer.unregister();
+            controlConsumer.unregister();
+          }
+        });
+  }
+
+  private void input(Message<Object> message) {
+    InputChunk chunk;
+    try {
+      chunk = InputChunk.decode(message.body());
+    } catch (InvalidMessage e) {
+      LOG.warning("malformed input for terminal " + terminal.id() + " dropped: " + e.getMessage());
+      return;
+    }
+    if (!chunk.user().equals(terminal.owner())) {
+      LOG.warning(
+          "input from " + chunk.user() + " for terminal " + terminal.id() + " of another user");
+      return;
+    }
+    if (!terminal.write(chunk.data().getBytes()) && !terminal.hasExited()) {
+      LOG.warning(
+          "terminal "
+              + terminal.id()
+              + " is not reading its input; dropped "
+              + chunk.data().length()
+              + " bytes");
+    }
+  }
+
+  private void control(Message<Object> message) {
+    Control request;
+    try {
+      request = BusContract.parseControl(message.body());
+    } catch (InvalidMessage e) {
+      message.fail(BusContract.FAILURE_INVALID, e.getMessage());
+      return;
+    }
+    if (!request.user().equals(terminal.owner())) {
+      LOG.warning(
+          request.user() + " tried to control terminal " + terminal.id() + " of another user");
+      message.fail(BusContract.FAILURE_FORBIDDEN, "the terminal belongs to another user");
+      return;
+    }
+    if (terminal.hasExited()) {
+      message.fail(BusContract.FAILURE_NOT_FOUND, "the terminal has exited");
+      return;
+    }
+    if (request instanceof Attach attach) {
+      attach(message, attach);
+    } else if (request instanceof Resize resize) {
+      resize(message, resize);
+    } else if (request instanceof Close) {
+      LOG.info("closing terminal " + terminal.id() + " for " + terminal.owner());
+      stopTerminal().onComplete(done -> message.reply(null));
+    }
+  }
+
+  private void attach(Message<Object> message, Attach attach) {
+    OutputBuffer.Slice slice = terminal.snapshot(attach.fromOffset());
+    message.reply(
+        new OutputChunk(terminal.id(), slice.start(), Buffer.buffer(slice.bytes())).encode());
+  }
+
+  private void resize(Message<Object> message, Resize resize) {
+    try {
+      terminal.resize(resize.cols(), resize.rows());
+      message.reply(null);
+    } catch (RuntimeException e) {
+      // pty4j reports a failed ioctl this way; the PTY is gone or going.
+      LOG.log(Level.FINE, "resizing terminal " + terminal.id() + " failed", e);
+      message.fail(BusContract.FAILURE_NOT_FOUND, "the terminal has exited");
+    }
+  }
+
+  /** Stops the terminal's session; its exit follows through {@link #onExit}. */
+  private Future<Void> stopTerminal() {
+    // Waits up to half a second for the session to hang up: not on the event loop.
+    return vertx.executeBlocking(
+        () -> {
+          terminal.close();
+          return null;
+        },
+        false);
+  }
+}

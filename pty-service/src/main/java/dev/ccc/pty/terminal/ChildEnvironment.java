@@ -1,0 +1,58 @@
+package dev.ccc.pty.terminal;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The environment of a terminal's child, built from an allow-list. The service's own environment is
+ * never inherited: it holds cluster settings and whatever secrets the operator gave the service,
+ * and a user's shell must see none of them.
+ *
+ * <p>A child gets {@code PATH}, {@code LANG}, {@code TERM}, {@code COLORTERM} with fixed defaults,
+ * then the variables the operator named for passthrough (which may override those defaults, e.g. a
+ * {@code PATH} that includes where agent CLIs are installed), then {@code HOME}, {@code USER},
+ * {@code LOGNAME} and {@code SHELL}, which describe the terminal's owner and cannot be overridden.
+ */
+public final class ChildEnvironment {
+  static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+  private final Map<String, String> shared;
+  private final String shell;
+
+  private ChildEnvironment(Map<String, String> shared, String shell) {
+    this.shared = Map.copyOf(shared);
+    this.shell = shell;
+  }
+
+  /**
+   * Takes the values of {@code passthrough} from {@code serviceEnvironment} now; names that are not
+   * set there are left out.
+   */
+  public static ChildEnvironment of(
+      Map<String, String> serviceEnvironment, List<String> passthrough, String shell) {
+    Map<String, String> shared = new HashMap<>();
+    shared.put("PATH", DEFAULT_PATH);
+    shared.put("LANG", "C.UTF-8");
+    shared.put("TERM", "xterm-256color");
+    shared.put("COLORTERM", "truecolor");
+    for (String name : passthrough) {
+      String value = serviceEnvironment.get(name);
+      if (value != null) {
+        shared.put(name, value);
+      }
+    }
+    return new ChildEnvironment(shared, shell);
+  }
+
+  /** The complete environment of a child owned by {@code user}, whose home is {@code home}. */
+  Map<String, String> forUser(String user, Path home) {
+    Map<String, String> environment = new HashMap<>(shared);
+    environment.put("HOME", home.toString());
+    environment.put("USER", user);
+    environment.put("LOGNAME", user);
+    environment.put("SHELL", shell);
+    return environment;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.ccc.pty.terminal;
+
+/**
+ * The last {@code capacity} bytes a terminal printed, addressed by absolute offset: byte {@code n}
+ * is the {@code n}-th byte the terminal ever produced, counting from 0. Older bytes are overwritten
+ * as new ones arrive, so a viewer that reconnects gets back exactly what it missed, or as much of
+ * it as is still kept.
+ *
+ * <p>Not thread-safe: {@link Terminal} guards it with its own lock.
+ */
+public final class OutputBuffer {
+
+  /** Bytes of the stream from {@code start} on, up to the end of the buffer at that moment. */
+  public record Slice(long start, byte[] bytes) {
+    /** Offset just past the last byte of this slice. */
+    public long end() {
+      return start + bytes.length;
+    }
+  }
+
+  private final byte[] ring;
+  private long end;
+
+  public OutputBuffer(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1 byte");
+    }
+    ring = new byte[capacity];
+  }
+
+  /** Appends {@code length} bytes of {@code data} from {@code from}; returns their first offset. */
+  public long append(byte[] data, int from, int length) {
+    long offset = end;
+    // Of a chunk larger than the whole ring only its tail survives, so copy just that.
+    int skipped = Math.max(0, length - ring.length);
+    int position = (int) ((end + skipped) % ring.length);
+    int remaining = length - skipped;
+    int source = from + skipped;
+    while (remaining > 0) {
+      int run = Math.min(remaining, ring.length - position);
+      System.arraycopy(data, source, ring, position, run);
+      source += run;
+      remaining -= run;
+      position = 0;
+    }
+    end += length;
+    return offset;
+  }
+
+  /** Offset of the oldest byte still kept. */
+  public long startOffset() {
+    return Math.max(0, end - ring.length);
+  }
+
+  /** Offset the next appended byte will get; the total number of bytes ever appended. */
+  public long endOffset() {
+    return end;
+  }
+
+  /**
+   * The kept bytes from {@code offset} on. An offset older than the oldest kept byte starts at that
+   * byte instead; one past the end yields an empty slice at the end.
+   */
+  public Slice since(long offset) {
+    long start = Math.min(Math.max(offset, startOffset()), end);
+    byte[] bytes = new byte[(int) (end - start)];
+    int position = (int) (start % ring.length);
+    int first = Math.min(bytes.length, ring.length - position);
+    System.arraycopy(ring, position, bytes, 0, first);
+    System.arraycopy(ring, 0, bytes, first, bytes.length - first);
+    return new Slice(start, bytes);
+  }
+}

@@ -1,0 +1,242 @@
+package dev.ccc.pty.terminal;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import com.pty4j.WinSize;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One child process in a PTY, with everything it printed recently.
+ *
+ * <p>A dedicated reader thread reads the PTY. Every read is appended to the {@link OutputBuffer}
+ * and handed to the {@link Listener} as one chunk, both under the terminal's lock; {@link
+ * #snapshot} takes the same lock. So the stream has one order: a snapshot holds exactly the bytes
+ * of the chunks delivered before it, and the first chunk delivered after it starts at the
+ * snapshot's end. When the child has exited and its last output has been read, the reader stops
+ * what is left of its session and delivers the exit code, once, after the last chunk.
+ *
+ * <p>Input goes through a second thread, because writing to a PTY blocks while the child is not
+ * reading and its input buffer is full.
+ */
+public final class Terminal {
+  private static final Logger LOG = Logger.getLogger(Terminal.class.getName());
+
+  /** Bytes asked for per read; a busy child fills it, an interactive one returns far less. */
+  private static final int READ_BYTES = 64 * 1024;
+
+  /** Input accepted but not yet written to the PTY; beyond it {@link #write} refuses more. */
+  private static final long MAX_PENDING_INPUT = 1024 * 1024;
+
+  /** Receives a terminal's output and its exit, on the terminal's reader thread. */
+  public interface Listener {
+    /**
+     * Called before each read, outside the terminal's lock. May block to hold the child back while
+     * earlier output is still being delivered: the child then blocks on its own writes.
+     */
+    default void awaitCapacity(Terminal terminal) throws InterruptedException {}
+
+    /**
+     * {@code bytes} (owned by the listener from now on) were printed at {@code offset}. Called with
+     * the terminal's lock held, so it must not block.
+     */
+    void onOutput(Terminal terminal, long offset, byte[] bytes);
+
+    /** The child exited with {@code exitCode}; called once, after the last {@link #onOutput}. */
+    void onExit(Terminal terminal, int exitCode);
+  }
+
+  private final UUID id = UUID.randomUUID();
+  private final String owner;
+  private final PtyProcess process;
+  private final Listener listener;
+  private final OutputBuffer buffer;
+  private final InputStream output;
+  private final OutputStream input;
+  private final ExecutorService inputWriter;
+  private final AtomicLong pendingInput = new AtomicLong();
+  private volatile boolean exited;
+
+  private Terminal(String owner, PtyProcess process, int bufferBytes, Listener listener) {
+    this.owner = owner;
+    this.process = process;
+    this.listener = listener;
+    this.buffer = new OutputBuffer(bufferBytes);
+    this.output = process.getInputStream();
+    this.input = process.getOutputStream();
+    this.inputWriter =
+        Executors.newSingleThreadExecutor(task -> daemon(task, "terminal-" + id + "-input"));
+  }
+
+  /** Starts {@code command} for {@code owner} in a new PTY of {@code cols} x {@code rows}. */
+  static Terminal start(
+      String owner,
+      List<String> command,
+      Path directory,
+      Map<String, String> environment,
+      int cols,
+      int rows,
+      int bufferBytes,
+      Listener listener)
+      throws IOException {
+    PtyProcess process =
+        new PtyProcessBuilder(command.toArray(String[]::new))
+            .setEnvironment(environment)
+            .setDirectory(directory.toString())
+            .setInitialColumns(cols)
+            .setInitialRows(rows)
+            .start();
+    Terminal terminal = new Terminal(owner, process, bufferBytes, listener);
+    daemon(terminal::readUntilExit, "terminal-" + terminal.id + "-output").start();
+    return terminal;
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  /** The child's pid, which is also its session id: pty4j starts it with {@code setsid()}. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** True once the exit is being or has been delivered to the listener. */
+  public boolean hasExited() {
+    return exited;
+  }
+
+  PtyProcess process() {
+    return process;
+  }
+
+  /**
+   * Queues {@code data} for the child's input, in order. Returns false, dropping it, when the
+   * terminal has exited or the child has left too much input unread.
+   */
+  public boolean write(byte[] data) {
+    if (pendingInput.addAndGet(data.length) > MAX_PENDING_INPUT) {
+      pendingInput.addAndGet(-data.length);
+      return false;
+    }
+    try {
+      inputWriter.execute(
+          () -> {
+            try {
+              input.write(data);
+            } catch (IOException e) {
+              LOG.log(Level.FINE, "input to terminal " + id + " lost: the PTY is closed", e);
+            } finally {
+              pendingInput.addAndGet(-data.length);
+            }
+          });
+      return true;
+    } catch (RejectedExecutionException e) {
+      pendingInput.addAndGet(-data.length);
+      return false;
+    }
+  }
+
+  /** Sets the PTY's size; the kernel tells the child with SIGWINCH. */
+  public void resize(int cols, int rows) {
+    process.setWinSize(new WinSize(cols, rows));
+  }
+
+  /**
+   * The buffered output from {@code fromOffset}, or from the oldest byte still buffered if that is
+   * later. Output delivered to the listener after this returns starts at the slice's end.
+   */
+  public OutputBuffer.Slice snapshot(long fromOffset) {
+    synchronized (buffer) {
+      return buffer.since(fromOffset);
+    }
+  }
+
+  /**
+   * Stops every process of the terminal's session (see {@link SessionKiller}); blocks for up to
+   * about half a second. The exit is still delivered to the listener, by the reader thread.
+   */
+  public void close() {
+    SessionKiller.stop(List.of(process));
+  }
+
+  private void readUntilExit() {
+    byte[] chunk = new byte[READ_BYTES];
+    try {
+      int length;
+      while (awaitCapacity() && (length = output.read(chunk)) >= 0) {
+        synchronized (buffer) {
+          long offset = buffer.append(chunk, 0, length);
+          listener.onOutput(this, offset, Arrays.copyOf(chunk, length));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "reading terminal " + id + " failed; stopping it", e);
+    }
+    // pty4j ends the stream once the child has exited and its output is drained. Whatever ended
+    // it, the terminal is over: nothing of its session may outlive it, and the exit comes last.
+    SessionKiller.stop(List.of(process));
+    int exitCode = awaitExit();
+    inputWriter.shutdownNow();
+    closeQuietly(output);
+    closeQuietly(input);
+    exited = true;
+    listener.onExit(this, exitCode);
+  }
+
+  private boolean awaitCapacity() {
+    try {
+      listener.awaitCapacity(this);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private int awaitExit() {
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        try {
+          return process.waitFor();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable stream) {
+    try {
+      stream.close();
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "closing a PTY stream failed", e);
+    }
+  }
+
+  private static Thread daemon(Runnable task, String name) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.ccc.pty.terminal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live terminals of this pty-service. It caps their number, forgets a terminal as soon as its
+ * process has exited, and stops them all when the service shuts down.
+ */
+public final class TerminalRegistry {
+  private static final Duration EXIT_WAIT = Duration.ofSeconds(3);
+
+  private final TerminalLauncher launcher;
+  private final int maxTerminals;
+  private final Map<UUID, Terminal> terminals = new ConcurrentHashMap<>();
+  private int reserved;
+  private boolean shutDown;
+
+  public TerminalRegistry(TerminalLauncher launcher, int maxTerminals) {
+    this.launcher = launcher;
+    this.maxTerminals = maxTerminals;
+  }
+
+  /**
+   * Starts a terminal (see {@link TerminalLauncher#launch}). It stays in the registry until its
+   * process exits.
+   *
+   * @throws IOException also when the limit is reached or the service is shutting down
+   */
+  public Terminal open(String owner, String profile, int cols, int rows, Terminal.Listener listener)
+      throws IOException {
+    reserveSlot();
+    try {
+      Terminal terminal = launcher.launch(owner, profile, cols, rows, forgetOnExit(listener));
+      if (!add(terminal)) {
+        terminal.close();
+        throw new IOException("the pty-service is shutting down");
+      }
+      // A child that exits at once may have been reported before it was added.
+      if (terminal.hasExited()) {
+        terminals.remove(terminal.id());
+      }
+      return terminal;
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  public Optional<Terminal> find(UUID id) {
+    return Optional.ofNullable(terminals.get(id));
+  }
+
+  /**
+   * Stops every terminal and refuses new ones. Returns once their exits have been delivered to
+   * their listeners, or after a few seconds at most.
+   */
+  public void closeAll() {
+    List<Terminal> all;
+    synchronized (this) {
+      shutDown = true;
+      all = new ArrayList<>(terminals.values());
+    }
+    SessionKiller.stop(all.stream().map(Terminal::process).toList());
+    // Exits follow within milliseconds of the SIGKILL; waiting lets them reach viewers before the
+    // service leaves the bus.
+    long deadline = System.nanoTime() + EXIT_WAIT.toNanos();
+    while (!terminals.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  // A slot is held from the limit check until the terminal is in the map (or failed to start), so
+  // concurrent opens cannot overshoot the limit while spawning outside the lock.
+  private synchronized void reserveSlot() throws IOException {
+    if (shutDown) {
+      throw new IOException("the pty-service is shutting down");
+    }
+    if (terminals.size() + reserved >= maxTerminals) {
+      throw new IOException("this pty-service already runs its limit of " + maxTerminals);
+    }
+    reserved++;
+  }
+
+  /** Adds a started terminal, unless closeAll() has begun and so would miss it. */
+  private synchronized boolean add(Terminal terminal) {
+    if (shutDown) {
+      return false;
+    }
+    terminals.put(terminal.id(), terminal);
+    return true;
+  }
+
+  private synchronized void releaseSlot() {
+    reserved--;
+  }
+
+  private Terminal.Listener forgetOnExit(Terminal.Listener listener) {
+    return new Terminal.Listener() {
+      @Override
+      public void awaitCapacity(Terminal terminal) throws InterruptedException {
+        listener.awaitCapacity(terminal);
+      }
+
+      @Override
+      public void onOutput(Terminal terminal, long offset, byte[] bytes) {
+        listener.onOutput(terminal, offset, bytes);
+      }
+
+      @Override
+      public void onExit(Terminal terminal, int exitCode) {
+        terminals.remove(terminal.id());
+        listener.onExit(terminal, exitCode);
+      }
+    };
+  }
+}

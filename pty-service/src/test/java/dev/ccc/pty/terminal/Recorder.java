@@ -1,0 +1,84 @@
+package dev.ccc.pty.terminal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** A listener that keeps everything a terminal delivered, and checks the delivery contract. */
+final class Recorder implements Terminal.Listener {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+  private final List<Integer> exitCodes = new ArrayList<>();
+  private final List<String> violations = new ArrayList<>();
+
+  @Override
+  public synchronized void onOutput(Terminal terminal, long offset, byte[] bytes) {
+    if (offset != output.size()) {
+      violations.add("chunk at " + offset + " after " + output.size() + " bytes");
+    }
+    if (!exitCodes.isEmpty()) {
+      violations.add("output after the exit");
+    }
+    output.write(bytes, 0, bytes.length);
+    notifyAll();
+  }
+
+  @Override
+  public synchronized void onExit(Terminal terminal, int exitCode) {
+    exitCodes.add(exitCode);
+    notifyAll();
+  }
+
+  synchronized byte[] bytes() {
+    return output.toByteArray();
+  }
+
+  synchronized String text() {
+    return output.toString(UTF_8);
+  }
+
+  synchronized List<Integer> exitCodes() {
+    return List.copyOf(exitCodes);
+  }
+
+  /** No chunk was out of place: offsets contiguous from 0, nothing after the exit. */
+  synchronized void assertDeliveredInOrder() {
+    assertEquals(List.of(), violations);
+  }
+
+  /** Waits until the output so far satisfies {@code condition}; fails with the output if not. */
+  synchronized String awaitOutput(Predicate<String> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.test(text())) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        fail("timed out; the terminal printed: " + text());
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return text();
+  }
+
+  String awaitText(String needle) throws InterruptedException {
+    return awaitOutput(text -> text.contains(needle));
+  }
+
+  synchronized int awaitExit() throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (exitCodes.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        fail("the terminal did not exit; it printed: " + text());
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return exitCodes.get(0);
+  }
+}

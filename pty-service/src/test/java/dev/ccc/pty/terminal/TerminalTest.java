@@ -1,0 +1,282 @@
+package dev.ccc.pty.terminal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real bash in a real PTY; nothing here is simulated. */
+@Timeout(20)
+class TerminalTest {
+  private static final String BASH = "/bin/bash";
+
+  @TempDir Path data;
+  private Path homes;
+  private final List<Terminal> started = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    homes = data.resolve("homes");
+  }
+
+  @AfterEach
+  void closeTerminals() {
+    started.forEach(Terminal::close);
+  }
+
+  private Terminal start(Recorder recorder, int bufferBytes) throws IOException {
+    TerminalLauncher launcher =
+        new TerminalLauncher(
+            homes,
+            Profiles.standard(BASH),
+            ChildEnvironment.of(System.getenv(), List.of(), BASH),
+            bufferBytes);
+    Terminal terminal = launcher.launch("alice", "shell", 80, 24, recorder);
+    started.add(terminal);
+    return terminal;
+  }
+
+  private Terminal start(Recorder recorder) throws IOException {
+    return start(recorder, 1 << 20);
+  }
+
+  private static void type(Terminal terminal, String line) {
+    assertTrue(terminal.write((line + "\n").getBytes(UTF_8)));
+  }
+
+  @Test
+  void inputReachesTheShellAndItsOutputComesBack() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    type(terminal, "echo hello-$((6*7))");
+    recorder.awaitText("hello-42");
+    assertEquals("alice", terminal.owner());
+    recorder.assertDeliveredInOrder();
+  }
+
+  @Test
+  void resizeChangesTheSizeTheChildSees() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    type(terminal, "stty size");
+    recorder.awaitText("24 80");
+    terminal.resize(120, 40);
+    type(terminal, "stty size");
+    recorder.awaitText("40 120");
+  }
+
+  @Test
+  void closeKillsTheShellAndEveryJobItStarted() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    type(terminal, "sleep 1000 & echo background=$!");
+    type(terminal, "nohup sleep 1001 >/dev/null 2>&1 & echo nohup=$!");
+    type(terminal, "sleep 1002 & disown; echo disowned=$!");
+    String output = recorder.awaitText("disowned=");
+    long background = pidAfter(recorder, "background=");
+    long nohup = pidAfter(recorder, "nohup=");
+    long disowned = pidAfter(recorder, "disowned=");
+    for (long pid : List.of(terminal.pid(), background, nohup, disowned)) {
+      assertFalse(isGone(pid), "process " + pid + " should run before close: " + output);
+    }
+
+    terminal.close();
+
+    recorder.awaitExit();
+    for (long pid : List.of(terminal.pid(), background, nohup, disowned)) {
+      awaitGone(pid);
+    }
+    assertTrue(terminal.hasExited());
+  }
+
+  @Test
+  void anExitingShellTakesItsLeftoverJobsWithIt() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    type(terminal, "nohup sleep 1003 >/dev/null 2>&1 & echo leftover=$!");
+    long leftover = pidAfter(recorder, "leftover=");
+    type(terminal, "exit 0");
+    assertEquals(0, recorder.awaitExit());
+    awaitGone(leftover);
+  }
+
+  @Test
+  void exitCodeIsDeliveredOnceAfterTheLastOutput() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    type(terminal, "echo last-$((1+1)); exit 3");
+    assertEquals(3, recorder.awaitExit());
+    assertTrue(recorder.text().contains("last-2"), recorder.text());
+    Thread.sleep(200);
+    assertEquals(List.of(3), recorder.exitCodes());
+    recorder.assertDeliveredInOrder();
+    assertTrue(terminal.hasExited());
+    assertFalse(terminal.write("echo too late\n".getBytes(UTF_8)));
+  }
+
+  @Test
+  void offsetsAreContiguousFromZeroAndMatchTheSnapshot() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    // About 110 KB, more than one 64 KiB read.
+    type(terminal, "seq 1 20000; echo done-$((5*5))");
+    recorder.awaitText("done-25");
+    OutputBuffer.Slice all = terminal.snapshot(0);
+    assertEquals(0, all.start());
+    byte[] recorded = recorder.bytes();
+    assertTrue(recorded.length > 100_000, "output was " + recorded.length + " bytes");
+    // Chunks are delivered under the lock the snapshot takes: it holds a prefix of the recording.
+    assertArrayEquals(Arrays.copyOf(recorded, all.bytes().length), all.bytes());
+    recorder.assertDeliveredInOrder();
+  }
+
+  @Test
+  void snapshotFromAMidOffsetReturnsExactlyTheRemainingBytes() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    type(terminal, "seq 1 2000; echo done-$((5*5))");
+    recorder.awaitText("done-25");
+    long mid = recorder.bytes().length / 2;
+    OutputBuffer.Slice rest = terminal.snapshot(mid);
+    byte[] recorded = recorder.bytes();
+    assertEquals(mid, rest.start());
+    assertArrayEquals(Arrays.copyOfRange(recorded, (int) mid, (int) rest.end()), rest.bytes());
+  }
+
+  @Test
+  void snapshotBeforeTheOldestBufferedByteStartsThere() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder, 4096);
+    type(terminal, "seq 1 5000; echo done-$((5*5))");
+    recorder.awaitText("done-25");
+    OutputBuffer.Slice kept = terminal.snapshot(0);
+    byte[] recorded = recorder.bytes();
+    assertEquals(4096, kept.bytes().length);
+    assertEquals(kept.end() - 4096, kept.start());
+    assertArrayEquals(
+        Arrays.copyOfRange(recorded, (int) kept.start(), (int) kept.end()), kept.bytes());
+  }
+
+  @Test
+  void childSeesOnlyTheAllowListedEnvironment() throws Exception {
+    assertEquals(
+        "topsecret",
+        System.getenv("CCC_TEST_SECRET"),
+        "surefire must give the test JVM CCC_TEST_SECRET, or this test proves nothing");
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    type(terminal, "env -0 > \"$HOME/env.dump\"; echo env-$((40+2))");
+    recorder.awaitText("env-42");
+    Path home = homes.resolve("alice");
+    Map<String, String> env = new HashMap<>();
+    for (String entry : Files.readString(home.resolve("env.dump")).split("\0")) {
+      int equals = entry.indexOf('=');
+      env.put(entry.substring(0, equals), entry.substring(equals + 1));
+    }
+    assertFalse(env.containsKey("CCC_TEST_SECRET"), env.toString());
+    assertFalse(env.containsValue("topsecret"), env.toString());
+    assertEquals(home.toString(), env.get("HOME"));
+    assertEquals(home.toString(), env.get("PWD"));
+    assertEquals("alice", env.get("USER"));
+    assertEquals("alice", env.get("LOGNAME"));
+    assertEquals(BASH, env.get("SHELL"));
+    assertEquals("xterm-256color", env.get("TERM"));
+    assertEquals("truecolor", env.get("COLORTERM"));
+    assertEquals("C.UTF-8", env.get("LANG"));
+  }
+
+  @Test
+  void homeIsCreatedPrivateToTheService() throws Exception {
+    Recorder recorder = new Recorder();
+    start(recorder);
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(homes.resolve("alice"))));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(homes)));
+  }
+
+  @Test
+  void utf8RoundTripsByteExactly() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    String text = "한글 😀";
+    // The echo of the typed line shows the format, so only printf's output has the markers.
+    type(terminal, "printf '<%s>\\n' '" + text + "'");
+    recorder.awaitText("<" + text + ">");
+    byte[] expected = ("<" + text + ">").getBytes(UTF_8);
+    assertTrue(indexOf(recorder.bytes(), expected) >= 0);
+  }
+
+  @Test
+  void unknownProfilesAndDotOwnersAreRejected() {
+    TerminalLauncher launcher =
+        new TerminalLauncher(
+            homes, Profiles.standard(BASH), ChildEnvironment.of(Map.of(), List.of(), BASH), 1024);
+    Recorder recorder = new Recorder();
+    assertThrows(
+        IllegalArgumentException.class, () -> launcher.launch("alice", "claude", 80, 24, recorder));
+    assertThrows(
+        IllegalArgumentException.class, () -> launcher.launch("..", "shell", 80, 24, recorder));
+    assertThrows(
+        IllegalArgumentException.class, () -> launcher.launch(".", "shell", 80, 24, recorder));
+  }
+
+  private static long pidAfter(Recorder recorder, String label) throws InterruptedException {
+    Pattern pattern = Pattern.compile(Pattern.quote(label) + "(\\d+)");
+    Matcher matcher = pattern.matcher(recorder.awaitOutput(text -> pattern.matcher(text).find()));
+    assertTrue(matcher.find());
+    long pid = Long.parseLong(matcher.group(1));
+    assertNotEquals(0, pid);
+    return pid;
+  }
+
+  /** Gone, or a zombie waiting for its reaper (pid 1 after its parent died): not running. */
+  static boolean isGone(long pid) {
+    try {
+      return SessionKiller.Stat.parse(Files.readString(Path.of("/proc/" + pid + "/stat"))).state()
+          == 'Z';
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  static void awaitGone(long pid) throws InterruptedException {
+    for (int i = 0; i < 100 && !isGone(pid); i++) {
+      Thread.sleep(20);
+    }
+    assertTrue(isGone(pid), "process " + pid + " is still running");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.ccc.gateway;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The gateway's settings, all from environment variables.
+ *
+ * @param host address the WebSocket server binds to ({@code CCC_GATEWAY_HOST}, default {@code
+ *     127.0.0.1}; containers set {@code 0.0.0.0})
+ * @param port its port ({@code CCC_GATEWAY_PORT}, default {@code 8081})
+ * @param allowedOrigins browser origins allowed to open a socket ({@code
+ *     CCC_GATEWAY_ALLOWED_ORIGINS}, comma-separated, default {@code
+ *     http://localhost:8080,http://127.0.0.1:8080})
+ * @param issuer the {@code iss} the api-service puts into tickets ({@code CCC_JWT_ISSUER}, default
+ *     {@code claude-code-cloud})
+ */
+record GatewayConfig(String host, int port, Set<String> allowedOrigins, String issuer) {
+
+  static GatewayConfig fromEnvironment(Map<String, String> env) {
+    return new GatewayConfig(
+        env.getOrDefault("CCC_GATEWAY_HOST", "127.0.0.1"),
+        Integer.parseInt(env.getOrDefault("CCC_GATEWAY_PORT", "8081")),
+        Arrays.stream(
+                env.getOrDefault(
+                        "CCC_GATEWAY_ALLOWED_ORIGINS",
+                        "http://localhost:8080,http://127.0.0.1:8080")
+                    .split(","))
+            .map(String::trim)
+            .filter(origin -> !origin.isEmpty())
+            .collect(Collectors.toUnmodifiableSet()),
+        env.getOrDefault("CCC_JWT_ISSUER", "claude-code-cloud"));
+  }
+}

@@ -1,0 +1,120 @@
+package dev.ccc.gateway;
+
+import dev.ccc.bus.BusContract;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.logging.Logger;
+
+/**
+ * The gateway's HTTP server: the terminal WebSocket at {@code /ws}, and health endpoints. A socket
+ * is upgraded only after its origin and ticket check out, so an unauthenticated terminal socket
+ * never exists.
+ */
+final class GatewayVerticle extends AbstractVerticle {
+  private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
+  private static final long KEY_RETRY_MILLIS = 1000;
+  private static final int IDLE_TIMEOUT_SECONDS = 60;
+
+  private final GatewayConfig config;
+  private volatile TicketVerifier verifier;
+  private HttpServer server;
+
+  GatewayVerticle(GatewayConfig config) {
+    this.config = config;
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    fetchPublicKey();
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+                .setMaxWebSocketFrameSize(WireProtocol.MAX_FRAME_BYTES)
+                .setMaxWebSocketMessageSize(WireProtocol.MAX_FRAME_BYTES));
+    server.requestHandler(this::route).listen().<Void>mapEmpty().onComplete(started);
+  }
+
+  /** Asks the api-service for the key that verifies tickets until it answers. */
+  private void fetchPublicKey() {
+    vertx
+        .eventBus()
+        .<String>request(
+            BusContract.AUTH_PUBLIC_KEY, "", new DeliveryOptions().setSendTimeout(KEY_RETRY_MILLIS))
+        .onSuccess(
+            reply -> {
+              verifier = new TicketVerifier(vertx, reply.body(), config.issuer());
+              LOG.info("ws-gateway ready on port " + server.actualPort());
+            })
+        .onFailure(e -> vertx.setTimer(KEY_RETRY_MILLIS, id -> fetchPublicKey()));
+  }
+
+  private void route(HttpServerRequest request) {
+    switch (request.path()) {
+      case "/ws" -> upgrade(request);
+      case "/health/live" -> health(request, true);
+      case "/health/ready" -> health(request, verifier != null);
+      default -> request.response().setStatusCode(404).end();
+    }
+  }
+
+  private void health(HttpServerRequest request, boolean up) {
+    request
+        .response()
+        .setStatusCode(up ? 200 : 503)
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
+  }
+
+  private void upgrade(HttpServerRequest request) {
+    String origin = request.getHeader("Origin");
+    if (origin == null || !config.allowedOrigins().contains(origin)) {
+      reject(request, 403, "origin not allowed");
+      return;
+    }
+    TicketVerifier current = verifier;
+    if (current == null) {
+      reject(request, 503, "gateway not ready");
+      return;
+    }
+    String ticket = request.getParam("ticket");
+    if (ticket == null || ticket.isEmpty()) {
+      reject(request, 401, "ticket required");
+      return;
+    }
+    request.pause();
+    current
+        .redeem(ticket)
+        .onFailure(
+            e -> {
+              LOG.info("refused a ticket: " + e.getMessage());
+              reject(request, 401, "invalid ticket");
+            })
+        .onSuccess(
+            user ->
+                request
+                    .toWebSocket()
+                    .onSuccess(socket -> new TerminalConnection(vertx, socket, user).start())
+                    .onFailure(e -> LOG.fine("upgrade failed: " + e.getMessage())));
+  }
+
+  private static void reject(HttpServerRequest request, int status, String reason) {
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject().put("status", status).put("title", reason).encode());
+  }
+}

@@ -1,0 +1,267 @@
+package dev.ccc.gateway;
+
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.Exited;
+import dev.ccc.bus.BusContract.InputChunk;
+import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.gateway.WireProtocol.Attach;
+import dev.ccc.gateway.WireProtocol.ClientMessage;
+import dev.ccc.gateway.WireProtocol.Detach;
+import dev.ccc.gateway.WireProtocol.ErrorCode;
+import dev.ccc.gateway.WireProtocol.Input;
+import dev.ccc.gateway.WireProtocol.Ping;
+import dev.ccc.gateway.WireProtocol.Resize;
+import dev.ccc.gateway.WireProtocol.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One authenticated browser socket: translates its frames into bus messages for the terminals it
+ * views, and their output back into frames. All methods run on the socket's event-loop thread.
+ */
+final class TerminalConnection {
+  private static final Logger LOG = Logger.getLogger(TerminalConnection.class.getName());
+
+  private final Vertx vertx;
+  private final ServerWebSocket socket;
+  private final String user;
+  private final Map<Integer, Channel> channels = new HashMap<>();
+  private boolean closed;
+
+  TerminalConnection(Vertx vertx, ServerWebSocket socket, String user) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.user = user;
+  }
+
+  void start() {
+    socket.textMessageHandler(text -> handle(() -> WireProtocol.parseText(text)));
+    socket.binaryMessageHandler(binary -> handle(() -> WireProtocol.parseBinary(binary)));
+    socket.exceptionHandler(this::onSocketError);
+    socket.closeHandler(v -> release());
+  }
+
+  private void onSocketError(Throwable error) {
+    // Vert.x reports a fragmented message over the size limit this way and then drops it; larger
+    // single frames are refused by the codec itself with 1009.
+    if (error instanceof IllegalStateException) {
+      close(
+          WireProtocol.CLOSE_TOO_BIG,
+          "message larger than " + WireProtocol.MAX_FRAME_BYTES + " bytes");
+    } else {
+      LOG.log(Level.FINE, "socket error for " + user, error);
+    }
+  }
+
+  private interface Parser {
+    ClientMessage parse();
+  }
+
+  private void handle(Parser parser) {
+    try {
+      dispatch(parser.parse());
+    } catch (Violation violation) {
+      close(violation.closeCode, violation.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "unexpected failure handling a frame from " + user, e);
+      close(WireProtocol.CLOSE_INTERNAL, "internal error");
+    }
+  }
+
+  private void dispatch(ClientMessage message) {
+    if (message instanceof Attach attach) {
+      attach(attach);
+    } else if (message instanceof Detach detach) {
+      Channel channel = channels.remove(detach.channel());
+      if (channel != null) {
+        channel.release();
+      }
+    } else if (message instanceof Resize resize) {
+      control(
+          resize.channel(), new BusContract.Resize(user, resize.cols(), resize.rows()).toJson());
+    } else if (message instanceof Input input) {
+      Channel channel = attachedChannel(input.channel());
+      vertx
+          .eventBus()
+          .send(
+              BusContract.terminalInput(channel.terminal.toString()),
+              new InputChunk(user, input.data()).encode());
+    } else if (message instanceof Ping ping) {
+      socket.writeTextMessage(WireProtocol.pong(ping.id()));
+    }
+  }
+
+  private void attach(Attach attach) {
+    if (channels.containsKey(attach.channel())) {
+      throw new Violation(
+          WireProtocol.CLOSE_POLICY, "channel " + attach.channel() + " is already attached");
+    }
+    Channel channel = new Channel(attach.channel(), attach.terminal());
+    channels.put(attach.channel(), channel);
+    channel
+        .subscribe()
+        .compose(
+            v ->
+                vertx
+                    .eventBus()
+                    .request(
+                        BusContract.terminalControl(attach.terminal().toString()),
+                        new BusContract.Attach(user, attach.offset()).toJson()))
+        .onSuccess(reply -> channel.replay(OutputChunk.decode(reply.body())))
+        .onFailure(
+            failure -> {
+              if (channels.remove(attach.channel(), channel)) {
+                channel.release();
+                sendError(attach.channel(), failure);
+              }
+            });
+  }
+
+  private void control(int channelNumber, JsonObject request) {
+    Channel channel = attachedChannel(channelNumber);
+    vertx
+        .eventBus()
+        .request(BusContract.terminalControl(channel.terminal.toString()), request)
+        .onFailure(failure -> sendError(channelNumber, failure));
+  }
+
+  private Channel attachedChannel(int number) {
+    Channel channel = channels.get(number);
+    if (channel == null || !channel.live) {
+      throw new Violation(WireProtocol.CLOSE_POLICY, "channel " + number + " is not attached");
+    }
+    return channel;
+  }
+
+  private void sendError(int channel, Throwable failure) {
+    if (closed) {
+      return;
+    }
+    ErrorCode code = ErrorCode.UNAVAILABLE;
+    String text = "the terminal service did not answer";
+    if (failure instanceof ReplyException reply) {
+      code =
+          switch (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE ? reply.failureCode() : 0) {
+            case BusContract.FAILURE_NOT_FOUND -> ErrorCode.NOT_FOUND;
+            case BusContract.FAILURE_FORBIDDEN -> ErrorCode.FORBIDDEN;
+            case BusContract.FAILURE_INVALID -> ErrorCode.INVALID;
+            default ->
+                reply.failureType() == ReplyFailure.NO_HANDLERS
+                    ? ErrorCode.NOT_FOUND
+                    : ErrorCode.UNAVAILABLE;
+          };
+      text = code == ErrorCode.NOT_FOUND ? "no such terminal" : reply.getMessage();
+    }
+    socket.writeTextMessage(WireProtocol.error(channel, code, text));
+  }
+
+  private void close(short code, String reason) {
+    if (!closed) {
+      closed = true;
+      socket.close(code, reason);
+    }
+    release();
+  }
+
+  private void release() {
+    closed = true;
+    channels.values().forEach(Channel::release);
+    channels.clear();
+  }
+
+  /** One terminal viewed on one channel of this socket. */
+  private final class Channel {
+    final int number;
+    final UUID terminal;
+    private final List<OutputChunk> pending = new ArrayList<>();
+    private MessageConsumer<Buffer> output;
+    private MessageConsumer<Object> events;
+    private long delivered;
+    private boolean live;
+
+    Channel(int number, UUID terminal) {
+      this.number = number;
+      this.terminal = terminal;
+    }
+
+    /** Listen before asking for the replay, so no byte falls between the two. */
+    Future<Void> subscribe() {
+      EventBus bus = vertx.eventBus();
+      output = bus.consumer(BusContract.terminalOutput(terminal.toString()), this::onOutput);
+      events = bus.consumer(BusContract.terminalEvents(terminal.toString()), this::onEvent);
+      Promise<Void> outputRegistered = Promise.promise();
+      Promise<Void> eventsRegistered = Promise.promise();
+      output.completionHandler(outputRegistered);
+      events.completionHandler(eventsRegistered);
+      return Future.all(outputRegistered.future(), eventsRegistered.future()).mapEmpty();
+    }
+
+    void replay(OutputChunk snapshot) {
+      if (closed || channels.get(number) != this) {
+        return;
+      }
+      socket.writeTextMessage(WireProtocol.attached(number, terminal, snapshot.offset()));
+      delivered = snapshot.offset();
+      live = true;
+      deliver(snapshot);
+      pending.forEach(this::deliver);
+      pending.clear();
+    }
+
+    private void onOutput(Message<Buffer> message) {
+      OutputChunk chunk = OutputChunk.decode(message.body());
+      if (live) {
+        deliver(chunk);
+      } else {
+        pending.add(chunk);
+      }
+    }
+
+    /** Sends the part of {@code chunk} the browser has not had yet. */
+    private void deliver(OutputChunk chunk) {
+      if (chunk.endOffset() <= delivered || closed) {
+        return;
+      }
+      int skip = (int) Math.max(0, delivered - chunk.offset());
+      Buffer fresh = chunk.data().slice(skip, chunk.data().length());
+      WireProtocol.writeOutput(number, chunk.offset() + skip, fresh, socket::writeBinaryMessage);
+      delivered = chunk.endOffset();
+    }
+
+    private void onEvent(Message<Object> message) {
+      Exited exited = Exited.parse(message.body());
+      if (channels.remove(number, this)) {
+        release();
+        if (!closed) {
+          socket.writeTextMessage(WireProtocol.exit(number, exited.exitCode()));
+        }
+      }
+    }
+
+    void release() {
+      live = false;
+      if (output != null) {
+        output.unregister();
+      }
+      if (events != null) {
+        events.unregister();
+      }
+    }
+  }
+}

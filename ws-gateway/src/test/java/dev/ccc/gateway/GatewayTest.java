@@ -1,0 +1,429 @@
+package dev.ccc.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.OpenTerminal;
+import dev.ccc.bus.BusContract.TerminalOpened;
+import dev.ccc.pty.PtyConfig;
+import dev.ccc.pty.bus.PtyBusVerticle;
+import dev.ccc.pty.terminal.TerminalRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The gateway against the real pty-service verticle and real bash on a local (non-clustered) bus;
+ * the api-service's part, answering with the public key and signing tickets, is played by the test
+ * with a key pair of its own.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GatewayTest {
+  private static final String ORIGIN = "http://localhost:8080";
+  private static final String ISSUER = "test-issuer";
+
+  private static Vertx vertx;
+  private static TerminalRegistry registry;
+  private static JWTAuth signer;
+  private static WebSocketClient client;
+  private static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair keys = generator.generateKeyPair();
+    signer =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(
+                    new PubSecKeyOptions()
+                        .setAlgorithm("RS256")
+                        .setBuffer(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))));
+    String publicPem = pem("PUBLIC KEY", keys.getPublic().getEncoded());
+    vertx.eventBus().consumer(BusContract.AUTH_PUBLIC_KEY, message -> message.reply(publicPem));
+
+    Path data = Files.createTempDirectory("gateway-test");
+    PtyConfig ptyConfig = new PtyConfig(data, "/bin/bash", 1 << 20, List.of(), 20);
+    registry = ptyConfig.newRegistry(Map.of());
+    await(vertx.deployVerticle(new PtyBusVerticle(registry)).toCompletionStage());
+
+    GatewayVerticle gateway =
+        new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER));
+    await(vertx.deployVerticle(gateway).toCompletionStage());
+    port = gateway.port();
+    client = vertx.createWebSocketClient();
+    waitUntilReady();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    registry.closeAll();
+    await(vertx.close().toCompletionStage());
+  }
+
+  @Test
+  void refusesAnUpgradeWithoutTicket() {
+    assertEquals(401, rejectedStatus(connectOptions("/ws")));
+  }
+
+  @Test
+  void refusesAnUpgradeFromAForeignOrigin() {
+    WebSocketConnectOptions options = connectOptions("/ws?ticket=" + ticket("alice"));
+    options.getHeaders().set("Origin", "https://evil.example");
+    assertEquals(403, rejectedStatus(options));
+  }
+
+  @Test
+  void refusesTamperedExpiredAndWrongAudienceTickets() {
+    String good = ticket("alice");
+    String[] parts = good.split("\\.");
+    String forgedClaims =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1])))
+                    .put("sub", "mallory")
+                    .encode()
+                    .getBytes(StandardCharsets.UTF_8));
+    String tampered = parts[0] + "." + forgedClaims + "." + parts[2];
+    String expired = sign("alice", TicketVerifier.AUDIENCE, -60);
+    String accessToken = sign("alice", "ccc-api", 30);
+    for (String ticket : List.of(tampered, expired, accessToken, "not-a-jwt")) {
+      assertEquals(401, rejectedStatus(connectOptions("/ws?ticket=" + ticket)), ticket);
+    }
+  }
+
+  @Test
+  void aTicketOpensOneSocketOnly() throws Exception {
+    String ticket = ticket("alice");
+    Socket first = Socket.connect("/ws?ticket=" + ticket);
+    assertEquals(401, rejectedStatus(connectOptions("/ws?ticket=" + ticket)));
+    first.close();
+  }
+
+  @Test
+  void relaysAShellBothWaysAndResizesIt() throws Exception {
+    UUID terminal = openTerminal("alice");
+    Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
+    socket.attach(1, terminal, 0);
+    JsonObject attached = socket.nextText();
+    assertEquals("attached", attached.getString("type"));
+    assertEquals(0L, attached.getLong("offset"));
+
+    socket.input(1, "echo relay-$((40+2))\n");
+    socket.awaitOutput("relay-42");
+
+    socket.send(
+        new JsonObject().put("type", "resize").put("channel", 1).put("cols", 132).put("rows", 43));
+    socket.input(1, "stty size\n");
+    socket.awaitOutput("43 132");
+
+    socket.input(1, "exit 7\n");
+    JsonObject exit = socket.nextTextOfType("exit");
+    assertEquals(7, exit.getInteger("exitCode"));
+    socket.close();
+  }
+
+  @Test
+  void resumingFromAnOffsetSendsExactlyTheMissingBytes() throws Exception {
+    UUID terminal = openTerminal("alice");
+    Socket first = Socket.connect("/ws?ticket=" + ticket("alice"));
+    first.attach(1, terminal, 0);
+    first.nextTextOfType("attached");
+    first.input(1, "echo first-$((1+1))\n");
+    String seen = first.awaitOutput("first-2");
+    long resumeAt = first.outputEnd;
+    first.close();
+
+    Socket second = Socket.connect("/ws?ticket=" + ticket("alice"));
+    second.attach(1, terminal, resumeAt);
+    assertEquals(resumeAt, second.nextTextOfType("attached").getLong("offset"));
+    second.input(1, "echo second-$((2+1))\n");
+    String resumed = second.awaitOutput("second-3");
+    assertEquals(resumeAt, second.firstOutputOffset);
+    assertTrue(!resumed.contains("first-2"), "replayed bytes the client already had: " + resumed);
+    assertTrue(seen.contains("first-2"));
+    second.close();
+  }
+
+  @Test
+  void anotherUsersTerminalIsForbiddenButTheSocketStaysUsable() throws Exception {
+    UUID bobsTerminal = openTerminal("bob");
+    Socket alice = Socket.connect("/ws?ticket=" + ticket("alice"));
+    alice.attach(1, bobsTerminal, 0);
+    JsonObject error = alice.nextTextOfType("error");
+    assertEquals("forbidden", error.getString("code"));
+    alice.send(new JsonObject().put("type", "ping").put("id", 5));
+    assertEquals(5, alice.nextTextOfType("pong").getInteger("id"));
+    alice.close();
+  }
+
+  @Test
+  void attachingAnUnknownTerminalReportsNotFound() throws Exception {
+    Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
+    socket.attach(1, UUID.randomUUID(), 0);
+    assertEquals("not_found", socket.nextTextOfType("error").getString("code"));
+    socket.close();
+  }
+
+  @Test
+  void badFramesCloseOnlyTheirOwnSocket() throws Exception {
+    Socket bystander = Socket.connect("/ws?ticket=" + ticket("alice"));
+    Map<String, Integer> expectedCloseCodes =
+        Map.of(
+            "unknown-binary-type", 1003,
+            "not-json", 1008,
+            "unknown-type", 1008,
+            "resize-out-of-range", 1008,
+            "input-unattached", 1008,
+            "oversized", 1009);
+    for (Map.Entry<String, Integer> bad : expectedCloseCodes.entrySet()) {
+      Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
+      switch (bad.getKey()) {
+        case "unknown-binary-type" -> socket.sendBinary(Buffer.buffer(new byte[] {0x7f, 0, 1, 65}));
+        case "not-json" -> socket.sendText("{nope");
+        case "unknown-type" -> socket.send(new JsonObject().put("type", "format-disk"));
+        case "resize-out-of-range" ->
+            socket.send(
+                new JsonObject()
+                    .put("type", "resize")
+                    .put("channel", 1)
+                    .put("cols", 0)
+                    .put("rows", 5000));
+        case "input-unattached" -> socket.input(9, "ls\n");
+        default -> socket.sendBinary(Buffer.buffer(new byte[70 * 1024]));
+      }
+      assertEquals(bad.getValue(), socket.awaitClose(bad.getKey()), bad.getKey());
+    }
+    bystander.send(new JsonObject().put("type", "ping").put("id", 1));
+    assertEquals(1, bystander.nextTextOfType("pong").getInteger("id"));
+    bystander.close();
+  }
+
+  // ---- helpers
+  // -----------------------------------------------------------------------------------
+
+  private static UUID openTerminal(String owner) throws Exception {
+    Object reply =
+        await(
+                vertx
+                    .eventBus()
+                    .request(
+                        BusContract.PTY_OPEN, new OpenTerminal(owner, "shell", 80, 24).toJson())
+                    .toCompletionStage())
+            .body();
+    return UUID.fromString(TerminalOpened.parse(reply).terminalId());
+  }
+
+  private static String ticket(String user) {
+    return sign(user, TicketVerifier.AUDIENCE, 30);
+  }
+
+  private static String sign(String user, String audience, int expiresInSeconds) {
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims =
+        new JsonObject()
+            .put("sub", user)
+            .put("jti", UUID.randomUUID().toString())
+            .put("iat", now)
+            .put("exp", now + expiresInSeconds);
+    return signer.generateToken(
+        claims,
+        new JWTOptions()
+            .setAlgorithm("RS256")
+            .setIssuer(ISSUER)
+            .setAudience(List.of(audience))
+            .setNoTimestamp(true));
+  }
+
+  private static WebSocketConnectOptions connectOptions(String uri) {
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
+    options.addHeader("Origin", ORIGIN);
+    return options;
+  }
+
+  private static int rejectedStatus(WebSocketConnectOptions options) {
+    try {
+      WebSocket socket = await(client.connect(options).toCompletionStage());
+      socket.close();
+      throw new AssertionError("the upgrade was accepted");
+    } catch (ExecutionException e) {
+      return assertInstanceOf(UpgradeRejectedException.class, e.getCause()).getStatus();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void waitUntilReady() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      int status =
+          await(
+                  vertx
+                      .createHttpClient()
+                      .request(
+                          io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/health/ready")
+                      .compose(request -> request.send())
+                      .toCompletionStage())
+              .statusCode();
+      if (status == 200) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("gateway never became ready");
+  }
+
+  private static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder().encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
+  /** A browser-like client: collects text frames and decodes OUTPUT frames in order. */
+  private static final class Socket {
+    private final WebSocket socket;
+    private final BlockingQueue<JsonObject> texts = new LinkedBlockingQueue<>();
+    private final StringBuilder output = new StringBuilder();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private long firstOutputOffset = -1;
+    private long outputEnd = -1;
+
+    private Socket(WebSocket socket) {
+      this.socket = socket;
+      socket.textMessageHandler(text -> texts.add(new JsonObject(text)));
+      socket.binaryMessageHandler(this::onBinary);
+      socket.closeHandler(v -> closed.complete((int) socket.closeStatusCode()));
+    }
+
+    static Socket connect(String uri) throws Exception {
+      return new Socket(await(client.connect(connectOptions(uri)).toCompletionStage()));
+    }
+
+    private synchronized void onBinary(Buffer frame) {
+      assertEquals(WireProtocol.OUTPUT, frame.getByte(0));
+      long offset = frame.getLong(3);
+      if (firstOutputOffset < 0) {
+        firstOutputOffset = offset;
+      } else {
+        assertEquals(outputEnd, offset, "output frames must be contiguous");
+      }
+      Buffer data = frame.slice(11, frame.length());
+      outputEnd = offset + data.length();
+      output.append(data.toString(StandardCharsets.UTF_8));
+      notifyAll();
+    }
+
+    synchronized String awaitOutput(String expected) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (!output.toString().contains(expected)) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          throw new AssertionError("never saw '" + expected + "' in: " + output);
+        }
+        wait(left);
+      }
+      return output.toString();
+    }
+
+    void attach(int channel, UUID terminal, long offset) {
+      send(
+          new JsonObject()
+              .put("type", "attach")
+              .put("channel", channel)
+              .put("terminal", terminal.toString())
+              .put("offset", offset));
+    }
+
+    void input(int channel, String keys) {
+      sendBinary(
+          Buffer.buffer()
+              .appendByte(WireProtocol.INPUT)
+              .appendUnsignedShort(channel)
+              .appendString(keys));
+    }
+
+    void send(JsonObject message) {
+      sendText(message.encode());
+    }
+
+    void sendText(String text) {
+      socket.writeTextMessage(text);
+    }
+
+    void sendBinary(Buffer frame) {
+      socket.writeBinaryMessage(frame);
+    }
+
+    JsonObject nextText() throws InterruptedException {
+      JsonObject message = texts.poll(10, TimeUnit.SECONDS);
+      if (message == null) {
+        throw new AssertionError("no text frame arrived");
+      }
+      return message;
+    }
+
+    JsonObject nextTextOfType(String type) throws InterruptedException {
+      while (true) {
+        JsonObject message = nextText();
+        if (type.equals(message.getString("type"))) {
+          return message;
+        }
+      }
+    }
+
+    int awaitClose(String why) throws Exception {
+      try {
+        return closed.get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("the gateway did not close the socket after " + why);
+      }
+    }
+
+    void close() throws Exception {
+      await(socket.close().toCompletionStage());
+    }
+  }
+}
