@@ -28,6 +28,7 @@ public final class LocalStack
   static final String ADMIN = "admin";
   static final String ADMIN_PASSWORD = "e2e-" + UUID.randomUUID();
   private static final Duration STARTUP = Duration.ofSeconds(120);
+  private static final String ONE_LINE_LOG_FORMAT = "%1$tF %1$tT %4$s [%3$s] %5$s%6$s%n";
 
   private static LocalStack running;
 
@@ -98,7 +99,13 @@ public final class LocalStack
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder =
-        new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar)
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.util.logging.SimpleFormatter.format=" + ONE_LINE_LOG_FORMAT,
+                "-jar",
+                jar)
             .redirectErrorStream(true)
             .redirectOutput(logs.resolve(name + ".log").toFile());
     builder.environment().clear();

@@ -22,11 +22,6 @@ public final class PtyServiceMain {
   private static final long SHUTDOWN_SECONDS = 10;
 
   public static void main(String[] args) {
-    // One line per record, so the launcher can wait for "pty-service ready" with a simple grep.
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty(
-          "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
-    }
     Logger log = Logger.getLogger(PtyServiceMain.class.getName());
     Map<String, String> env = System.getenv();
     PtyConfig config = PtyConfig.fromEnvironment(env);
