@@ -1,7 +1,12 @@
 package dev.ccc.bus;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -25,6 +30,39 @@ public final class BusContract {
 
   /** Request, served by every pty-service: open a terminal. Body {@link OpenTerminal}. */
   public static final String PTY_OPEN = "ccc.pty.open";
+
+  /**
+   * Request, served by every pty-service: create a workspace folder, empty with a README or by
+   * cloning a repository. Body {@link CreateWorkspace}; the reply (empty) comes when the folder is
+   * ready, which for a clone may take minutes.
+   */
+  public static final String PTY_WORKSPACE_CREATE = "ccc.pty.workspace.create";
+
+  /**
+   * Request, served by every pty-service: delete a workspace folder. Body {@link DeleteWorkspace}.
+   */
+  public static final String PTY_WORKSPACE_DELETE = "ccc.pty.workspace.delete";
+
+  /**
+   * Request, served by every pty-service: start a session in its workspace with a first terminal.
+   * Body {@link StartSession}; reply {@link TerminalOpened}. Fails with {@link #FAILURE_CONFLICT}
+   * if the session is already running.
+   */
+  public static final String PTY_SESSION_START = "ccc.pty.session.start";
+
+  /**
+   * Publish, by the pty-service running a session: the session ended. Body {@link SessionEnded}.
+   */
+  public static final String PTY_SESSION_EVENTS = "ccc.pty.session.events";
+
+  /**
+   * Request, served by the pty-service running the session: {@link OpenTab}, {@link StopSession} or
+   * {@link SessionStatus}, told apart by the {@code op} field. No handler means the session is not
+   * running anywhere.
+   */
+  public static String sessionControl(String sessionId) {
+    return "ccc.pty.session." + sessionId + ".control";
+  }
 
   /** Request, served by the api-service: the PEM public key that verifies its JWTs. Empty body. */
   public static final String AUTH_PUBLIC_KEY = "ccc.auth.public-key";
@@ -62,6 +100,9 @@ public final class BusContract {
 
   /** No such terminal, or it has exited. */
   public static final int FAILURE_NOT_FOUND = 404;
+
+  /** The request contradicts the current state (e.g. starting a running session). */
+  public static final int FAILURE_CONFLICT = 409;
 
   /** The pty-service could not do it (spawn failed, limit reached). */
   public static final int FAILURE_UNAVAILABLE = 503;
@@ -209,6 +250,220 @@ public final class BusContract {
     }
   }
 
+  // ---- Workspaces and sessions ------------------------------------------------------------------
+
+  /**
+   * Create the folder of {@code workspace} for {@code owner}: empty with a README when {@code
+   * cloneUrl} is null, else a shallow clone (depth 1) of {@code cloneUrl}, at {@code branch} if
+   * given. The URL never carries credentials.
+   */
+  public record CreateWorkspace(String owner, String workspace, String cloneUrl, String branch) {
+    public CreateWorkspace {
+      requireId("owner", owner);
+      requireUuid("workspace", workspace);
+      if (cloneUrl != null) {
+        requireCloneUrl(cloneUrl);
+      }
+      if (branch != null && (cloneUrl == null || !BRANCH.matcher(branch).matches())) {
+        throw new InvalidMessage("branch must be a plain git ref name, and needs a cloneUrl");
+      }
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("owner", owner)
+          .put("workspace", workspace)
+          .put("cloneUrl", cloneUrl)
+          .put("branch", branch);
+    }
+
+    public static CreateWorkspace parse(Object body) {
+      JsonObject json = object(body);
+      return new CreateWorkspace(
+          string(json, "owner"),
+          string(json, "workspace"),
+          optionalString(json, "cloneUrl"),
+          optionalString(json, "branch"));
+    }
+  }
+
+  /** Delete the folder of {@code workspace}; fails with 409 while a session runs in it. */
+  public record DeleteWorkspace(String owner, String workspace) {
+    public DeleteWorkspace {
+      requireId("owner", owner);
+      requireUuid("workspace", workspace);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("owner", owner).put("workspace", workspace);
+    }
+
+    public static DeleteWorkspace parse(Object body) {
+      JsonObject json = object(body);
+      return new DeleteWorkspace(string(json, "owner"), string(json, "workspace"));
+    }
+  }
+
+  /**
+   * Start {@code session} of {@code owner}: its first terminal runs {@code profile} in the folder
+   * of {@code workspace}. From then on the session answers on {@link #sessionControl}.
+   */
+  public record StartSession(
+      String owner, String session, String workspace, String profile, int cols, int rows) {
+    public StartSession {
+      requireId("owner", owner);
+      requireUuid("session", session);
+      requireUuid("workspace", workspace);
+      requireName("profile", profile);
+      requireDimension("cols", cols);
+      requireDimension("rows", rows);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("owner", owner)
+          .put("session", session)
+          .put("workspace", workspace)
+          .put("profile", profile)
+          .put("cols", cols)
+          .put("rows", rows);
+    }
+
+    public static StartSession parse(Object body) {
+      JsonObject json = object(body);
+      return new StartSession(
+          string(json, "owner"),
+          string(json, "session"),
+          string(json, "workspace"),
+          string(json, "profile"),
+          integer(json, "cols"),
+          integer(json, "rows"));
+    }
+  }
+
+  /** A request on {@link #sessionControl}; {@link #parseSessionControl} picks the variant. */
+  public sealed interface SessionControl permits OpenTab, StopSession, SessionStatus {
+    /** The user on whose behalf the request is made; must own the session. */
+    String user();
+
+    JsonObject toJson();
+  }
+
+  /** Open another terminal in the running session. Reply {@link TerminalOpened}. */
+  public record OpenTab(String user, String profile, int cols, int rows) implements SessionControl {
+    public OpenTab {
+      requireId("user", user);
+      requireName("profile", profile);
+      requireDimension("cols", cols);
+      requireDimension("rows", rows);
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("op", "open-tab")
+          .put("user", user)
+          .put("profile", profile)
+          .put("cols", cols)
+          .put("rows", rows);
+    }
+  }
+
+  /**
+   * Stop every process of the session; reply (empty) once they are gone. {@link SessionEnded}
+   * follows.
+   */
+  public record StopSession(String user) implements SessionControl {
+    public StopSession {
+      requireId("user", user);
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("op", "stop").put("user", user);
+    }
+  }
+
+  /** Which terminals the session runs. Reply {@link SessionTerminals}. */
+  public record SessionStatus(String user) implements SessionControl {
+    public SessionStatus {
+      requireId("user", user);
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("op", "status").put("user", user);
+    }
+  }
+
+  public static SessionControl parseSessionControl(Object body) {
+    JsonObject json = object(body);
+    String op = string(json, "op");
+    return switch (op) {
+      case "open-tab" ->
+          new OpenTab(
+              string(json, "user"),
+              string(json, "profile"),
+              integer(json, "cols"),
+              integer(json, "rows"));
+      case "stop" -> new StopSession(string(json, "user"));
+      case "status" -> new SessionStatus(string(json, "user"));
+      default -> throw new InvalidMessage("unknown op '" + op + "'");
+    };
+  }
+
+  /** Reply to {@link SessionStatus}: the ids of the session's running terminals. */
+  public record SessionTerminals(List<String> terminalIds) {
+    public SessionTerminals {
+      terminalIds.forEach(id -> requireUuid("terminalIds[]", id));
+      terminalIds = List.copyOf(terminalIds);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("terminalIds", new JsonArray(terminalIds));
+    }
+
+    public static SessionTerminals parse(Object body) {
+      Object ids = object(body).getValue("terminalIds");
+      if (!(ids instanceof JsonArray array)) {
+        throw new InvalidMessage("terminalIds must be an array");
+      }
+      List<String> list = new ArrayList<>();
+      for (Object id : array) {
+        if (!(id instanceof String text)) {
+          throw new InvalidMessage("terminalIds must hold strings");
+        }
+        list.add(text);
+      }
+      return new SessionTerminals(list);
+    }
+  }
+
+  /**
+   * Published when the last terminal of {@code session} has exited, whether stopped or on its own;
+   * {@code exitCode} is that terminal's.
+   */
+  public record SessionEnded(String owner, String session, int exitCode) {
+    public SessionEnded {
+      requireId("owner", owner);
+      requireUuid("session", session);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("event", "ended")
+          .put("owner", owner)
+          .put("session", session)
+          .put("exitCode", exitCode);
+    }
+
+    public static SessionEnded parse(Object body) {
+      JsonObject json = object(body);
+      return new SessionEnded(
+          string(json, "owner"), string(json, "session"), integer(json, "exitCode"));
+    }
+  }
+
   // ---- Binary messages -------------------------------------------------------------------------
 
   /**
@@ -283,6 +538,8 @@ public final class BusContract {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+  private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}");
+  private static final int MAX_URL_LENGTH = 2048;
 
   private static void requireId(String field, String value) {
     if (value == null || !ID.matcher(value).matches()) {
@@ -293,6 +550,28 @@ public final class BusContract {
   private static void requireName(String field, String value) {
     if (value == null || !NAME.matcher(value).matches()) {
       throw new InvalidMessage(field + " must be a lower-case name");
+    }
+  }
+
+  /**
+   * An absolute URL without credentials, whitespace or control characters; which schemes a
+   * pty-service accepts is its own configuration.
+   */
+  private static void requireCloneUrl(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new InvalidMessage("cloneUrl is not a URL");
+    }
+    if (url.length() > MAX_URL_LENGTH
+        || !uri.isAbsolute()
+        || uri.getRawUserInfo() != null
+        || url.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      throw new InvalidMessage(
+          "cloneUrl must be an absolute URL of at most "
+              + MAX_URL_LENGTH
+              + " characters, without credentials or spaces");
     }
   }
 
@@ -329,6 +608,14 @@ public final class BusContract {
       return value;
     }
     throw new InvalidMessage(field + " must be a string");
+  }
+
+  private static String optionalString(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw new InvalidMessage(field + " must be a string or absent");
   }
 
   private static long longValue(JsonObject json, String field) {

@@ -1,0 +1,100 @@
+package dev.ccc.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ccc.bus.BusContract.Attach;
+import dev.ccc.bus.BusContract.CreateWorkspace;
+import dev.ccc.bus.BusContract.InputChunk;
+import dev.ccc.bus.BusContract.InvalidMessage;
+import dev.ccc.bus.BusContract.OpenTab;
+import dev.ccc.bus.BusContract.OpenTerminal;
+import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.bus.BusContract.SessionEnded;
+import dev.ccc.bus.BusContract.SessionTerminals;
+import dev.ccc.bus.BusContract.StartSession;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class BusContractTest {
+  private static final String WORKSPACE = UUID.randomUUID().toString();
+
+  @Test
+  void everyJsonMessageSurvivesARoundTrip() {
+    OpenTerminal open = new OpenTerminal("alice", "shell", 80, 24);
+    assertEquals(open, OpenTerminal.parse(open.toJson()));
+    CreateWorkspace clone =
+        new CreateWorkspace("alice", WORKSPACE, "https://example.org/repo.git", "main");
+    assertEquals(clone, CreateWorkspace.parse(clone.toJson()));
+    StartSession start =
+        new StartSession("alice", UUID.randomUUID().toString(), WORKSPACE, "shell", 100, 30);
+    assertEquals(start, StartSession.parse(start.toJson()));
+    OpenTab tab = new OpenTab("alice", "shell", 80, 24);
+    assertEquals(tab, BusContract.parseSessionControl(tab.toJson()));
+    SessionTerminals terminals = new SessionTerminals(List.of(UUID.randomUUID().toString()));
+    assertEquals(terminals, SessionTerminals.parse(terminals.toJson()));
+    SessionEnded ended = new SessionEnded("alice", UUID.randomUUID().toString(), 3);
+    assertEquals(ended, SessionEnded.parse(ended.toJson()));
+    Attach attach = new Attach("alice", 1L << 40);
+    assertEquals(attach, BusContract.parseControl(attach.toJson()));
+  }
+
+  @Test
+  void binaryChunksKeepTheirHeaderAndBytes() {
+    UUID terminal = UUID.randomUUID();
+    Buffer data = Buffer.buffer("한글 🎉".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    OutputChunk chunk =
+        OutputChunk.decode(new OutputChunk(terminal, 5_000_000_000L, data).encode());
+    assertEquals(terminal, chunk.terminalId());
+    assertEquals(5_000_000_000L, chunk.offset());
+    assertEquals(data, chunk.data());
+    InputChunk input = InputChunk.decode(new InputChunk("alice", data).encode());
+    assertEquals("alice", input.user());
+    assertEquals(data, input.data());
+  }
+
+  @Test
+  void malformedMessagesAreRejectedWithTheFieldNamed() {
+    assertRejected("cols", () -> new OpenTerminal("alice", "shell", 0, 24));
+    assertRejected("rows", () -> new OpenTerminal("alice", "shell", 80, 1001));
+    assertRejected("owner", () -> new OpenTerminal("../etc", "shell", 80, 24));
+    assertRejected("profile", () -> OpenTerminal.parse(new JsonObject().put("owner", "a")));
+    assertRejected("op", () -> BusContract.parseControl(new JsonObject().put("op", "format")));
+    assertRejected("JSON object", () -> BusContract.parseControl("not json"));
+    assertRejected("truncated", () -> InputChunk.decode(Buffer.buffer(new byte[] {40, 'a'})));
+    assertRejected("binary", () -> OutputChunk.decode(Buffer.buffer(new byte[10])));
+    assertRejected(
+        "bytes",
+        () -> new InputChunk("alice", Buffer.buffer(new byte[BusContract.MAX_INPUT_BYTES + 1])));
+  }
+
+  @Test
+  void cloneUrlsNeverCarryCredentialsAndBranchesArePlainRefs() {
+    for (String url :
+        List.of(
+            "https://user:token@example.org/repo.git",
+            "https://example.org/repo.git --upload-pack=evil",
+            "relative/path",
+            "https://example.org/" + "a".repeat(2100))) {
+      assertRejected("cloneUrl", () -> new CreateWorkspace("alice", WORKSPACE, url, null));
+    }
+    for (String branch : List.of("--upload-pack=x", "main branch", "-x")) {
+      assertRejected(
+          "branch",
+          () -> new CreateWorkspace("alice", WORKSPACE, "https://example.org/r.git", branch));
+    }
+    assertRejected("branch", () -> new CreateWorkspace("alice", WORKSPACE, null, "main"));
+  }
+
+  private static void assertRejected(String mentioned, Runnable construct) {
+    InvalidMessage e = assertThrows(InvalidMessage.class, construct::run);
+    assertInstanceOf(String.class, e.getMessage());
+    if (!e.getMessage().contains(mentioned)) {
+      throw new AssertionError("'" + e.getMessage() + "' does not mention " + mentioned);
+    }
+  }
+}
