@@ -37,6 +37,7 @@ import java.util.logging.Logger;
  */
 final class TerminalConnection {
   private static final Logger LOG = Logger.getLogger(TerminalConnection.class.getName());
+  private static final long HEARTBEAT_MILLIS = 20_000;
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -51,10 +52,17 @@ final class TerminalConnection {
   }
 
   void start() {
+    // Keeps proxies from dropping a quiet socket; the browser's pong also counts as activity for
+    // the server's idle timeout.
+    long heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> socket.writePing(Buffer.buffer()));
+    socket.closeHandler(
+        v -> {
+          vertx.cancelTimer(heartbeat);
+          release();
+        });
     socket.textMessageHandler(text -> handle(() -> WireProtocol.parseText(text)));
     socket.binaryMessageHandler(binary -> handle(() -> WireProtocol.parseBinary(binary)));
     socket.exceptionHandler(this::onSocketError);
-    socket.closeHandler(v -> release());
   }
 
   private void onSocketError(Throwable error) {
