@@ -12,33 +12,69 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The three packaged services, started as separate JVMs that form a real Hazelcast cluster on
  * loopback, with ports and a cluster name of their own so they never meet another stack on the
- * machine. Started once per test run; register with {@code @ExtendWith(LocalStack.class)}.
+ * machine. Tests register it with {@code @ExtendWith(LocalStack.class)}, which starts it once per
+ * test run; other programs, like the benchmark, use {@link #startStandalone}.
+ *
+ * <p>The packaged jars are named by the system properties {@code ccc.pty-service.jar}, {@code
+ * ccc.ws-gateway.jar} and {@code ccc.api-service.jar}; the services' logs go to {@code
+ * ccc.e2e.logs} (default {@code target/e2e-logs}).
  */
 public final class LocalStack
-    implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
-  static final String ADMIN = "admin";
-  static final String ADMIN_PASSWORD = "e2e-" + UUID.randomUUID();
+    implements BeforeAllCallback, ExtensionContext.Store.CloseableResource, AutoCloseable {
+  public static final String ADMIN = "admin";
+  public static final String ADMIN_PASSWORD = "e2e-" + UUID.randomUUID();
+
+  /** The tests are short, so the services trade peak speed for a fast start. */
+  private static final List<String> TEST_JVM_OPTIONS =
+      List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
+
   private static final Duration STARTUP = Duration.ofSeconds(120);
   private static final String ONE_LINE_LOG_FORMAT = "%1$tF %1$tT %4$s [%3$s] %5$s%6$s%n";
 
   private static LocalStack running;
 
-  private final List<Process> processes = new ArrayList<>();
-  private final Path logs = Path.of("target", "e2e-logs");
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final Path logs = Path.of(System.getProperty("ccc.e2e.logs", "target/e2e-logs"));
+  private final List<String> jvmOptions;
+  private Thread shutdownHook;
   final int apiPort = freePort();
   final int gatewayPort = freePort();
 
+  /** For JUnit's {@code @ExtendWith}. */
+  public LocalStack() {
+    this(TEST_JVM_OPTIONS);
+  }
+
+  private LocalStack(List<String> jvmOptions) {
+    this.jvmOptions = List.copyOf(jvmOptions);
+  }
+
   static LocalStack get() {
     return running;
+  }
+
+  /**
+   * Starts a stack outside JUnit, each service with {@code jvmOptions}; close it to stop the
+   * services. They are also stopped if this JVM exits first (Ctrl-C), since child processes would
+   * otherwise outlive it.
+   */
+  public static LocalStack startStandalone(List<String> jvmOptions) throws Exception {
+    LocalStack stack = new LocalStack(jvmOptions);
+    stack.shutdownHook = new Thread(stack::close, "local-stack-shutdown");
+    Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+    stack.start();
+    return stack;
   }
 
   @Override
@@ -52,19 +88,37 @@ public final class LocalStack
     }
   }
 
-  String apiUrl() {
+  public String apiUrl() {
     return "http://127.0.0.1:" + apiPort;
   }
 
-  String origin() {
+  /** An origin the gateway accepts WebSockets from. */
+  public String origin() {
     return apiUrl();
   }
 
-  String gatewayUrl() {
+  public String gatewayUrl() {
     return "ws://127.0.0.1:" + gatewayPort + "/ws";
   }
 
+  /** The process id of each service, by name: pty-service, api-service, ws-gateway. */
+  public Map<String, Long> pids() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    processes.forEach((name, process) -> pids.put(name, process.pid()));
+    return pids;
+  }
+
+  /** Starts the services and waits until all are ready; on failure, stops what it started. */
   private void start() throws Exception {
+    try {
+      launchAndAwaitReady();
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void launchAndAwaitReady() throws Exception {
     Files.createDirectories(logs);
     Path data = Files.createTempDirectory("ccc-e2e");
     int clusterPort = freePortRange(10);
@@ -98,19 +152,19 @@ public final class LocalStack
       throw new IllegalStateException("no packaged " + name + " at " + jar + "; run mvn verify");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(jvmOptions);
+    command.add("-Djava.util.logging.SimpleFormatter.format=" + ONE_LINE_LOG_FORMAT);
+    command.add("-jar");
+    command.add(jar);
     ProcessBuilder builder =
-        new ProcessBuilder(
-                java,
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "-Djava.util.logging.SimpleFormatter.format=" + ONE_LINE_LOG_FORMAT,
-                "-jar",
-                jar)
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(logs.resolve(name + ".log").toFile());
     builder.environment().clear();
     builder.environment().putAll(env);
-    processes.add(builder.start());
+    processes.put(name, builder.start());
   }
 
   private void awaitLogLine(String name, String line, long deadline) throws Exception {
@@ -142,7 +196,7 @@ public final class LocalStack
   }
 
   private void checkAlive(long deadline, String waitingFor) {
-    for (Process process : processes) {
+    for (Process process : processes.values()) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
             "a service exited while waiting for " + waitingFor + "; see " + logs.toAbsolutePath());
@@ -154,16 +208,28 @@ public final class LocalStack
     }
   }
 
+  /** Stops the services; safe to call more than once. */
   @Override
   public void close() {
-    processes.forEach(Process::destroy);
-    for (Process process : processes) {
+    processes.values().forEach(Process::destroy);
+    for (Process process : processes.values()) {
       try {
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
           process.destroyForcibly();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+    removeShutdownHook();
+  }
+
+  private void removeShutdownHook() {
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook is running or about to; it finds the processes gone
       }
     }
   }

@@ -4,16 +4,23 @@ import dev.ccc.pty.terminal.ChildEnvironment;
 import dev.ccc.pty.terminal.Profiles;
 import dev.ccc.pty.terminal.TerminalLauncher;
 import dev.ccc.pty.terminal.TerminalRegistry;
+import dev.ccc.pty.workspace.Workspaces;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Settings of the pty-service, read from environment variables; every one has a safe default.
  *
- * @param dataDir where users' home directories live, as {@code <dataDir>/homes/<user>}, each
- *     created with mode 0700 on first use ({@code CCC_DATA_DIR}, default {@code ./data})
+ * @param dataDir where users' home directories and workspaces live, as {@code
+ *     <dataDir>/homes/<user>} and {@code <dataDir>/workspaces/<user>/<workspace>}; the per-user
+ *     directories are created with mode 0700 on first use ({@code CCC_DATA_DIR}, default {@code
+ *     ./data})
  * @param shell the shell of the {@code shell} profile, started as a login shell, and the children's
  *     {@code SHELL} ({@code CCC_PTY_SHELL}, default {@code /bin/bash})
  * @param bufferBytes output kept per terminal for viewers that attach later or reconnect ({@code
@@ -23,9 +30,21 @@ import java.util.Map;
  *     CCC_PTY_ENV_PASSTHROUGH}, default none)
  * @param maxTerminals how many terminals this pty-service runs at once ({@code
  *     CCC_PTY_MAX_TERMINALS}, default 200)
+ * @param cloneSchemes the URL schemes a workspace may be cloned from, comma-separated and
+ *     case-insensitive; git may use no other transport, not even through a redirect. Adding {@code
+ *     file} lets users clone any repository the service's user can read, so it is for tests only
+ *     ({@code CCC_PTY_CLONE_SCHEMES}, default {@code https})
+ * @param cloneTimeout how long cloning a workspace may take before git is killed and the request
+ *     fails ({@code CCC_PTY_CLONE_TIMEOUT_SECONDS}, default 600)
  */
 public record PtyConfig(
-    Path dataDir, String shell, int bufferBytes, List<String> envPassthrough, int maxTerminals) {
+    Path dataDir,
+    String shell,
+    int bufferBytes,
+    List<String> envPassthrough,
+    int maxTerminals,
+    Set<String> cloneSchemes,
+    Duration cloneTimeout) {
 
   /** Reads the settings from {@code env}; a variable that is unset or blank takes its default. */
   public static PtyConfig fromEnvironment(Map<String, String> env) {
@@ -33,11 +52,10 @@ public record PtyConfig(
         Path.of(get(env, "CCC_DATA_DIR", "./data")),
         get(env, "CCC_PTY_SHELL", "/bin/bash"),
         Integer.parseInt(get(env, "CCC_PTY_BUFFER_BYTES", "2097152")),
-        Arrays.stream(get(env, "CCC_PTY_ENV_PASSTHROUGH", "").split(","))
-            .map(String::trim)
-            .filter(name -> !name.isEmpty())
-            .toList(),
-        Integer.parseInt(get(env, "CCC_PTY_MAX_TERMINALS", "200")));
+        list(get(env, "CCC_PTY_ENV_PASSTHROUGH", "")),
+        Integer.parseInt(get(env, "CCC_PTY_MAX_TERMINALS", "200")),
+        Set.copyOf(list(get(env, "CCC_PTY_CLONE_SCHEMES", "https"))),
+        Duration.ofSeconds(Long.parseLong(get(env, "CCC_PTY_CLONE_TIMEOUT_SECONDS", "600"))));
   }
 
   private static String get(Map<String, String> env, String name, String fallback) {
@@ -45,14 +63,31 @@ public record PtyConfig(
     return value == null || value.isBlank() ? fallback : value.trim();
   }
 
+  private static List<String> list(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::trim)
+        .filter(name -> !name.isEmpty())
+        .toList();
+  }
+
   public PtyConfig {
     dataDir = dataDir.toAbsolutePath().normalize();
     envPassthrough = List.copyOf(envPassthrough);
+    cloneSchemes =
+        cloneSchemes.stream()
+            .map(scheme -> scheme.toLowerCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
     if (bufferBytes < 1) {
       throw new IllegalArgumentException("CCC_PTY_BUFFER_BYTES must be at least 1");
     }
     if (maxTerminals < 1) {
       throw new IllegalArgumentException("CCC_PTY_MAX_TERMINALS must be at least 1");
+    }
+    if (cloneSchemes.isEmpty()) {
+      throw new IllegalArgumentException("CCC_PTY_CLONE_SCHEMES must name at least one scheme");
+    }
+    if (cloneTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("CCC_PTY_CLONE_TIMEOUT_SECONDS must be at least 1");
     }
   }
 
@@ -60,10 +95,19 @@ public record PtyConfig(
   public TerminalRegistry newRegistry(Map<String, String> serviceEnvironment) {
     TerminalLauncher launcher =
         new TerminalLauncher(
-            dataDir.resolve("homes"),
+            homes(),
             Profiles.standard(shell),
             ChildEnvironment.of(serviceEnvironment, envPassthrough, shell),
             bufferBytes);
     return new TerminalRegistry(launcher, maxTerminals);
+  }
+
+  /** The workspace folders of a service with these settings. */
+  public Workspaces newWorkspaces() {
+    return new Workspaces(dataDir.resolve("workspaces"), homes(), cloneSchemes, cloneTimeout);
+  }
+
+  private Path homes() {
+    return dataDir.resolve("homes");
   }
 }

@@ -3,7 +3,9 @@ package dev.ccc.pty;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.pty.bus.PtyBusVerticle;
+import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.TerminalRegistry;
+import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -12,8 +14,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Starts the pty-service: joins the cluster, serves terminals on the bus, and on SIGTERM stops
- * every terminal's processes before leaving the cluster.
+ * Starts the pty-service: joins the cluster, serves terminals, workspaces and sessions on the bus,
+ * and on SIGTERM stops every terminal's processes before leaving the cluster.
  */
 public final class PtyServiceMain {
   private PtyServiceMain() {}
@@ -27,6 +29,8 @@ public final class PtyServiceMain {
     PtyConfig config = PtyConfig.fromEnvironment(env);
     ClusterConfig cluster = ClusterConfig.fromEnvironment(env::get);
     TerminalRegistry registry = config.newRegistry(env);
+    Workspaces workspaces = config.newWorkspaces();
+    Sessions sessions = new Sessions(registry, workspaces);
 
     Vertx vertx;
     try {
@@ -37,10 +41,11 @@ public final class PtyServiceMain {
       return;
     }
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> shutDown(vertx, registry, log), "pty-service-shutdown"));
+        .addShutdownHook(
+            new Thread(() -> shutDown(vertx, registry, workspaces, log), "pty-service-shutdown"));
     try {
-      // Deployment completes once the open consumer is registered across the cluster.
-      await(vertx.deployVerticle(new PtyBusVerticle(registry)));
+      // Deployment completes once the consumers are registered across the cluster.
+      await(vertx.deployVerticle(new PtyBusVerticle(registry, workspaces, sessions)));
     } catch (Exception e) {
       log.log(Level.SEVERE, "cannot serve terminals on the bus", e);
       System.exit(1);
@@ -54,8 +59,12 @@ public final class PtyServiceMain {
     return future.toCompletionStage().toCompletableFuture().get(STARTUP_MINUTES, TimeUnit.MINUTES);
   }
 
-  private static void shutDown(Vertx vertx, TerminalRegistry registry, Logger log) {
+  private static void shutDown(
+      Vertx vertx, TerminalRegistry registry, Workspaces workspaces, Logger log) {
     log.info("pty-service stopping: closing every terminal");
+    // Clones in progress fail and remove their half-written folders; sessions end with their
+    // terminals.
+    workspaces.stopClones();
     registry.closeAll();
     try {
       vertx

@@ -9,7 +9,9 @@ import dev.ccc.bus.BusContract.OpenTerminal;
 import dev.ccc.bus.BusContract.TerminalOpened;
 import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.bus.PtyBusVerticle;
+import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.TerminalRegistry;
+import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -76,9 +78,16 @@ class GatewayTest {
     vertx.eventBus().consumer(BusContract.AUTH_PUBLIC_KEY, message -> message.reply(publicPem));
 
     Path data = Files.createTempDirectory("gateway-test");
-    PtyConfig ptyConfig = new PtyConfig(data, "/bin/bash", 1 << 20, List.of(), 20);
+    PtyConfig ptyConfig =
+        new PtyConfig(
+            data, "/bin/bash", 1 << 20, List.of(), 20, Set.of("https"), Duration.ofMinutes(1));
     registry = ptyConfig.newRegistry(Map.of());
-    await(vertx.deployVerticle(new PtyBusVerticle(registry)).toCompletionStage());
+    Workspaces workspaces = ptyConfig.newWorkspaces();
+    await(
+        vertx
+            .deployVerticle(
+                new PtyBusVerticle(registry, workspaces, new Sessions(registry, workspaces)))
+            .toCompletionStage());
 
     GatewayVerticle gateway =
         new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER));

@@ -1,79 +1,174 @@
 package dev.ccc.pty.bus;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.CreateWorkspace;
+import dev.ccc.bus.BusContract.DeleteWorkspace;
 import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.OpenTerminal;
+import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
+import dev.ccc.pty.session.Sessions;
+import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.terminal.TerminalRegistry;
+import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.eventbus.Message;
-import java.util.logging.Level;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * Serves {@link BusContract#PTY_OPEN}: starts a terminal and puts it on the bus as a {@link
- * TerminalEndpoint}. Deploy one instance per pty-service; the bus spreads open requests over all
- * pty-services of the cluster.
+ * Serves the requests every pty-service answers: {@link BusContract#PTY_OPEN}, the workspace
+ * requests and {@link BusContract#PTY_SESSION_START}. Terminals and sessions it starts go on the
+ * bus as {@link TerminalEndpoint}s and {@link SessionEndpoint}s. Deploy one instance per
+ * pty-service; the bus spreads requests over all pty-services of the cluster.
  */
 public final class PtyBusVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(PtyBusVerticle.class.getName());
 
-  private final TerminalRegistry registry;
+  /**
+   * Clones that run at once; more wait for a thread. Clones take minutes, so they get threads of
+   * their own rather than holding the shared worker pool that opening and closing terminals need.
+   */
+  private static final int CLONE_THREADS = 4;
 
-  public PtyBusVerticle(TerminalRegistry registry) {
+  private final TerminalRegistry registry;
+  private final Workspaces workspaces;
+  private final Sessions sessions;
+  private WorkerExecutor cloneExecutor;
+
+  public PtyBusVerticle(TerminalRegistry registry, Workspaces workspaces, Sessions sessions) {
     this.registry = registry;
+    this.workspaces = workspaces;
+    this.sessions = sessions;
   }
 
-  /** Completes once the open consumer is known to the whole cluster. */
+  /** Completes once every consumer is known to the whole cluster. */
   @Override
   public void start(Promise<Void> started) {
-    vertx.eventBus().consumer(BusContract.PTY_OPEN, this::open).completionHandler(started);
+    // Closed by Vert.x when the verticle is undeployed. The limit only silences the blocked-thread
+    // warning: GitClone enforces the clone timeout itself.
+    Duration cloneLimit = workspaces.cloneTimeout().plusMinutes(1);
+    cloneExecutor =
+        vertx.createSharedWorkerExecutor(
+            "ccc-pty-clone", CLONE_THREADS, cloneLimit.toMillis(), TimeUnit.MILLISECONDS);
+    Future.all(
+            serve(BusContract.PTY_OPEN, OpenTerminal::parse, this::open),
+            serve(BusContract.PTY_WORKSPACE_CREATE, CreateWorkspace::parse, this::createWorkspace),
+            serve(BusContract.PTY_WORKSPACE_DELETE, DeleteWorkspace::parse, this::deleteWorkspace),
+            serve(BusContract.PTY_SESSION_START, StartSession::parse, this::startSession))
+        .<Void>mapEmpty()
+        .onComplete(started);
   }
 
-  private void open(Message<Object> message) {
-    OpenTerminal request;
-    try {
-      request = OpenTerminal.parse(message.body());
-    } catch (InvalidMessage e) {
-      message.fail(BusContract.FAILURE_INVALID, e.getMessage());
-      return;
-    }
+  /**
+   * Answers requests on {@code address}: a body that {@code parse} rejects fails as invalid, else
+   * the reply is what {@code handle} produces. Completes once the consumer is registered.
+   */
+  private <T> Future<Void> serve(
+      String address, Function<Object, T> parse, Function<T, Future<?>> handle) {
+    MessageConsumer<Object> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                address,
+                message -> {
+                  T request;
+                  try {
+                    request = parse.apply(message.body());
+                  } catch (InvalidMessage e) {
+                    message.fail(BusContract.FAILURE_INVALID, e.getMessage());
+                    return;
+                  }
+                  Replies.when(message, handle.apply(request), request);
+                });
+    Promise<Void> registered = Promise.promise();
+    consumer.completionHandler(registered);
+    return registered.future();
+  }
+
+  private Future<Object> open(OpenTerminal request) {
     TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context);
     // Spawning forks a process and may create a home directory: not for the event loop.
-    vertx
+    return vertx
         .executeBlocking(
             () ->
                 registry.open(
                     request.owner(), request.profile(), request.cols(), request.rows(), endpoint),
             false)
         .compose(endpoint::register)
-        .onSuccess(
-            terminal -> {
-              LOG.info(
-                  "opened terminal "
-                      + terminal.id()
-                      + " ("
-                      + request.profile()
-                      + ", pid "
-                      + terminal.pid()
-                      + ") for "
-                      + request.owner());
-              message.reply(new TerminalOpened(terminal.id().toString()).toJson());
-            })
-        .onFailure(failure -> failOpen(message, request, failure));
+        .map(terminal -> opened(terminal, request.owner(), request.profile()));
   }
 
-  private static void failOpen(Message<Object> message, OpenTerminal request, Throwable failure) {
-    if (failure instanceof IllegalArgumentException) {
-      // An unknown profile or an owner that cannot name a directory: the request is at fault.
-      message.fail(BusContract.FAILURE_INVALID, failure.getMessage());
-      return;
+  private Future<Void> createWorkspace(CreateWorkspace request) {
+    UUID workspace = UUID.fromString(request.workspace());
+    if (request.cloneUrl() == null) {
+      return vertx.executeBlocking(
+          () -> {
+            workspaces.createEmpty(request.owner(), workspace);
+            return null;
+          },
+          false);
     }
-    LOG.log(
-        Level.WARNING,
-        "cannot open a " + request.profile() + " terminal for " + request.owner(),
-        failure);
-    message.fail(BusContract.FAILURE_UNAVAILABLE, String.valueOf(failure.getMessage()));
+    return cloneExecutor.executeBlocking(
+        () -> {
+          workspaces.createClone(request.owner(), workspace, request.cloneUrl(), request.branch());
+          LOG.info("cloned workspace " + workspace + " of " + request.owner());
+          return null;
+        },
+        false);
+  }
+
+  private Future<Void> deleteWorkspace(DeleteWorkspace request) {
+    return vertx.executeBlocking(
+        () -> {
+          workspaces.delete(request.owner(), UUID.fromString(request.workspace()));
+          return null;
+        },
+        false);
+  }
+
+  private Future<Object> startSession(StartSession request) {
+    TerminalEndpoint terminalEndpoint = new TerminalEndpoint(vertx, context);
+    SessionEndpoint sessionEndpoint = new SessionEndpoint(vertx, context, request);
+    return vertx
+        .executeBlocking(
+            () ->
+                sessions.start(
+                    UUID.fromString(request.session()),
+                    request.owner(),
+                    UUID.fromString(request.workspace()),
+                    request.profile(),
+                    request.cols(),
+                    request.rows(),
+                    terminalEndpoint,
+                    sessionEndpoint),
+            false)
+        .compose(
+            started ->
+                terminalEndpoint
+                    .register(started.terminal())
+                    .compose(terminal -> sessionEndpoint.register(started.session()))
+                    .map(ignored -> opened(started.terminal(), request.owner(), request.profile())))
+        .onSuccess(ignored -> LOG.info("started session " + request.session()));
+  }
+
+  /** Logs a terminal that is now on the bus, and makes the reply that tells its id. */
+  static Object opened(Terminal terminal, String owner, String profile) {
+    LOG.info(
+        "opened terminal "
+            + terminal.id()
+            + " ("
+            + profile
+            + ", pid "
+            + terminal.pid()
+            + ") for "
+            + owner);
+    return new TerminalOpened(terminal.id().toString()).toJson();
   }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code LOGNAME} and {@code SHELL}, which describe the terminal's owner and cannot be overridden.
  */
 public final class ChildEnvironment {
-  static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+  public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
   private final Map<String, String> shared;
   private final String shell;

@@ -6,6 +6,9 @@ package dev.ccc.pty.terminal;
  * as new ones arrive, so a viewer that reconnects gets back exactly what it missed, or as much of
  * it as is still kept.
  *
+ * <p>The ring starts small and doubles up to {@code capacity} as output arrives, so a quiet
+ * terminal costs kilobytes, not the full capacity (200 idle shells would otherwise pin 400 MiB).
+ *
  * <p>Not thread-safe: {@link Terminal} guards it with its own lock.
  */
 public final class OutputBuffer {
@@ -18,18 +21,23 @@ public final class OutputBuffer {
     }
   }
 
-  private final byte[] ring;
+  private static final int INITIAL_BYTES = 4096;
+
+  private final int capacity;
+  private byte[] ring;
   private long end;
 
   public OutputBuffer(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1 byte");
     }
-    ring = new byte[capacity];
+    this.capacity = capacity;
+    ring = new byte[Math.min(capacity, INITIAL_BYTES)];
   }
 
   /** Appends {@code length} bytes of {@code data} from {@code from}; returns their first offset. */
   public long append(byte[] data, int from, int length) {
+    growFor(length);
     long offset = end;
     // Of a chunk larger than the whole ring only its tail survives, so copy just that.
     int skipped = Math.max(0, length - ring.length);
@@ -45,6 +53,24 @@ public final class OutputBuffer {
     }
     end += length;
     return offset;
+  }
+
+  /**
+   * Until the ring has reached its capacity nothing has been overwritten, so every byte ever
+   * appended sits at its own offset from index 0 and growing is a plain copy.
+   */
+  private void growFor(int length) {
+    if (ring.length == capacity || end + length <= ring.length) {
+      return;
+    }
+    long needed = Math.min(capacity, end + length);
+    int size = ring.length;
+    while (size < needed) {
+      size = (int) Math.min(capacity, 2L * size);
+    }
+    byte[] grown = new byte[size];
+    System.arraycopy(ring, 0, grown, 0, (int) end);
+    ring = grown;
   }
 
   /** Offset of the oldest byte still kept. */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ObjIntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +58,29 @@ public final class Terminal {
 
     /** The child exited with {@code exitCode}; called once, after the last {@link #onOutput}. */
     void onExit(Terminal terminal, int exitCode);
+
+    /**
+     * {@code listener} with {@code onExit} called in place of its own exit handling; {@code onExit}
+     * decides whether, and in which order, to pass the exit on to it.
+     */
+    static Listener replacingExit(Listener listener, ObjIntConsumer<Terminal> onExit) {
+      return new Listener() {
+        @Override
+        public void awaitCapacity(Terminal terminal) throws InterruptedException {
+          listener.awaitCapacity(terminal);
+        }
+
+        @Override
+        public void onOutput(Terminal terminal, long offset, byte[] bytes) {
+          listener.onOutput(terminal, offset, bytes);
+        }
+
+        @Override
+        public void onExit(Terminal terminal, int exitCode) {
+          onExit.accept(terminal, exitCode);
+        }
+      };
+    }
   }
 
   private final UUID id = UUID.randomUUID();
@@ -121,10 +146,6 @@ public final class Terminal {
     return exited;
   }
 
-  PtyProcess process() {
-    return process;
-  }
-
   /**
    * Queues {@code data} for the child's input, in order. Returns false, dropping it, when the
    * terminal has exited or the child has left too much input unread.
@@ -172,7 +193,12 @@ public final class Terminal {
    * about half a second. The exit is still delivered to the listener, by the reader thread.
    */
   public void close() {
-    SessionKiller.stop(List.of(process));
+    closeAll(List.of(this));
+  }
+
+  /** {@link #close} for many terminals at once, so that they share one grace period. */
+  public static void closeAll(Collection<Terminal> terminals) {
+    SessionKiller.stop(terminals.stream().map(terminal -> terminal.process).toList());
   }
 
   private void readUntilExit() {

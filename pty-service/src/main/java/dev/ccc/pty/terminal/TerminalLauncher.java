@@ -1,21 +1,16 @@
 package dev.ccc.pty.terminal;
 
+import dev.ccc.pty.OwnerDirectories;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
+import java.util.Objects;
 
 /**
  * Starts terminals: picks the profile's command, gives the owner a private home directory under
  * {@code homes} and the child an allow-listed environment.
  */
 public final class TerminalLauncher {
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rwx------");
-
-  private final Path homes;
+  private final OwnerDirectories homes;
   private final Profiles profiles;
   private final ChildEnvironment environment;
   private final int bufferBytes;
@@ -26,14 +21,15 @@ public final class TerminalLauncher {
    */
   public TerminalLauncher(
       Path homes, Profiles profiles, ChildEnvironment environment, int bufferBytes) {
-    this.homes = homes.toAbsolutePath().normalize();
+    this.homes = new OwnerDirectories(homes);
     this.profiles = profiles;
     this.environment = environment;
     this.bufferBytes = bufferBytes;
   }
 
   /**
-   * Starts {@code profile} for {@code owner} in a PTY of {@code cols} x {@code rows}.
+   * Starts {@code profile} for {@code owner} in a PTY of {@code cols} x {@code rows}, in the
+   * owner's home directory.
    *
    * @throws IllegalArgumentException for an unknown profile or an owner that is not a valid
    *     directory name
@@ -42,39 +38,46 @@ public final class TerminalLauncher {
   public Terminal launch(
       String owner, String profile, int cols, int rows, Terminal.Listener listener)
       throws IOException {
+    return start(owner, profile, null, cols, rows, listener);
+  }
+
+  /**
+   * Like {@link #launch(String, String, int, int, Terminal.Listener)}, but the child starts in
+   * {@code workingDirectory}; its {@code HOME} is still the owner's home.
+   */
+  public Terminal launch(
+      String owner,
+      String profile,
+      Path workingDirectory,
+      int cols,
+      int rows,
+      Terminal.Listener listener)
+      throws IOException {
+    return start(owner, profile, Objects.requireNonNull(workingDirectory), cols, rows, listener);
+  }
+
+  /** Starts the terminal in {@code workingDirectory}, or in the owner's home if that is null. */
+  private Terminal start(
+      String owner,
+      String profile,
+      Path workingDirectory,
+      int cols,
+      int rows,
+      Terminal.Listener listener)
+      throws IOException {
     Profiles.Profile command =
         profiles
             .find(profile)
             .orElseThrow(() -> new IllegalArgumentException("unknown profile '" + profile + "'"));
-    Path home = homeOf(owner);
+    Path home = homes.of(owner);
     return Terminal.start(
         owner,
         command.command(),
-        home,
+        workingDirectory == null ? home : workingDirectory,
         environment.forUser(owner, home),
         cols,
         rows,
         bufferBytes,
         listener);
-  }
-
-  /** {@code <homes>/<owner>}, created private to the service's user on first use. */
-  private Path homeOf(String owner) throws IOException {
-    Path home = homes.resolve(owner).normalize();
-    // User ids may contain dots; "." and ".." would resolve to the homes directory or above it.
-    if (!home.getParent().equals(homes)) {
-      throw new IllegalArgumentException("owner '" + owner + "' cannot name a home directory");
-    }
-    createPrivate(homes);
-    createPrivate(home);
-    return home;
-  }
-
-  private static void createPrivate(Path directory) throws IOException {
-    if (!Files.isDirectory(directory)) {
-      Files.createDirectories(directory);
-      // Set after creating, since the permissions given to createDirectories pass through umask.
-      Files.setPosixFilePermissions(directory, OWNER_ONLY);
-    }
   }
 }

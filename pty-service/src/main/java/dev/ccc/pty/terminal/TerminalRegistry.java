@@ -1,6 +1,7 @@
 package dev.ccc.pty.terminal;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,16 +29,49 @@ public final class TerminalRegistry {
   }
 
   /**
-   * Starts a terminal (see {@link TerminalLauncher#launch}). It stays in the registry until its
-   * process exits.
+   * Starts a terminal in its owner's home (see {@link TerminalLauncher#launch}). It stays in the
+   * registry until its process exits.
    *
    * @throws IOException also when the limit is reached or the service is shutting down
    */
   public Terminal open(String owner, String profile, int cols, int rows, Terminal.Listener listener)
       throws IOException {
+    return open(listener, tracked -> launcher.launch(owner, profile, cols, rows, tracked));
+  }
+
+  /**
+   * Like {@link #open(String, String, int, int, Terminal.Listener)}, in {@code workingDirectory}.
+   */
+  public Terminal open(
+      String owner,
+      String profile,
+      Path workingDirectory,
+      int cols,
+      int rows,
+      Terminal.Listener listener)
+      throws IOException {
+    return open(
+        listener,
+        tracked -> launcher.launch(owner, profile, workingDirectory, cols, rows, tracked));
+  }
+
+  /** How to start one terminal, given the listener that also keeps the registry up to date. */
+  @FunctionalInterface
+  private interface Launch {
+    Terminal start(Terminal.Listener tracked) throws IOException;
+  }
+
+  private Terminal open(Terminal.Listener listener, Launch launch) throws IOException {
     reserveSlot();
     try {
-      Terminal terminal = launcher.launch(owner, profile, cols, rows, forgetOnExit(listener));
+      Terminal terminal =
+          launch.start(
+              Terminal.Listener.replacingExit(
+                  listener,
+                  (exited, exitCode) -> {
+                    terminals.remove(exited.id());
+                    listener.onExit(exited, exitCode);
+                  }));
       if (!add(terminal)) {
         terminal.close();
         throw new IOException("the pty-service is shutting down");
@@ -66,7 +100,7 @@ public final class TerminalRegistry {
       shutDown = true;
       all = new ArrayList<>(terminals.values());
     }
-    SessionKiller.stop(all.stream().map(Terminal::process).toList());
+    Terminal.closeAll(all);
     // Exits follow within milliseconds of the SIGKILL; waiting lets them reach viewers before the
     // service leaves the bus.
     long deadline = System.nanoTime() + EXIT_WAIT.toNanos();
@@ -103,25 +137,5 @@ public final class TerminalRegistry {
 
   private synchronized void releaseSlot() {
     reserved--;
-  }
-
-  private Terminal.Listener forgetOnExit(Terminal.Listener listener) {
-    return new Terminal.Listener() {
-      @Override
-      public void awaitCapacity(Terminal terminal) throws InterruptedException {
-        listener.awaitCapacity(terminal);
-      }
-
-      @Override
-      public void onOutput(Terminal terminal, long offset, byte[] bytes) {
-        listener.onOutput(terminal, offset, bytes);
-      }
-
-      @Override
-      public void onExit(Terminal terminal, int exitCode) {
-        terminals.remove(terminal.id());
-        listener.onExit(terminal, exitCode);
-      }
-    };
   }
 }

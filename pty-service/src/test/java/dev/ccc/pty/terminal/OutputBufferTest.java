@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class OutputBufferTest {
@@ -91,5 +94,24 @@ class OutputBufferTest {
     assertEquals(expected, text(buffer.since(0)));
     assertEquals(all.length(), buffer.endOffset());
     assertEquals(expected.substring(3), text(buffer.since(all.length() - 4)));
+  }
+
+  @Test
+  void growingFromSmallKeepsEveryByteAtItsOffsetThenWrapsAtCapacity() {
+    int capacity = 100_000;
+    OutputBuffer buffer = new OutputBuffer(capacity);
+    Random random = new Random(42);
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    while (all.size() < 3 * capacity) {
+      byte[] chunk = new byte[1 + random.nextInt(9_000)];
+      random.nextBytes(chunk);
+      assertEquals(all.size(), buffer.append(chunk, 0, chunk.length));
+      all.writeBytes(chunk);
+      byte[] everything = all.toByteArray();
+      int kept = Math.min(everything.length, capacity);
+      assertArrayEquals(
+          Arrays.copyOfRange(everything, everything.length - kept, everything.length),
+          buffer.since(0).bytes());
+    }
   }
 }

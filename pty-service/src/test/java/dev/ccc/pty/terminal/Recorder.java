@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** A listener that keeps everything a terminal delivered, and checks the delivery contract. */
-final class Recorder implements Terminal.Listener {
+public final class Recorder implements Terminal.Listener {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -36,25 +36,25 @@ final class Recorder implements Terminal.Listener {
     notifyAll();
   }
 
-  synchronized byte[] bytes() {
+  public synchronized byte[] bytes() {
     return output.toByteArray();
   }
 
-  synchronized String text() {
+  public synchronized String text() {
     return output.toString(UTF_8);
   }
 
-  synchronized List<Integer> exitCodes() {
+  public synchronized List<Integer> exitCodes() {
     return List.copyOf(exitCodes);
   }
 
   /** No chunk was out of place: offsets contiguous from 0, nothing after the exit. */
-  synchronized void assertDeliveredInOrder() {
+  public synchronized void assertDeliveredInOrder() {
     assertEquals(List.of(), violations);
   }
 
   /** Waits until the output so far satisfies {@code condition}; fails with the output if not. */
-  synchronized String awaitOutput(Predicate<String> condition) throws InterruptedException {
+  public synchronized String awaitOutput(Predicate<String> condition) throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (!condition.test(text())) {
       long left = deadline - System.nanoTime();
@@ -66,11 +66,11 @@ final class Recorder implements Terminal.Listener {
     return text();
   }
 
-  String awaitText(String needle) throws InterruptedException {
+  public String awaitText(String needle) throws InterruptedException {
     return awaitOutput(text -> text.contains(needle));
   }
 
-  synchronized int awaitExit() throws InterruptedException {
+  public synchronized int awaitExit() throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (exitCodes.isEmpty()) {
       long left = deadline - System.nanoTime();

@@ -66,8 +66,8 @@ class TerminalRegistryTest {
 
     alice.awaitExit();
     bob.awaitExit();
-    TerminalTest.awaitGone(a.pid());
-    TerminalTest.awaitGone(b.pid());
+    Processes.awaitGone(a.pid());
+    Processes.awaitGone(b.pid());
     assertThrows(IOException.class, () -> registry.open("carol", "shell", 80, 24, new Recorder()));
   }
 }

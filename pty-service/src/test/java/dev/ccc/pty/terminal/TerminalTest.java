@@ -97,14 +97,14 @@ class TerminalTest {
     long nohup = pidAfter(recorder, "nohup=");
     long disowned = pidAfter(recorder, "disowned=");
     for (long pid : List.of(terminal.pid(), background, nohup, disowned)) {
-      assertFalse(isGone(pid), "process " + pid + " should run before close: " + output);
+      assertFalse(Processes.isGone(pid), "process " + pid + " should run before close: " + output);
     }
 
     terminal.close();
 
     recorder.awaitExit();
     for (long pid : List.of(terminal.pid(), background, nohup, disowned)) {
-      awaitGone(pid);
+      Processes.awaitGone(pid);
     }
     assertTrue(terminal.hasExited());
   }
@@ -117,7 +117,7 @@ class TerminalTest {
     long leftover = pidAfter(recorder, "leftover=");
     type(terminal, "exit 0");
     assertEquals(0, recorder.awaitExit());
-    awaitGone(leftover);
+    Processes.awaitGone(leftover);
   }
 
   @Test
@@ -248,23 +248,6 @@ class TerminalTest {
     long pid = Long.parseLong(matcher.group(1));
     assertNotEquals(0, pid);
     return pid;
-  }
-
-  /** Gone, or a zombie waiting for its reaper (pid 1 after its parent died): not running. */
-  static boolean isGone(long pid) {
-    try {
-      return SessionKiller.Stat.parse(Files.readString(Path.of("/proc/" + pid + "/stat"))).state()
-          == 'Z';
-    } catch (IOException e) {
-      return true;
-    }
-  }
-
-  static void awaitGone(long pid) throws InterruptedException {
-    for (int i = 0; i < 100 && !isGone(pid); i++) {
-      Thread.sleep(20);
-    }
-    assertTrue(isGone(pid), "process " + pid + " is still running");
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {

@@ -1,0 +1,319 @@
+package dev.ccc.e2e;
+
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The browser's side of one gateway WebSocket (see docs/protocol.md): attaches terminals to
+ * channels, types into them, and waits for their output and control messages.
+ *
+ * <p>Output is not kept whole: each channel keeps only its unread tail (see {@link #MAX_UNREAD}),
+ * so a viewer of a terminal that prints without pause uses little memory and CPU, which matters
+ * when this client measures. Every wait is bounded and fails at once if the socket closes.
+ */
+public final class GatewayClient implements AutoCloseable {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(15);
+  private static final byte INPUT = 0x01;
+  private static final byte OUTPUT = (byte) 0x81;
+  private static final int OUTPUT_HEADER = 11;
+
+  /**
+   * Output a channel keeps until {@link #awaitOutput} consumes it; older bytes are dropped. Waits
+   * look for short markers in recent output, so a tail bounds memory and copying when nobody waits.
+   */
+  private static final int MAX_UNREAD = 64 * 1024;
+
+  private final Map<Integer, Output> outputs = new HashMap<>();
+  private final List<JsonObject> texts = new ArrayList<>();
+  private final WebSocket socket;
+  private String failure;
+
+  private GatewayClient(LocalStack stack, String ticket) throws Exception {
+    socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .header("Origin", stack.origin())
+            .buildAsync(URI.create(stack.gatewayUrl() + "?ticket=" + ticket), new Listener())
+            .get(CONNECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Opens a WebSocket to the stack's gateway with a ticket from {@link ApiClient#wsTicket}. */
+  public static GatewayClient connect(LocalStack stack, String ticket) throws Exception {
+    return new GatewayClient(stack, ticket);
+  }
+
+  /** Views {@code terminal} on {@code channel} from its first byte still buffered. */
+  public void attach(int channel, String terminal) throws Exception {
+    sendText(
+        new JsonObject()
+            .put("type", "attach")
+            .put("channel", channel)
+            .put("terminal", terminal)
+            .put("offset", 0));
+    JsonObject answer =
+        awaitText(
+            message ->
+                message.getInteger("channel", 0) == channel
+                    && ("attached".equals(message.getString("type"))
+                        || "error".equals(message.getString("type"))),
+            CONTROL_TIMEOUT);
+    if (!"attached".equals(answer.getString("type"))) {
+      throw new IllegalStateException("attach on channel " + channel + " failed: " + answer);
+    }
+  }
+
+  public void resize(int channel, int cols, int rows) throws Exception {
+    sendText(
+        new JsonObject()
+            .put("type", "resize")
+            .put("channel", channel)
+            .put("cols", cols)
+            .put("rows", rows));
+  }
+
+  /** Types {@code keys} into the terminal on {@code channel}. */
+  public void type(int channel, String keys) throws Exception {
+    send(channel, keys.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends {@code bytes} as one INPUT frame; returns once the socket has taken it. */
+  public void send(int channel, byte[] bytes) throws Exception {
+    ByteBuffer frame = ByteBuffer.allocate(3 + bytes.length);
+    frame.put(INPUT).putShort((short) channel).put(bytes).flip();
+    socket.sendBinary(frame, true).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * Waits until {@code expected} (ASCII) appears in the channel's output and consumes the output up
+   * to and including it.
+   *
+   * @return the {@link System#nanoTime} at which the newest output had arrived when the match was
+   *     found: exactly the match's arrival when it is the last output, as for an echo
+   * @throws IllegalStateException on timeout or when the socket failed or closed
+   */
+  public long awaitOutput(int channel, String expected, Duration timeout)
+      throws InterruptedException {
+    byte[] needle = expected.getBytes(StandardCharsets.US_ASCII);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      Output output = output(channel);
+      while (!output.consumeThrough(needle)) {
+        awaitChange(deadline, "'" + expected + "' on channel " + channel);
+      }
+      return output.lastArrival;
+    }
+  }
+
+  /** Output bytes received on {@code channel} so far. */
+  public synchronized long received(int channel) {
+    return output(channel).received;
+  }
+
+  /** Waits for the terminal on {@code channel} to exit and returns its exit code. */
+  public int awaitExit(int channel, Duration timeout) throws InterruptedException {
+    return awaitText(
+            message ->
+                "exit".equals(message.getString("type"))
+                    && message.getInteger("channel", 0) == channel,
+            timeout)
+        .getInteger("exitCode");
+  }
+
+  /** Closes the socket normally, or aborts it if the gateway does not answer in time. */
+  @Override
+  public void close() {
+    try {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      socket.abort();
+    }
+  }
+
+  private void sendText(JsonObject message) throws Exception {
+    socket.sendText(message.encode(), true).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Removes and returns the first control message that {@code wanted} accepts. */
+  private synchronized JsonObject awaitText(Predicate<JsonObject> wanted, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (Iterator<JsonObject> it = texts.iterator(); it.hasNext(); ) {
+        JsonObject message = it.next();
+        if (wanted.test(message)) {
+          it.remove();
+          return message;
+        }
+      }
+      awaitChange(deadline, "a control message; had " + texts);
+    }
+  }
+
+  /** Waits, holding this client's lock, for the listener to report anything. */
+  private void awaitChange(long deadline, String waitingFor) throws InterruptedException {
+    if (failure != null) {
+      throw new IllegalStateException(
+          "socket failed while waiting for " + waitingFor + ": " + failure);
+    }
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (left <= 0) {
+      throw new IllegalStateException("timed out waiting for " + waitingFor);
+    }
+    wait(left);
+  }
+
+  private Output output(int channel) {
+    return outputs.computeIfAbsent(channel, number -> new Output());
+  }
+
+  /** Runs on the WebSocket's thread, one callback at a time. */
+  private final class Listener implements WebSocket.Listener {
+    private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    private final StringBuilder text = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        JsonObject message = new JsonObject(text.toString());
+        text.setLength(0);
+        synchronized (GatewayClient.this) {
+          texts.add(message);
+          GatewayClient.this.notifyAll();
+        }
+      }
+      socket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+      long arrival = System.nanoTime();
+      ByteBuffer whole = data;
+      // A frame usually arrives in one piece; copy only when it did not.
+      if (!last || frame.size() > 0) {
+        byte[] part = new byte[data.remaining()];
+        data.get(part);
+        frame.writeBytes(part);
+        whole = last ? ByteBuffer.wrap(frame.toByteArray()) : null;
+        if (last) {
+          frame.reset();
+        }
+      }
+      if (whole != null) {
+        onFrame(whole, arrival);
+      }
+      socket.request(1);
+      return null;
+    }
+
+    private void onFrame(ByteBuffer frame, long arrival) {
+      synchronized (GatewayClient.this) {
+        if (frame.remaining() < OUTPUT_HEADER || frame.get() != OUTPUT) {
+          failure = "a binary frame that is not OUTPUT";
+        } else {
+          int channel = Short.toUnsignedInt(frame.getShort());
+          frame.getLong(); // the offset; the gateway's own tests check offsets
+          output(channel).append(frame, arrival);
+        }
+        GatewayClient.this.notifyAll();
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+      fail("closed by the gateway with " + statusCode + " " + reason);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket socket, Throwable error) {
+      fail(error.toString());
+    }
+
+    private void fail(String why) {
+      synchronized (GatewayClient.this) {
+        failure = why;
+        GatewayClient.this.notifyAll();
+      }
+    }
+  }
+
+  /** One channel's output: a count of all of it and the unread tail. Guarded by the client. */
+  private static final class Output {
+    long received;
+    long lastArrival;
+    private byte[] unread = new byte[4096];
+    private int length;
+
+    void append(ByteBuffer data, long arrival) {
+      int count = data.remaining();
+      received += count;
+      lastArrival = arrival;
+      if (count >= MAX_UNREAD) {
+        data.position(data.limit() - MAX_UNREAD);
+        count = MAX_UNREAD;
+        length = 0;
+      } else if (length + count > MAX_UNREAD) {
+        drop(length + count - MAX_UNREAD);
+      }
+      if (length + count > unread.length) {
+        unread =
+            Arrays.copyOf(
+                unread, Math.min(MAX_UNREAD, Math.max(2 * unread.length, length + count)));
+      }
+      data.get(unread, length, count);
+      length += count;
+    }
+
+    /**
+     * Consumes the unread output through the first {@code needle}. Without one, keeps only the tail
+     * that may still begin one, so a long wait scans each byte about once.
+     */
+    boolean consumeThrough(byte[] needle) {
+      int at = indexOf(needle);
+      if (at >= 0) {
+        drop(at + needle.length);
+        return true;
+      }
+      drop(Math.max(0, length - (needle.length - 1)));
+      return false;
+    }
+
+    private int indexOf(byte[] needle) {
+      outer:
+      for (int start = 0; start <= length - needle.length; start++) {
+        for (int i = 0; i < needle.length; i++) {
+          if (unread[start + i] != needle[i]) {
+            continue outer;
+          }
+        }
+        return start;
+      }
+      return -1;
+    }
+
+    private void drop(int count) {
+      System.arraycopy(unread, count, unread, 0, length - count);
+      length -= count;
+    }
+  }
+}

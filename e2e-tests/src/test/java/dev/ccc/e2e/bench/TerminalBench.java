@@ -1,0 +1,271 @@
+package dev.ccc.e2e.bench;
+
+import dev.ccc.e2e.ApiClient;
+import dev.ccc.e2e.GatewayClient;
+import dev.ccc.e2e.LocalStack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Measures what a user of a web terminal feels, through all three services on one machine, and
+ * prints the numbers as Markdown (see docs/performance.md). It measures; it does not judge: nothing
+ * here fails because a number is slow, only because a step did not happen within its time limit.
+ *
+ * <p>Settings are system properties: {@code bench.warmup}, {@code bench.echoes}, {@code
+ * bench.floodEchoes}, {@code bench.throughputBytes}, {@code bench.shells}, {@code
+ * bench.settleSeconds} and {@code bench.jvmOptions} (the services' JVM options, space-separated).
+ */
+public final class TerminalBench {
+  private static final int COLS = 120;
+  private static final int ROWS = 40;
+  private static final byte[] ECHO_KEY = {'x'};
+  private static final Duration READY = Duration.ofSeconds(30);
+  private static final Duration ECHO = Duration.ofSeconds(5);
+  private static final Duration THROUGHPUT = Duration.ofMinutes(5);
+  private static final Duration EXIT = Duration.ofSeconds(60);
+
+  private final LocalStack stack;
+  private final Settings settings;
+  private final Report report;
+  private final ApiClient api;
+
+  private TerminalBench(LocalStack stack, Settings settings, Report report) throws Exception {
+    this.stack = stack;
+    this.settings = settings;
+    this.report = report;
+    this.api = ApiClient.loginAsAdmin(stack);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Settings settings = Settings.fromSystemProperties();
+    Report report = new Report();
+    report.setup("service JVM options", String.join(" ", settings.jvmOptions()));
+    report.describeMachine();
+    try (LocalStack stack = LocalStack.startStandalone(settings.jvmOptions())) {
+      new TerminalBench(stack, settings, report).run();
+    } catch (Exception e) {
+      report.failed("the run", e);
+    } finally {
+      report.setup("load average at the end", Report.loadAverage());
+      System.out.print(report.markdown(settings.shells()));
+      System.out.flush();
+    }
+    if (report.hasFailures()) {
+      throw new IllegalStateException("some measurements failed; see the report above");
+    }
+  }
+
+  private void run() throws Exception {
+    // First, while the services are fresh, as a server that has just started would be.
+    report.attempt("shells", this::measureShells);
+
+    String echoTerminal = api.openTerminal(COLS, ROWS);
+    try (GatewayClient typist = GatewayClient.connect(stack, api.wsTicket())) {
+      typist.attach(1, echoTerminal);
+      startCat(typist, 1);
+      report.attempt("echo", () -> measureEcho(typist, 1));
+      report.attempt("throughput", this::measureThroughput);
+      report.attempt("echo during a flood", () -> measureEchoDuringFlood(typist, 1));
+    }
+    report.detail("RSS after all runs", Rss.describe(Rss.of(stack.pids())));
+  }
+
+  /** RSS of the service JVMs with {@code bench.shells} shells open and nobody viewing them. */
+  private void measureShells() throws Exception {
+    report.detail("RSS after start, no terminals", Rss.describe(Rss.of(stack.pids())));
+    List<String> shells = new ArrayList<>();
+    try {
+      long start = System.nanoTime();
+      while (shells.size() < settings.shells()) {
+        try {
+          shells.add(api.openTerminal(COLS, ROWS));
+        } catch (Exception e) {
+          report.detail(
+              "RSS when opening shell " + (shells.size() + 1) + " failed",
+              Rss.describe(Rss.of(stack.pids())));
+          throw new IllegalStateException("opening shell " + (shells.size() + 1) + " failed", e);
+        }
+      }
+      report.detail(
+          "open " + shells.size() + " shells over REST, one after another",
+          Report.seconds(System.nanoTime() - start));
+      // Each shell reads its profile and prints a prompt after the open returns.
+      Thread.sleep(Duration.ofSeconds(settings.settleSeconds()).toMillis());
+      Map<String, Long> rss = Rss.of(stack.pids());
+      report.detail("RSS with " + shells.size() + " shells open", Rss.describe(rss));
+      report.headline("rss", Report.megabytes(Rss.total(rss)));
+    } finally {
+      closeShells(shells);
+    }
+  }
+
+  /** Ends the shells, so that the pty-service's terminal limit leaves room for the other runs. */
+  private void closeShells(List<String> shells) throws Exception {
+    if (shells.isEmpty()) {
+      return;
+    }
+    try (GatewayClient closer = GatewayClient.connect(stack, api.wsTicket())) {
+      for (int i = 0; i < shells.size(); i++) {
+        closer.attach(i + 1, shells.get(i));
+      }
+      for (int i = 0; i < shells.size(); i++) {
+        closer.type(i + 1, "exit\n");
+      }
+      for (int i = 0; i < shells.size(); i++) {
+        closer.awaitExit(i + 1, EXIT);
+      }
+    }
+  }
+
+  /**
+   * Replaces the shell by {@code cat}, reading every byte at once but printing none: what comes
+   * back for a key is then only the tty's own echo, one byte for one byte. (In canonical mode the
+   * line discipline would hold at most 4 KiB of a line that never ends.)
+   */
+  private static void startCat(GatewayClient client, int channel) throws Exception {
+    // The command line's own echo shows "READY-$((6*7))"; only the output says 42.
+    client.type(channel, "stty -icanon; echo READY-$((6*7)); exec cat >/dev/null\n");
+    client.awaitOutput(channel, "READY-42", READY);
+  }
+
+  private void measureEcho(GatewayClient typist, int channel) throws Exception {
+    echoes(typist, channel, settings.warmup());
+    long[] samples = echoes(typist, channel, settings.echoes());
+    report.detail("echo, " + samples.length + " samples", Report.latencies(samples));
+    report.headline("p50", Report.micros(Report.percentile(samples, 50)));
+    report.headline("p99", Report.micros(Report.percentile(samples, 99)));
+  }
+
+  /**
+   * Types one key at a time, the next only once the previous one's echo is back, and returns each
+   * round trip in nanoseconds: from just before the frame is sent to the arrival of its echo.
+   */
+  private static long[] echoes(GatewayClient typist, int channel, int count) throws Exception {
+    long[] samples = new long[count];
+    for (int i = 0; i < count; i++) {
+      long sent = System.nanoTime();
+      typist.send(channel, ECHO_KEY);
+      samples[i] = typist.awaitOutput(channel, "x", ECHO) - sent;
+    }
+    return samples;
+  }
+
+  private void measureThroughput() throws Exception {
+    try (GatewayClient reader = GatewayClient.connect(stack, api.wsTicket())) {
+      reader.attach(1, api.openTerminal(COLS, ROWS));
+      reader.type(1, "echo READY-$((6*7))\n");
+      reader.awaitOutput(1, "READY-42", READY);
+      long before = reader.received(1);
+      long start = System.nanoTime();
+      reader.type(
+          1, "head -c " + settings.throughputBytes() + " /dev/zero | base64; echo END-$((6*7))\n");
+      long end = reader.awaitOutput(1, "END-42", THROUGHPUT);
+      long bytes = reader.received(1) - before;
+      report.detail(
+          "base64 of " + settings.throughputBytes() + " zero bytes",
+          String.format(
+              Locale.ROOT, "%,d bytes received in %s", bytes, Report.seconds(end - start)));
+      report.headline("throughput", Report.rate(bytes, end - start));
+      reader.type(1, "exit\n");
+      reader.awaitExit(1, EXIT);
+    }
+  }
+
+  /**
+   * Echo in one terminal while another, viewed on a second socket as from another browser, prints
+   * as fast as it can: shows whether one busy terminal slows everyone else's typing.
+   */
+  private void measureEchoDuringFlood(GatewayClient typist, int channel) throws Exception {
+    try (GatewayClient viewer = GatewayClient.connect(stack, api.wsTicket())) {
+      viewer.attach(1, api.openTerminal(COLS, ROWS));
+      viewer.type(1, "exec base64 /dev/zero\n");
+      // Zeros encode as 'A'; the command line holds no such run.
+      viewer.awaitOutput(1, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", READY);
+      long floodBefore = viewer.received(1);
+      long start = System.nanoTime();
+      long[] samples = echoes(typist, channel, settings.floodEchoes());
+      long elapsed = System.nanoTime() - start;
+      long flooded = viewer.received(1) - floodBefore;
+      report.detail(
+          "echo while another terminal floods, " + samples.length + " samples",
+          Report.latencies(samples));
+      report.detail("the flood's rate at its viewer meanwhile", Report.rate(flooded, elapsed));
+      viewer.send(1, new byte[] {0x03}); // Ctrl-C
+      viewer.awaitExit(1, EXIT);
+    }
+  }
+
+  /** The knobs of a run, with defaults that match the reference measurements. */
+  record Settings(
+      int warmup,
+      int echoes,
+      int floodEchoes,
+      long throughputBytes,
+      int shells,
+      int settleSeconds,
+      List<String> jvmOptions) {
+
+    static Settings fromSystemProperties() {
+      int echoes = Integer.getInteger("bench.echoes", 2000);
+      return new Settings(
+          Integer.getInteger("bench.warmup", 500),
+          echoes,
+          Integer.getInteger("bench.floodEchoes", echoes),
+          Long.getLong("bench.throughputBytes", 50_000_000L),
+          Integer.getInteger("bench.shells", 200),
+          Integer.getInteger("bench.settleSeconds", 5),
+          // What run-local.sh gives the services: a fair picture of how they are run, with the
+          // full JIT (the tests' settings stop at C1 for a fast start).
+          Arrays.asList(System.getProperty("bench.jvmOptions", "-Xmx512m").trim().split("\\s+")));
+    }
+  }
+
+  /** Resident memory of processes, from {@code /proc/<pid>/status}. */
+  static final class Rss {
+    private Rss() {}
+
+    /** VmRSS in bytes by name; -1 for a process that is gone. */
+    static Map<String, Long> of(Map<String, Long> pids) {
+      Map<String, Long> rss = new LinkedHashMap<>();
+      pids.forEach((name, pid) -> rss.put(name, vmRss(pid)));
+      return rss;
+    }
+
+    static long total(Map<String, Long> rss) {
+      return rss.values().stream().mapToLong(bytes -> Math.max(0, bytes)).sum();
+    }
+
+    static String describe(Map<String, Long> rss) {
+      StringBuilder text = new StringBuilder();
+      rss.forEach(
+          (name, bytes) ->
+              text.append(name)
+                  .append(' ')
+                  .append(bytes < 0 ? "gone" : Report.megabytes(bytes))
+                  .append(", "));
+      return text.append("total ").append(Report.megabytes(total(rss))).toString();
+    }
+
+    private static long vmRss(long pid) {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+          if (line.startsWith("VmRSS:")) {
+            // "VmRSS:    123456 kB"; the kernel's kB are KiB.
+            return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+          }
+        }
+        return -1;
+      } catch (IOException gone) {
+        return -1;
+      }
+    }
+  }
+}

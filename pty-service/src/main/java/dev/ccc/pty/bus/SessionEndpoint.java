@@ -1,0 +1,150 @@
+package dev.ccc.pty.bus;
+
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.InvalidMessage;
+import dev.ccc.bus.BusContract.OpenTab;
+import dev.ccc.bus.BusContract.SessionControl;
+import dev.ccc.bus.BusContract.SessionEnded;
+import dev.ccc.bus.BusContract.SessionStatus;
+import dev.ccc.bus.BusContract.SessionTerminals;
+import dev.ccc.bus.BusContract.StartSession;
+import dev.ccc.bus.BusContract.StopSession;
+import dev.ccc.pty.session.Session;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * One session on the bus: serves its control address and publishes its end.
+ *
+ * <p>Everything runs on the verticle's event loop, the context the session's {@link
+ * TerminalEndpoint}s also use. The session's end is reported from its last terminal's exit, just
+ * after that terminal's endpoint queued its own {@code Exited}; the context runs both in that
+ * order, so {@link SessionEnded} follows the terminal's {@code Exited}.
+ *
+ * <p>Every request names a user, who must own the session.
+ */
+final class SessionEndpoint implements Session.Listener {
+  private static final Logger LOG = Logger.getLogger(SessionEndpoint.class.getName());
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String id;
+  private final String owner;
+
+  // Confined to the event loop.
+  private Session session;
+  private MessageConsumer<Object> controlConsumer;
+  private boolean ended;
+  private final List<Message<Object>> stopRequests = new ArrayList<>();
+
+  SessionEndpoint(Vertx vertx, Context context, StartSession start) {
+    this.vertx = vertx;
+    this.context = context;
+    this.id = start.session();
+    this.owner = start.owner();
+  }
+
+  /**
+   * Starts serving {@code started}'s control address; completes once the cluster knows it. Fails if
+   * the session already ended.
+   */
+  Future<Void> register(Session started) {
+    if (ended) {
+      return Future.failedFuture(new IllegalStateException("the session ended immediately"));
+    }
+    session = started;
+    controlConsumer = vertx.eventBus().consumer(BusContract.sessionControl(id), this::control);
+    Promise<Void> registered = Promise.promise();
+    controlConsumer.completionHandler(registered);
+    return registered
+        .future()
+        // Nobody could stop a session whose address failed to register; do not leave it running.
+        .onFailure(failure -> stopSession());
+  }
+
+  @Override
+  public void onEnded(Session over, int exitCode) {
+    context.runOnContext(ignored -> end(exitCode));
+  }
+
+  private void end(int exitCode) {
+    LOG.info("session " + id + " of " + owner + " ended with " + exitCode);
+    ended = true;
+    // Null when the end beat registration; register() then declines.
+    Future<Void> unregistered =
+        controlConsumer == null ? Future.succeededFuture() : controlConsumer.unregister();
+    // Once the address is gone: whoever hears of the end finds no handler there any more.
+    unregistered.onComplete(
+        done -> {
+          stopRequests.forEach(request -> request.reply(null));
+          stopRequests.clear();
+          vertx
+              .eventBus()
+              .publish(
+                  BusContract.PTY_SESSION_EVENTS, new SessionEnded(owner, id, exitCode).toJson());
+        });
+  }
+
+  private void control(Message<Object> message) {
+    SessionControl request;
+    try {
+      request = BusContract.parseSessionControl(message.body());
+    } catch (InvalidMessage e) {
+      message.fail(BusContract.FAILURE_INVALID, e.getMessage());
+      return;
+    }
+    if (!request.user().equals(owner)) {
+      LOG.warning(request.user() + " tried to control session " + id + " of another user");
+      message.fail(BusContract.FAILURE_FORBIDDEN, "the session belongs to another user");
+      return;
+    }
+    if (request instanceof OpenTab tab) {
+      openTab(message, tab);
+    } else if (request instanceof StopSession) {
+      stop(message);
+    } else if (request instanceof SessionStatus) {
+      List<String> ids = session.terminalIds().stream().map(UUID::toString).toList();
+      message.reply(new SessionTerminals(ids).toJson());
+    }
+  }
+
+  private void openTab(Message<Object> message, OpenTab tab) {
+    TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context);
+    Future<Object> opened =
+        vertx
+            .executeBlocking(
+                () -> session.open(tab.profile(), tab.cols(), tab.rows(), endpoint), false)
+            .compose(endpoint::register)
+            .map(terminal -> PtyBusVerticle.opened(terminal, owner, tab.profile()));
+    Replies.when(message, opened, "opening a tab in session " + id);
+  }
+
+  /** Answered once the session has ended, which stopping it brings about. */
+  private void stop(Message<Object> message) {
+    if (ended) {
+      message.reply(null);
+      return;
+    }
+    LOG.info("stopping session " + id + " for " + owner);
+    stopRequests.add(message);
+    stopSession();
+  }
+
+  private void stopSession() {
+    // Waits up to half a second for the terminals to hang up: not on the event loop.
+    vertx.executeBlocking(
+        () -> {
+          session.stop();
+          return null;
+        },
+        false);
+  }
+}

@@ -1,0 +1,155 @@
+package dev.ccc.pty.session;
+
+import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.terminal.Terminal;
+import dev.ccc.pty.terminal.TerminalRegistry;
+import dev.ccc.pty.workspace.Workspaces;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The terminals one user runs in one workspace. A session lives from its first terminal until its
+ * last one has exited, whether stopped or on its own; then it is over for good, and a new start
+ * makes a new session. While it lives, it keeps its workspace in use, so the folder cannot be
+ * deleted under it.
+ */
+public final class Session {
+
+  /** Hears of the end of a session. */
+  public interface Listener {
+    /**
+     * The last terminal of {@code session} exited with {@code exitCode}. Called once, on that
+     * terminal's reader thread, after the terminal's own listener heard of its exit.
+     */
+    void onEnded(Session session, int exitCode);
+  }
+
+  private final UUID id;
+  private final String owner;
+  private final Workspaces.Lease workspace;
+  private final TerminalRegistry registry;
+  private final Listener listener;
+  private final Consumer<Session> forget;
+
+  // Changed under this lock only, which open() holds while spawning; copy-on-write so that
+  // terminalIds() can read it without waiting for a spawn.
+  private final List<Terminal> terminals = new CopyOnWriteArrayList<>();
+
+  // Guarded by this.
+  private boolean stopping;
+  private boolean over;
+
+  Session(
+      UUID id,
+      String owner,
+      Workspaces.Lease workspace,
+      TerminalRegistry registry,
+      Listener listener,
+      Consumer<Session> forget) {
+    this.id = id;
+    this.owner = owner;
+    this.workspace = workspace;
+    this.registry = registry;
+    this.listener = listener;
+    this.forget = forget;
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  /** The workspace folder, where every terminal of the session starts. */
+  public Path folder() {
+    return workspace.folder();
+  }
+
+  /**
+   * Opens another terminal running {@code profile} in the workspace folder; see {@link
+   * TerminalRegistry#open}.
+   *
+   * @throws RefusedException when the session is over (not found) or being stopped (conflict)
+   */
+  public synchronized Terminal open(
+      String profile, int cols, int rows, Terminal.Listener terminalListener)
+      throws IOException, RefusedException {
+    if (over) {
+      throw RefusedException.notFound("the session has ended");
+    }
+    if (stopping) {
+      throw RefusedException.conflict("the session is stopping");
+    }
+    // Spawned under the lock (a few milliseconds): a concurrent stop() either sees the new
+    // terminal or refuses it, and the session cannot end for want of terminals while one starts.
+    Terminal terminal =
+        registry.open(
+            owner,
+            profile,
+            workspace.folder(),
+            cols,
+            rows,
+            Terminal.Listener.replacingExit(
+                terminalListener,
+                (exited, exitCode) -> {
+                  terminalListener.onExit(exited, exitCode);
+                  exited(exited, exitCode);
+                }));
+    terminals.add(terminal);
+    return terminal;
+  }
+
+  /** The ids of the session's terminals that have not exited yet, oldest first. */
+  public List<UUID> terminalIds() {
+    return terminals.stream().map(Terminal::id).toList();
+  }
+
+  /**
+   * Stops every process of every terminal (see {@link Terminal#close}) and refuses new terminals.
+   * Blocks for up to about half a second; the end follows through the {@link Listener} once the
+   * terminals' exits have been delivered.
+   */
+  public void stop() {
+    List<Terminal> all;
+    synchronized (this) {
+      stopping = true;
+      all = List.copyOf(terminals);
+    }
+    Terminal.closeAll(all);
+  }
+
+  /** Gives up a session whose first terminal failed to start: it ends without being reported. */
+  void abandon() {
+    synchronized (this) {
+      if (over || !terminals.isEmpty()) {
+        return;
+      }
+      over = true;
+    }
+    end();
+  }
+
+  private void exited(Terminal terminal, int exitCode) {
+    synchronized (this) {
+      terminals.remove(terminal);
+      if (over || !terminals.isEmpty()) {
+        return;
+      }
+      over = true;
+    }
+    end();
+    listener.onEnded(this, exitCode);
+  }
+
+  /** Frees the workspace and the session id; the id may start a new session right away. */
+  private void end() {
+    workspace.release();
+    forget.accept(this);
+  }
+}

@@ -1,0 +1,190 @@
+package dev.ccc.pty.bus;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.Attach;
+import dev.ccc.bus.BusContract.InputChunk;
+import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.pty.PtyConfig;
+import dev.ccc.pty.session.Sessions;
+import dev.ccc.pty.terminal.TerminalRegistry;
+import dev.ccc.pty.workspace.Workspaces;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/** What the front services do on the bus, as blocking calls for tests on a local event bus. */
+final class LocalBus {
+  private static final long TIMEOUT_SECONDS = 10;
+
+  private final Vertx vertx;
+
+  LocalBus(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /**
+   * Deploys a pty-service on {@code vertx} keeping its data in {@code data} and cloning from {@code
+   * cloneSchemes}; returns its terminals, for the test to close.
+   */
+  static TerminalRegistry deployPtyService(Vertx vertx, Path data, Set<String> cloneSchemes)
+      throws Exception {
+    PtyConfig config =
+        new PtyConfig(
+            data, "/bin/bash", 1 << 20, List.of(), 10, cloneSchemes, Duration.ofMinutes(1));
+    TerminalRegistry registry = config.newRegistry(System.getenv());
+    Workspaces workspaces = config.newWorkspaces();
+    await(
+        vertx.deployVerticle(
+            new PtyBusVerticle(registry, workspaces, new Sessions(registry, workspaces))));
+    return registry;
+  }
+
+  Future<Message<Object>> request(String address, Object body) {
+    return vertx.eventBus().request(address, body);
+  }
+
+  /** Requests and returns the reply's body; fails the test on a failure reply. */
+  Object call(String address, Object body) throws Exception {
+    return replyBody(request(address, body));
+  }
+
+  void input(String terminalId, String user, String text) {
+    vertx
+        .eventBus()
+        .send(
+            BusContract.terminalInput(terminalId),
+            new InputChunk(user, Buffer.buffer(text)).encode());
+  }
+
+  OutputChunk attach(String terminalId, String user, long fromOffset) throws Exception {
+    return OutputChunk.decode(
+        call(BusContract.terminalControl(terminalId), new Attach(user, fromOffset).toJson()));
+  }
+
+  /** Subscribes to {@code address}; returns once the subscription is registered. */
+  void subscribe(String address, Consumer<Object> handler) throws Exception {
+    Promise<Void> registered = Promise.promise();
+    vertx
+        .eventBus()
+        .consumer(address, message -> handler.accept(message.body()))
+        .completionHandler(registered);
+    await(registered.future());
+  }
+
+  /** A viewer of the terminal, attached from offset 0 on behalf of {@code user}. */
+  Viewer view(String terminalId, String user) throws Exception {
+    Viewer viewer = new Viewer(terminalId);
+    viewer.accept(attach(terminalId, user, 0));
+    return viewer;
+  }
+
+  /**
+   * Waits until nothing serves {@code address} any more: a request with {@code body} fails with
+   * NO_HANDLERS. Until then, the only failure allowed is {@code goingCode} (e.g. "not found"
+   * between an exit and the unregistering).
+   */
+  void awaitNoHandler(String address, Object body, int goingCode) throws Exception {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try {
+        call(address, body);
+      } catch (ExecutionException e) {
+        ReplyException failure = assertInstanceOf(ReplyException.class, e.getCause());
+        if (failure.failureType() == ReplyFailure.NO_HANDLERS) {
+          return;
+        }
+        assertEquals(goingCode, failure.failureCode(), failure.getMessage());
+      }
+      Thread.sleep(20);
+    }
+    fail(address + " still answers");
+  }
+
+  void assertFailure(int code, String address, Object body) throws Exception {
+    assertFailure(code, request(address, body));
+  }
+
+  /** Asserts that {@code reply} fails with {@code code}; returns the failure's message. */
+  static String assertFailure(int code, Future<Message<Object>> reply) throws Exception {
+    try {
+      replyBody(reply);
+    } catch (ExecutionException e) {
+      ReplyException failure = assertInstanceOf(ReplyException.class, e.getCause());
+      assertEquals(code, failure.failureCode(), failure.getMessage());
+      return failure.getMessage();
+    }
+    return fail("expected failure " + code);
+  }
+
+  static Object replyBody(Future<Message<Object>> reply) throws Exception {
+    return await(reply).body();
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Follows a terminal like the gateway does: subscribes to its output first, then takes the attach
+   * reply, and keeps each byte once by offset.
+   */
+  final class Viewer {
+    private final Buffer bytes = Buffer.buffer();
+    private long end = -1;
+
+    Viewer(String terminalId) throws Exception {
+      subscribe(BusContract.terminalOutput(terminalId), body -> accept(OutputChunk.decode(body)));
+    }
+
+    synchronized void accept(OutputChunk chunk) {
+      if (end < 0) {
+        if (chunk.offset() != 0) {
+          return; // Live output before the attach reply; the reply covers it.
+        }
+        end = 0;
+      }
+      if (chunk.endOffset() <= end) {
+        return;
+      }
+      if (chunk.offset() > end) {
+        throw new AssertionError("gap: expected offset " + end + ", got " + chunk.offset());
+      }
+      Buffer fresh = chunk.data().slice((int) (end - chunk.offset()), chunk.data().length());
+      bytes.appendBuffer(fresh);
+      end = chunk.endOffset();
+      notifyAll();
+    }
+
+    synchronized String text() {
+      return bytes.toString(UTF_8);
+    }
+
+    synchronized String await(Predicate<String> condition) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+      while (!condition.test(text())) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          fail("timed out; the terminal printed: " + text());
+        }
+        wait(Math.max(1, left / 1_000_000));
+      }
+      return text();
+    }
+  }
+}

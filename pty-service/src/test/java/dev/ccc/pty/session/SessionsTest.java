@@ -1,0 +1,187 @@
+package dev.ccc.pty.session;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.terminal.ChildEnvironment;
+import dev.ccc.pty.terminal.Profiles;
+import dev.ccc.pty.terminal.Recorder;
+import dev.ccc.pty.terminal.Terminal;
+import dev.ccc.pty.terminal.TerminalLauncher;
+import dev.ccc.pty.terminal.TerminalRegistry;
+import dev.ccc.pty.workspace.Workspaces;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sessions of real bash terminals in real workspace folders, without the bus. */
+@Timeout(20)
+class SessionsTest {
+  @TempDir Path data;
+  private TerminalRegistry registry;
+  private Workspaces workspaces;
+  private Sessions sessions;
+  private final UUID workspace = UUID.randomUUID();
+  private final UUID id = UUID.randomUUID();
+  private final Ending ending = new Ending();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    registry =
+        new TerminalRegistry(
+            new TerminalLauncher(
+                data.resolve("homes"),
+                Profiles.standard("/bin/bash"),
+                ChildEnvironment.of(System.getenv(), List.of(), "/bin/bash"),
+                1 << 16),
+            10);
+    workspaces =
+        new Workspaces(
+            data.resolve("workspaces"),
+            data.resolve("homes"),
+            Set.of("https"),
+            Duration.ofMinutes(1));
+    sessions = new Sessions(registry, workspaces);
+    workspaces.createEmpty("alice", workspace);
+  }
+
+  @AfterEach
+  void tearDown() {
+    registry.closeAll();
+  }
+
+  /** Hears of the session's end, and whether its last terminal's own exit came first. */
+  private static final class Ending implements Session.Listener {
+    final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    volatile Recorder last;
+
+    @Override
+    public void onEnded(Session session, int code) {
+      if (last != null && last.exitCodes().isEmpty()) {
+        exitCode.completeExceptionally(new AssertionError("the session ended before its terminal"));
+      }
+      exitCode.complete(code);
+    }
+
+    int await() throws Exception {
+      return exitCode.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Sessions.Started start(Recorder recorder) throws Exception {
+    return sessions.start(id, "alice", workspace, "shell", 80, 24, recorder, ending);
+  }
+
+  private static void type(Terminal terminal, String line) {
+    assertTrue(terminal.write((line + "\n").getBytes(UTF_8)));
+  }
+
+  @Test
+  void everyTerminalOfASessionStartsInTheWorkspaceWithTheOwnersHome() throws Exception {
+    Recorder first = new Recorder();
+    Sessions.Started started = start(first);
+    Recorder second = new Recorder();
+    Terminal tab = started.session().open("shell", 80, 24, second);
+
+    Path folder = started.session().folder();
+    assertEquals(data.resolve("workspaces/alice/" + workspace), folder);
+    type(started.terminal(), "echo \"at=$(pwd) home=$HOME\"");
+    type(tab, "echo \"at=$(pwd)\"");
+    first.awaitText("at=" + folder + " home=" + data.resolve("homes/alice"));
+    second.awaitText("at=" + folder);
+    assertEquals(List.of(started.terminal().id(), tab.id()), started.session().terminalIds());
+  }
+
+  @Test
+  void aRunningSessionCannotStartAgainNorItsWorkspaceBeDeleted() throws Exception {
+    start(new Recorder());
+
+    RefusedException again = assertThrows(RefusedException.class, () -> start(new Recorder()));
+    assertEquals(RefusedException.Reason.CONFLICT, again.reason());
+    RefusedException delete =
+        assertThrows(RefusedException.class, () -> workspaces.delete("alice", workspace));
+    assertEquals(RefusedException.Reason.CONFLICT, delete.reason());
+  }
+
+  @Test
+  void aSessionInAMissingWorkspaceIsNotFoundAndLeavesNothingBehind() throws Exception {
+    UUID missing = UUID.randomUUID();
+    RefusedException refused =
+        assertThrows(
+            RefusedException.class,
+            () -> sessions.start(id, "alice", missing, "shell", 80, 24, new Recorder(), ending));
+    assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
+
+    start(new Recorder());
+  }
+
+  @Test
+  void aSessionWhoseFirstTerminalFailsToStartIsGoneWithoutAnEnd() throws Exception {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> sessions.start(id, "alice", workspace, "nope", 80, 24, new Recorder(), ending));
+
+    workspaces.delete("alice", workspace);
+    assertFalse(ending.exitCode.isDone());
+  }
+
+  @Test
+  void theSessionEndsWithTheExitCodeOfItsLastTerminal() throws Exception {
+    Recorder first = new Recorder();
+    Sessions.Started started = start(first);
+    Session session = started.session();
+    Recorder second = new Recorder();
+    Terminal tab = session.open("shell", 80, 24, second);
+
+    type(started.terminal(), "exit 3");
+    assertEquals(3, first.awaitExit());
+    // The session hears of an exit just after the terminal's own listener.
+    for (int i = 0; i < 100 && session.terminalIds().size() > 1; i++) {
+      Thread.sleep(10);
+    }
+    assertEquals(List.of(tab.id()), session.terminalIds());
+    assertFalse(ending.exitCode.isDone());
+    ending.last = second;
+    type(tab, "exit 4");
+
+    assertEquals(4, ending.await());
+    RefusedException refused =
+        assertThrows(RefusedException.class, () -> session.open("shell", 80, 24, new Recorder()));
+    assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
+    workspaces.delete("alice", workspace);
+    assertFalse(Files.exists(session.folder()));
+  }
+
+  @Test
+  void stopEndsEveryTerminalAndTheSessionMayStartAgain() throws Exception {
+    Recorder first = new Recorder();
+    Sessions.Started started = start(first);
+    Recorder second = new Recorder();
+    started.session().open("shell", 80, 24, second);
+
+    started.session().stop();
+
+    first.awaitExit();
+    second.awaitExit();
+    ending.await();
+    RefusedException refused =
+        assertThrows(
+            RefusedException.class, () -> started.session().open("shell", 80, 24, new Recorder()));
+    assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
+    sessions.start(id, "alice", workspace, "shell", 80, 24, new Recorder(), new Ending());
+  }
+}

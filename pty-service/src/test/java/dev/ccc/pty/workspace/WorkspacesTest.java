@@ -1,0 +1,208 @@
+package dev.ccc.pty.workspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ccc.pty.RefusedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real folders, a real git and real repositories, cloned over {@code file://}. */
+@Timeout(30)
+class WorkspacesTest {
+  @TempDir Path data;
+  private Path root;
+  private Workspaces workspaces;
+  private final UUID workspace = UUID.randomUUID();
+
+  @BeforeEach
+  void setUp() {
+    root = data.resolve("workspaces");
+    workspaces = workspaces(Duration.ofMinutes(1));
+  }
+
+  private Workspaces workspaces(Duration cloneTimeout) {
+    return new Workspaces(root, data.resolve("homes"), Set.of("file", "ssh"), cloneTimeout);
+  }
+
+  private Path folder() {
+    return root.resolve("alice").resolve(workspace.toString());
+  }
+
+  @Test
+  void anEmptyWorkspaceGetsAReadmeInAPrivateOwnerDirectory() throws Exception {
+    workspaces.createEmpty("alice", workspace);
+
+    assertTrue(Files.readString(folder().resolve("README.md")).startsWith("# Workspace"));
+    String mode =
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(folder().getParent()));
+    assertEquals("rwx------", mode);
+  }
+
+  @Test
+  void aCloneHoldsTheDefaultBranchAtDepthOne() throws Exception {
+    GitRepository repository = GitRepository.create(data.resolve("origin"));
+
+    workspaces.createClone("alice", workspace, repository.fileUrl(), null);
+
+    assertTrue(Files.exists(folder().resolve("second.txt")));
+    assertFalse(Files.exists(folder().resolve("feature.txt")));
+    assertEquals("1", GitRepository.git(folder(), "rev-list", "--count", "HEAD"));
+    assertEquals("true", GitRepository.git(folder(), "rev-parse", "--is-shallow-repository"));
+  }
+
+  @Test
+  void aCloneOfABranchHoldsOnlyThatBranch() throws Exception {
+    GitRepository repository = GitRepository.create(data.resolve("origin"));
+
+    workspaces.createClone("alice", workspace, repository.fileUrl(), "feature");
+
+    assertTrue(Files.exists(folder().resolve("feature.txt")));
+    assertEquals("feature", GitRepository.git(folder(), "branch", "--show-current"));
+    assertEquals("origin/feature", GitRepository.git(folder(), "branch", "--remotes"));
+    assertEquals("1", GitRepository.git(folder(), "rev-list", "--count", "HEAD"));
+  }
+
+  @Test
+  void aSchemeThatIsNotAllowedIsRejectedBeforeAnythingHappens() {
+    IllegalArgumentException rejected =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> workspaces.createClone("alice", workspace, "https://example.com/r.git", null));
+    assertTrue(rejected.getMessage().contains("[file, ssh]"), rejected.getMessage());
+    assertFalse(Files.exists(folder()));
+  }
+
+  @Test
+  void aFailedCloneGivesGitsReasonAndLeavesNoFolder() {
+    String missing = data.resolve("missing").toUri().toString();
+
+    IOException failed =
+        assertThrows(
+            IOException.class, () -> workspaces.createClone("alice", workspace, missing, null));
+
+    assertTrue(
+        failed.getMessage().contains("does not appear to be a git repository"),
+        failed.getMessage());
+    assertFalse(Files.exists(folder(), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void aCloneThatOutlivesTheTimeoutIsKilledAndLeavesNoFolder() throws Exception {
+    // Git runs with the owner's home, so their configuration applies: an ssh "client" that hangs.
+    Path home = data.resolve("homes").resolve("alice");
+    Files.createDirectories(home);
+    Files.writeString(home.resolve(".gitconfig"), "[core]\n\tsshCommand = \"sleep 60 #\"\n");
+    Workspaces impatient = workspaces(Duration.ofSeconds(1));
+
+    long started = System.nanoTime();
+    IOException failed =
+        assertThrows(
+            IOException.class,
+            () -> impatient.createClone("alice", workspace, "ssh://example.invalid/r.git", null));
+
+    assertTrue(failed.getMessage().contains("did not finish within 1 s"), failed.getMessage());
+    assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+    assertFalse(Files.exists(folder(), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void creatingAnExistingWorkspaceIsAConflict() throws Exception {
+    workspaces.createEmpty("alice", workspace);
+    Files.writeString(folder().resolve("work.txt"), "precious");
+
+    RefusedException refused =
+        assertThrows(RefusedException.class, () -> workspaces.createEmpty("alice", workspace));
+
+    assertEquals(RefusedException.Reason.CONFLICT, refused.reason());
+    assertEquals("precious", Files.readString(folder().resolve("work.txt")));
+  }
+
+  @Test
+  void deleteRemovesTheFolderAndDeletingAgainSucceeds() throws Exception {
+    workspaces.createEmpty("alice", workspace);
+    Files.createDirectories(folder().resolve("a/b/c"));
+    Files.writeString(folder().resolve("a/b/c/deep.txt"), "deep");
+
+    workspaces.delete("alice", workspace);
+    assertFalse(Files.exists(folder()));
+    workspaces.delete("alice", workspace);
+    workspaces.delete("bob", UUID.randomUUID());
+  }
+
+  @Test
+  void aWorkspaceInUseCannotBeDeletedUntilReleased() throws Exception {
+    workspaces.createEmpty("alice", workspace);
+    Workspaces.Lease first = workspaces.use("alice", workspace);
+    Workspaces.Lease second = workspaces.use("alice", workspace);
+    assertEquals(folder(), first.folder());
+
+    first.release();
+    first.release();
+    RefusedException refused =
+        assertThrows(RefusedException.class, () -> workspaces.delete("alice", workspace));
+    assertEquals(RefusedException.Reason.CONFLICT, refused.reason());
+
+    second.release();
+    workspaces.delete("alice", workspace);
+    refused = assertThrows(RefusedException.class, () -> workspaces.use("alice", workspace));
+    assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
+  }
+
+  @Test
+  void deleteRemovesSymbolicLinksWithoutFollowingThem() throws Exception {
+    Path outside = Files.createDirectories(data.resolve("outside"));
+    Files.writeString(outside.resolve("keep.txt"), "keep");
+    workspaces.createEmpty("alice", workspace);
+    Files.createDirectories(folder().resolve("sub"));
+    Files.createSymbolicLink(folder().resolve("link-to-dir"), outside);
+    Files.createSymbolicLink(folder().resolve("sub/link-to-file"), outside.resolve("keep.txt"));
+
+    workspaces.delete("alice", workspace);
+
+    assertFalse(Files.exists(folder(), LinkOption.NOFOLLOW_LINKS));
+    assertEquals("keep", Files.readString(outside.resolve("keep.txt")));
+  }
+
+  @Test
+  void aLinkInPlaceOfTheFolderIsNoWorkspaceAndDeleteRemovesOnlyTheLink() throws Exception {
+    Path outside = Files.createDirectories(data.resolve("outside"));
+    Files.writeString(outside.resolve("keep.txt"), "keep");
+    workspaces.createEmpty("alice", UUID.randomUUID());
+    Files.createSymbolicLink(folder(), outside);
+
+    RefusedException refused =
+        assertThrows(RefusedException.class, () -> workspaces.use("alice", workspace));
+    assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
+    workspaces.delete("alice", workspace);
+
+    assertFalse(Files.exists(folder(), LinkOption.NOFOLLOW_LINKS));
+    assertEquals("keep", Files.readString(outside.resolve("keep.txt")));
+  }
+
+  @Test
+  void gitsReasonIsItsFirstFatalLineWithoutCredentials() {
+    String stderr =
+        """
+        Cloning into 'x'...
+        fatal: unable to access 'https://bob:secret@example.com/r.git/': Could not resolve host
+        Please make sure you have the correct access rights
+        """;
+    assertEquals(
+        "fatal: unable to access 'https://example.com/r.git/': Could not resolve host",
+        GitClone.reason(stderr, 128));
+    assertEquals("git clone exited with 128", GitClone.reason("", 128));
+  }
+}
