@@ -79,6 +79,28 @@ class ApiServiceTest {
   }
 
   @Test
+  void repeatedFailuresForOneAccountAreThrottledWithRetryAfter() {
+    String body = "{\"username\":\"throttled\",\"password\":\"guess\"}";
+    for (int i = 0; i < 5; i++) {
+      given()
+          .contentType(ContentType.JSON)
+          .body(body)
+          .post("/api/auth/login")
+          .then()
+          .statusCode(401);
+    }
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/auth/login")
+        .then()
+        .statusCode(429)
+        .contentType(PROBLEM)
+        .header("Retry-After", notNullValue())
+        .body("detail", containsString("Too many failed logins"));
+  }
+
+  @Test
   void invalidLoginBodiesNameTheFields() {
     given()
         .contentType(ContentType.JSON)

@@ -39,7 +39,14 @@ public class Problems {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    return response(e.status(), e.title(), e.getMessage(), null);
+    Response response = response(e.status(), e.title(), e.getMessage(), null);
+    return e.retryAfter()
+        .map(
+            wait ->
+                Response.fromResponse(response)
+                    .header("Retry-After", Math.max(1, wait.toSeconds()))
+                    .build())
+        .orElse(response);
   }
 
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

@@ -1,0 +1,14 @@
+package dev.ccc.api.db;
+
+import dev.ccc.api.account.User;
+import java.util.List;
+
+/**
+ * Every entity class Hibernate maps. Without a Quarkus extension nothing scans for them: a new
+ * entity goes here, and its table into a new migration under {@code db/migration}.
+ */
+final class Entities {
+  static final List<Class<?>> ALL = List.of(User.class);
+
+  private Entities() {}
+}
