@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ccc.api.account.UserRepository;
 import dev.ccc.api.bus.BusMembership;
 import dev.ccc.bus.BusContract;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,6 +28,7 @@ class ApiServiceTest {
 
   @Inject BusMembership bus;
   @Inject ApiConfig config;
+  @Inject UserRepository users;
 
   private static String login() {
     return given()
@@ -55,7 +57,8 @@ class ApiServiceTest {
             .path("ticket");
     String claims = new String(Base64.getUrlDecoder().decode(ticket.split("\\.")[1]));
     assertTrue(claims.contains("\"aud\":\"ccc-gateway\""), claims);
-    assertTrue(claims.contains("\"sub\":\"admin\""), claims);
+    String adminId = users.findByUsername("admin").await().indefinitely().getId();
+    assertTrue(claims.contains("\"sub\":\"" + adminId + "\""), claims);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.ccc.api.auth;
 
 import dev.ccc.api.web.ApiException;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
@@ -39,10 +40,13 @@ public class AuthResource {
   @POST
   @Path("/login")
   @PermitAll
-  public LoginResponse login(@Valid @NotNull LoginRequest request, HttpServerRequest http) {
+  public Uni<LoginResponse> login(@Valid @NotNull LoginRequest request, HttpServerRequest http) {
     return authenticator
         .login(request.username(), request.password(), http.remoteAddress().hostAddress())
-        .orElseThrow(() -> ApiException.unauthorized("Invalid username or password."));
+        .map(
+            result ->
+                result.orElseThrow(
+                    () -> ApiException.unauthorized("Invalid username or password.")));
   }
 
   @POST

@@ -4,41 +4,48 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ccc.api.ApiConfig;
+import dev.ccc.api.account.User;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@QuarkusTest
 class AdminAccountTest {
-  private final PasswordHasher hasher = new PasswordHasher();
+  @Inject AdminAccount admins;
+  @Inject PasswordHasher hasher;
 
   @Test
-  void firstStartGeneratesAPasswordKeepsOnlyItsHashAndReusesItLater(@TempDir Path data)
+  void aMissingAdminIsCreatedWithAGeneratedPasswordShownOnceAndKeptOnlyAsAHash(@TempDir Path data)
       throws Exception {
-    AdminAccount first = new AdminAccount(config(data, Optional.empty()), hasher);
+    String username = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+    User created = admins.ensure(username, Optional.empty(), data);
     Path initial = data.resolve(AdminAccount.INITIAL_PASSWORD_FILE);
     String password = Files.readString(initial).trim();
     assertEquals(24, password.length());
     assertEquals(
         "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(initial)));
-    assertTrue(hasher.verify(password, first.passwordHash()));
-    String stored = Files.readString(data.resolve(AdminAccount.HASH_FILE));
-    assertFalse(stored.contains(password), "the hash file must not hold the password");
+    assertEquals(User.Role.ADMIN, created.getRole());
+    assertTrue(hasher.verify(password, created.getPasswordHash()));
+    assertFalse(created.getPasswordHash().contains(password));
 
     Files.delete(initial);
-    AdminAccount restarted = new AdminAccount(config(data, Optional.empty()), hasher);
-    assertTrue(hasher.verify(password, restarted.passwordHash()));
-    assertFalse(Files.exists(initial), "a restart must not print a new password");
+    User again = admins.ensure(username, Optional.empty(), data);
+    assertEquals(created.getId(), again.getId());
+    assertFalse(Files.exists(initial), "a restart must not make a new password");
   }
 
   @Test
-  void aConfiguredPasswordWins(@TempDir Path data) {
-    AdminAccount admin = new AdminAccount(config(data, Optional.of("from-env")), hasher);
-    assertTrue(hasher.verify("from-env", admin.passwordHash()));
-    assertFalse(hasher.verify("other", admin.passwordHash()));
+  void aConfiguredPasswordIsUsedAndNothingIsWritten(@TempDir Path data) {
+    String username = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+    User created = admins.ensure(username, Optional.of("from-env"), data);
+    assertTrue(hasher.verify("from-env", created.getPasswordHash()));
+    assertFalse(hasher.verify("other", created.getPasswordHash()));
     assertFalse(Files.exists(data.resolve(AdminAccount.INITIAL_PASSWORD_FILE)));
   }
 
@@ -46,39 +53,5 @@ class AdminAccountTest {
   void unknownUsersAreCheckedAgainstTheDecoyAndNeverMatch() {
     assertFalse(hasher.verify("", null));
     assertFalse(hasher.verify("\0decoy", null));
-  }
-
-  private static ApiConfig config(Path data, Optional<String> password) {
-    return new ApiConfig() {
-      @Override
-      public Path dataDir() {
-        return data;
-      }
-
-      @Override
-      public Jwt jwt() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public Admin admin() {
-        return new Admin() {
-          @Override
-          public String username() {
-            return "admin";
-          }
-
-          @Override
-          public Optional<String> password() {
-            return password;
-          }
-        };
-      }
-
-      @Override
-      public Gateway gateway() {
-        throw new UnsupportedOperationException();
-      }
-    };
   }
 }
