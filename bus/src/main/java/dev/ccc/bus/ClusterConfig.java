@@ -2,7 +2,6 @@ package dev.ccc.bus;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -29,22 +28,22 @@ public record ClusterConfig(
    * {@code System::getenv} in the Vert.x services, MicroProfile Config in the api-service.
    */
   public static ClusterConfig fromEnvironment(Function<String, String> lookup) {
-    Function<String, String> env =
-        name -> Optional.ofNullable(lookup.apply(name)).map(String::trim).orElse("");
     return new ClusterConfig(
-        orDefault(env.apply("CCC_CLUSTER_NAME"), "ccc"),
-        Arrays.stream(orDefault(env.apply("CCC_CLUSTER_MEMBERS"), "127.0.0.1").split(","))
+        setting(lookup, "CCC_CLUSTER_NAME", "ccc"),
+        Arrays.stream(setting(lookup, "CCC_CLUSTER_MEMBERS", "127.0.0.1").split(","))
             .map(String::trim)
             .filter(member -> !member.isEmpty())
             .toList(),
-        orDefault(env.apply("CCC_CLUSTER_HOST"), "127.0.0.1"),
-        Integer.parseInt(orDefault(env.apply("CCC_CLUSTER_PORT"), "5701")),
-        Integer.parseInt(orDefault(env.apply("CCC_CLUSTER_PORT_COUNT"), "20")),
-        Integer.parseInt(orDefault(env.apply("CCC_BUS_PORT"), "0")));
+        setting(lookup, "CCC_CLUSTER_HOST", "127.0.0.1"),
+        Integer.parseInt(setting(lookup, "CCC_CLUSTER_PORT", "5701")),
+        Integer.parseInt(setting(lookup, "CCC_CLUSTER_PORT_COUNT", "20")),
+        Integer.parseInt(setting(lookup, "CCC_BUS_PORT", "0")));
   }
 
-  private static String orDefault(String value, String fallback) {
-    return value.isEmpty() ? fallback : value;
+  /** The trimmed value of {@code name}, or {@code fallback} when it is unset or blank. */
+  private static String setting(Function<String, String> lookup, String name, String fallback) {
+    String value = lookup.apply(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
   }
 
   public ClusterConfig {

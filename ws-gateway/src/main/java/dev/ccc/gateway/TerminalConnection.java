@@ -161,22 +161,33 @@ final class TerminalConnection {
     if (closed) {
       return;
     }
-    ErrorCode code = ErrorCode.UNAVAILABLE;
-    String text = "the terminal service did not answer";
-    if (failure instanceof ReplyException reply) {
-      code =
-          switch (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE ? reply.failureCode() : 0) {
-            case BusContract.FAILURE_NOT_FOUND -> ErrorCode.NOT_FOUND;
-            case BusContract.FAILURE_FORBIDDEN -> ErrorCode.FORBIDDEN;
-            case BusContract.FAILURE_INVALID -> ErrorCode.INVALID;
-            default ->
-                reply.failureType() == ReplyFailure.NO_HANDLERS
-                    ? ErrorCode.NOT_FOUND
-                    : ErrorCode.UNAVAILABLE;
-          };
-      text = code == ErrorCode.NOT_FOUND ? "no such terminal" : reply.getMessage();
-    }
+    ErrorCode code = errorCode(failure);
+    String text =
+        code == ErrorCode.NOT_FOUND
+            ? "no such terminal"
+            : failure instanceof ReplyException reply
+                ? reply.getMessage()
+                : "the terminal service did not answer";
     socket.writeTextMessage(WireProtocol.error(channel, code, text));
+  }
+
+  /** No handler means the terminal is gone; a refusal keeps its meaning; anything else: later. */
+  private static ErrorCode errorCode(Throwable failure) {
+    if (!(failure instanceof ReplyException reply)) {
+      return ErrorCode.UNAVAILABLE;
+    }
+    if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+      return ErrorCode.NOT_FOUND;
+    }
+    if (reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      return ErrorCode.UNAVAILABLE;
+    }
+    return switch (reply.failureCode()) {
+      case BusContract.FAILURE_NOT_FOUND -> ErrorCode.NOT_FOUND;
+      case BusContract.FAILURE_FORBIDDEN -> ErrorCode.FORBIDDEN;
+      case BusContract.FAILURE_INVALID -> ErrorCode.INVALID;
+      default -> ErrorCode.UNAVAILABLE;
+    };
   }
 
   private void close(short code, String reason) {
