@@ -1,6 +1,7 @@
 package dev.ccc.api.db;
 
 import dev.ccc.api.account.User;
+import dev.ccc.api.audit.AuditEntry;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  * entity goes here, and its table into a new migration under {@code db/migration}.
  */
 final class Entities {
-  static final List<Class<?>> ALL = List.of(User.class);
+  static final List<Class<?>> ALL = List.of(User.class, AuditEntry.class);
 
   private Entities() {}
 }

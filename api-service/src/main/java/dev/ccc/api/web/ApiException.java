@@ -5,41 +5,80 @@ import java.util.Optional;
 
 /**
  * An error with an HTTP status, turned into {@code application/problem+json} by {@link Problems}.
+ * Most carry the problem type {@code about:blank}; the few a client must tell apart from others
+ * with the same status carry one of the {@code urn:ccc:problem:…} types documented in docs/api.md.
  */
 public class ApiException extends RuntimeException {
+  /** Login needs a two-factor code (401). */
+  public static final String TOTP_REQUIRED = "urn:ccc:problem:totp-required";
+
+  /** A per-user quota is reached (409). */
+  public static final String QUOTA_EXCEEDED = "urn:ccc:problem:quota-exceeded";
+
   private final int status;
+  private final String type;
   private final String title;
   private final Duration retryAfter;
 
-  public ApiException(int status, String title, String detail) {
-    this(status, title, detail, null);
-  }
-
-  private ApiException(int status, String title, String detail, Duration retryAfter) {
+  private ApiException(int status, String type, String title, String detail, Duration retryAfter) {
     super(detail);
     this.status = status;
+    this.type = type;
     this.title = title;
     this.retryAfter = retryAfter;
   }
 
-  public static ApiException unauthorized(String detail) {
-    return new ApiException(401, "Unauthorized", detail);
+  private static ApiException plain(int status, String title, String detail) {
+    return new ApiException(status, Problems.BLANK_TYPE, title, detail, null);
   }
 
   public static ApiException badRequest(String detail) {
-    return new ApiException(400, "Bad Request", detail);
+    return plain(400, "Bad Request", detail);
+  }
+
+  public static ApiException unauthorized(String detail) {
+    return plain(401, "Unauthorized", detail);
+  }
+
+  public static ApiException totpRequired() {
+    return new ApiException(
+        401,
+        TOTP_REQUIRED,
+        "Two-factor code required",
+        "Enter the code from your authenticator app, or a backup code.",
+        null);
+  }
+
+  public static ApiException forbidden(String detail) {
+    return plain(403, "Forbidden", detail);
+  }
+
+  public static ApiException notFound(String detail) {
+    return plain(404, "Not Found", detail);
+  }
+
+  public static ApiException conflict(String detail) {
+    return plain(409, "Conflict", detail);
+  }
+
+  public static ApiException quotaExceeded(String detail) {
+    return new ApiException(409, QUOTA_EXCEEDED, "Quota exceeded", detail, null);
   }
 
   public static ApiException tooManyRequests(String detail, Duration retryAfter) {
-    return new ApiException(429, "Too Many Requests", detail, retryAfter);
+    return new ApiException(429, Problems.BLANK_TYPE, "Too Many Requests", detail, retryAfter);
   }
 
   public static ApiException unavailable(String detail) {
-    return new ApiException(503, "Service Unavailable", detail);
+    return plain(503, "Service Unavailable", detail);
   }
 
   public int status() {
     return status;
+  }
+
+  public String type() {
+    return type;
   }
 
   public String title() {

@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class Problems {
   private static final Logger LOG = Logger.getLogger(Problems.class.getName());
   static final String MEDIA_TYPE = "application/problem+json";
+  static final String BLANK_TYPE = "about:blank";
 
   /** The body of every error response. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,17 +30,17 @@ public class Problems {
   /** One invalid field: where it is and what is wrong with it. */
   public record FieldError(String field, String message) {}
 
-  public static Response response(
-      int status, String title, String detail, List<FieldError> errors) {
+  private static Response response(
+      String type, int status, String title, String detail, List<FieldError> errors) {
     return Response.status(status)
         .type(MEDIA_TYPE)
-        .entity(new Problem("about:blank", title, status, detail, errors))
+        .entity(new Problem(type, title, status, detail, errors))
         .build();
   }
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    Response response = response(e.status(), e.title(), e.getMessage(), null);
+    Response response = response(e.type(), e.status(), e.title(), e.getMessage(), null);
     return e.retryAfter()
         .map(
             wait ->
@@ -51,12 +52,12 @@ public class Problems {
 
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
   public Response unauthorized(RuntimeException e) {
-    return response(401, "Unauthorized", "Log in, or send a valid bearer token.", null);
+    return response(BLANK_TYPE, 401, "Unauthorized", "Log in, or send a valid bearer token.", null);
   }
 
   @ServerExceptionMapper
   public Response forbidden(ForbiddenException e) {
-    return response(403, "Forbidden", "You may not do this.", null);
+    return response(BLANK_TYPE, 403, "Forbidden", "You may not do this.", null);
   }
 
   @ServerExceptionMapper
@@ -71,7 +72,7 @@ public class Problems {
                 })
             .sorted(java.util.Comparator.comparing(FieldError::field))
             .toList();
-    return response(400, "Bad Request", "The request has invalid fields.", errors);
+    return response(BLANK_TYPE, 400, "Bad Request", "The request has invalid fields.", errors);
   }
 
   @ServerExceptionMapper
@@ -83,12 +84,13 @@ public class Problems {
             : Response.Status.fromStatusCode(status).getReasonPhrase();
     String detail =
         status == 400 ? "The request body is missing or not valid JSON." : e.getMessage();
-    return response(status, title, detail, null);
+    return response(BLANK_TYPE, status, title, detail, null);
   }
 
   @ServerExceptionMapper
   public Response unexpected(Exception e) {
     LOG.log(Level.SEVERE, "unexpected failure", e);
-    return response(500, "Internal Server Error", "Something went wrong on the server.", null);
+    return response(
+        BLANK_TYPE, 500, "Internal Server Error", "Something went wrong on the server.", null);
   }
 }

@@ -1,0 +1,31 @@
+package dev.ccc.api.audit;
+
+import java.util.Locale;
+
+/** What an audit-log row records; stored as the lower-case, dotted {@link #code()}. */
+public enum AuditAction {
+  LOGIN_SUCCEEDED,
+  LOGIN_FAILED,
+  LOGOUT,
+  REFRESH_TOKEN_REUSED,
+  PASSWORD_CHANGED,
+  PASSWORD_RESET,
+  TOTP_ENABLED,
+  TOTP_DISABLED,
+  ACCESS_TOKEN_CREATED,
+  ACCESS_TOKEN_REVOKED,
+  USER_CREATED,
+  USER_UPDATED,
+  WORKSPACE_CREATED,
+  WORKSPACE_DELETED,
+  SESSION_STARTED,
+  SESSION_STOPPED,
+  SESSION_DELETED;
+
+  /** For example {@code login.succeeded} or {@code access_token.created}. */
+  public String code() {
+    String name = name().toLowerCase(Locale.ROOT);
+    int split = name.lastIndexOf('_');
+    return name.substring(0, split) + "." + name.substring(split + 1);
+  }
+}

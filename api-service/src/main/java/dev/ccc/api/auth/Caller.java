@@ -1,0 +1,42 @@
+package dev.ccc.api.auth;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import jakarta.enterprise.context.RequestScoped;
+
+/**
+ * Who is making the current request, whichever way they authenticated (access token or personal
+ * access token): the one place resources ask "whose is this, and may they touch it?".
+ */
+@RequestScoped
+public class Caller {
+  /** Role of administrators, as {@code @RolesAllowed} names it. */
+  public static final String ADMIN = "admin";
+
+  private final SecurityIdentity identity;
+  private final CurrentVertxRequest request;
+
+  Caller(SecurityIdentity identity, CurrentVertxRequest request) {
+    this.identity = identity;
+    this.request = request;
+  }
+
+  /** The caller's user id; the request must be authenticated. */
+  public String userId() {
+    return identity.getPrincipal().getName();
+  }
+
+  public boolean isAdmin() {
+    return identity.hasRole(ADMIN);
+  }
+
+  /** Whether the caller may see and change something owned by {@code ownerId}. */
+  public boolean mayAccess(String ownerId) {
+    return isAdmin() || userId().equals(ownerId);
+  }
+
+  /** The client's network address, for the audit log. */
+  public String address() {
+    return request.getCurrent().request().remoteAddress().hostAddress();
+  }
+}
