@@ -1,6 +1,8 @@
 package dev.ccc.api.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -10,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -73,6 +76,27 @@ public class Problems {
             .sorted(java.util.Comparator.comparing(FieldError::field))
             .toList();
     return response(BLANK_TYPE, 400, "Bad Request", "The request has invalid fields.", errors);
+  }
+
+  /** A body that is JSON but does not fit: an unknown field, or a value of the wrong type. */
+  @ServerExceptionMapper
+  public Response mismatched(MismatchedInputException e) {
+    String field =
+        e.getPath().stream()
+            .map(
+                reference ->
+                    reference.getFieldName() != null
+                        ? reference.getFieldName()
+                        : String.valueOf(reference.getIndex()))
+            .collect(Collectors.joining("."));
+    String message =
+        e instanceof UnrecognizedPropertyException ? "is not a known field" : "has the wrong type";
+    return response(
+        BLANK_TYPE,
+        400,
+        "Bad Request",
+        "The request has invalid fields.",
+        List.of(new FieldError(field, message)));
   }
 
   @ServerExceptionMapper
