@@ -2,6 +2,7 @@ package dev.ccc.bus;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -11,7 +12,10 @@ import java.util.function.Function;
  * @param name Hazelcast cluster name; members with another name never join ({@code
  *     CCC_CLUSTER_NAME}, default {@code ccc}).
  * @param members Hazelcast members to contact, {@code host} or {@code host:port}, comma-separated
- *     ({@code CCC_CLUSTER_MEMBERS}, default {@code 127.0.0.1}).
+ *     ({@code CCC_CLUSTER_MEMBERS}, default {@code 127.0.0.1}); ignored when {@code dns} is set.
+ * @param dns a DNS name whose address records are the members, such as a Kubernetes headless
+ *     Service; looked up again at every discovery round, so members that start later are found
+ *     ({@code CCC_CLUSTER_DNS}, default none: {@code members} is used).
  * @param host address this member binds Hazelcast and the bus to, and announces to the others
  *     ({@code CCC_CLUSTER_HOST}, default {@code 127.0.0.1}).
  * @param port first Hazelcast port; the next {@code portCount - 1} are tried when it is taken
@@ -21,7 +25,13 @@ import java.util.function.Function;
  * @param busPort TCP port of the event bus itself; 0 picks a free one ({@code CCC_BUS_PORT}).
  */
 public record ClusterConfig(
-    String name, List<String> members, String host, int port, int portCount, int busPort) {
+    String name,
+    List<String> members,
+    Optional<String> dns,
+    String host,
+    int port,
+    int portCount,
+    int busPort) {
 
   /**
    * Reads the settings through {@code lookup}, which maps a variable name to its value or null:
@@ -34,20 +44,21 @@ public record ClusterConfig(
             .map(String::trim)
             .filter(member -> !member.isEmpty())
             .toList(),
+        Optional.ofNullable(setting(lookup, "CCC_CLUSTER_DNS", null)),
         setting(lookup, "CCC_CLUSTER_HOST", "127.0.0.1"),
         Integer.parseInt(setting(lookup, "CCC_CLUSTER_PORT", "5701")),
         Integer.parseInt(setting(lookup, "CCC_CLUSTER_PORT_COUNT", "20")),
         Integer.parseInt(setting(lookup, "CCC_BUS_PORT", "0")));
   }
 
-  /** The trimmed value of {@code name}, or {@code fallback} when it is unset or blank. */
+  /** The trimmed value of {@code name}, or {@code fallback} (may be null) when unset or blank. */
   private static String setting(Function<String, String> lookup, String name, String fallback) {
     String value = lookup.apply(name);
     return value == null || value.isBlank() ? fallback : value.trim();
   }
 
   public ClusterConfig {
-    if (members.isEmpty()) {
+    if (members.isEmpty() && dns.isEmpty()) {
       throw new IllegalArgumentException("CCC_CLUSTER_MEMBERS must name at least one member");
     }
     if (portCount < 1) {

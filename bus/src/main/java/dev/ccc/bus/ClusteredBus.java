@@ -60,7 +60,15 @@ public final class ClusteredBus {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.dns().isPresent()) {
+      // Hazelcast's Kubernetes discovery in DNS mode only resolves a name: no API access needed.
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", cluster.dns().get())
+          .setProperty("service-port", String.valueOf(cluster.port()));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
     return config;
   }
 }
