@@ -51,6 +51,13 @@ public final class PtyServiceMain {
       System.exit(1);
       return;
     }
+    try {
+      await(PtyManagement.start(vertx, env, registry));
+    } catch (Exception e) {
+      log.log(Level.SEVERE, "cannot open the management port", e);
+      System.exit(1);
+      return;
+    }
     log.info(
         "pty-service ready (cluster " + cluster.name() + ", data in " + config.dataDir() + ")");
   }

@@ -9,6 +9,7 @@ import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.OutputChunk;
 import dev.ccc.bus.BusContract.Resize;
+import dev.ccc.pty.PtyMetrics;
 import dev.ccc.pty.terminal.OutputBuffer;
 import dev.ccc.pty.terminal.Terminal;
 import io.vertx.core.Context;
@@ -89,6 +90,7 @@ final class TerminalEndpoint implements Terminal.Listener {
 
   @Override
   public void onOutput(Terminal terminal, long offset, byte[] bytes) {
+    PtyMetrics.OUTPUT_BYTES.increment(bytes.length);
     Buffer chunk = new OutputChunk(terminal.id(), offset, Buffer.buffer(bytes)).encode();
     String address = BusContract.terminalOutput(terminal.id().toString());
     context.runOnContext(
@@ -129,7 +131,9 @@ final class TerminalEndpoint implements Terminal.Listener {
           "input from " + chunk.user() + " for terminal " + terminal.id() + " of another user");
       return;
     }
-    if (!terminal.write(chunk.data().getBytes()) && !terminal.hasExited()) {
+    if (terminal.write(chunk.data().getBytes())) {
+      PtyMetrics.INPUT_BYTES.increment(chunk.data().length());
+    } else if (!terminal.hasExited()) {
       LOG.warning(
           "terminal "
               + terminal.id()

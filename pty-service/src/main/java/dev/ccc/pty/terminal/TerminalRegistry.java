@@ -90,6 +90,11 @@ public final class TerminalRegistry {
     return Optional.ofNullable(terminals.get(id));
   }
 
+  /** How many terminals run now. */
+  public int size() {
+    return terminals.size();
+  }
+
   /**
    * Stops every terminal and refuses new ones. Returns once their exits have been delivered to
    * their listeners, or after a few seconds at most.
