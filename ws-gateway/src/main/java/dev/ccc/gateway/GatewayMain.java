@@ -2,6 +2,9 @@ package dev.ccc.gateway;
 
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
+import dev.ccc.bus.ops.ManagementAddress;
+import dev.ccc.bus.ops.ManagementServer;
+import dev.ccc.bus.ops.ServiceMetrics;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -13,6 +16,11 @@ public final class GatewayMain {
 
   public static void main(String[] args) {
     GatewayConfig config = GatewayConfig.fromEnvironment(System.getenv());
+    // The management port listens where the WebSocket does, on a port of its own.
+    ManagementAddress management =
+        ManagementAddress.fromEnvironment(
+            System.getenv(), "CCC_GATEWAY_HOST", "CCC_GATEWAY_MANAGEMENT_PORT", 9001);
+    GatewayVerticle gateway = new GatewayVerticle(config);
     ClusteredBus.join(ClusterConfig.fromEnvironment(System::getenv))
         .compose(
             vertx -> {
@@ -20,7 +28,12 @@ public final class GatewayMain {
                   .addShutdownHook(
                       new Thread(
                           () -> vertx.close().toCompletionStage().toCompletableFuture().join()));
-              return vertx.deployVerticle(new GatewayVerticle(config));
+              return vertx
+                  .deployVerticle(gateway)
+                  .compose(
+                      deployed ->
+                          ManagementServer.start(
+                              vertx, management, ServiceMetrics.start(vertx), gateway::ready));
             })
         .onFailure(
             e -> {

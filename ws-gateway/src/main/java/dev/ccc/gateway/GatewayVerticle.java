@@ -41,6 +41,11 @@ final class GatewayVerticle extends AbstractVerticle {
     this.config = config;
   }
 
+  /** Whether the gateway can open sockets: it has the key that verifies tickets. */
+  boolean ready() {
+    return verifier != null;
+  }
+
   /** The port actually bound (useful when configured as 0). */
   int port() {
     return server.actualPort();
@@ -138,7 +143,12 @@ final class GatewayVerticle extends AbstractVerticle {
   private void open(ServerWebSocket socket, TicketVerifier.Ticket ticket) {
     TerminalConnection connection = new TerminalConnection(vertx, socket, ticket);
     connections.add(connection);
-    connection.start(() -> connections.remove(connection));
+    GatewayMetrics.SOCKETS.incrementAndGet();
+    connection.start(
+        () -> {
+          connections.remove(connection);
+          GatewayMetrics.SOCKETS.decrementAndGet();
+        });
   }
 
   /** Re-checks every open socket now instead of at the next period (for tests). */

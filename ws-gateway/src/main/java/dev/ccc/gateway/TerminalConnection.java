@@ -114,6 +114,7 @@ final class TerminalConnection {
           resize.channel(), new BusContract.Resize(user, resize.cols(), resize.rows()).toJson());
     } else if (message instanceof Input input) {
       Channel channel = attachedChannel(input.channel());
+      GatewayMetrics.INPUT_BYTES.increment(input.data().length());
       vertx
           .eventBus()
           .send(
@@ -254,6 +255,8 @@ final class TerminalConnection {
       if (closed || channels.get(number) != this) {
         return;
       }
+      // Counted before the browser can hear it is attached; release() counts it out once live.
+      GatewayMetrics.VIEWERS.incrementAndGet();
       socket.writeTextMessage(WireProtocol.attached(number, terminal, snapshot.offset()));
       delivered = snapshot.offset();
       live = true;
@@ -279,6 +282,7 @@ final class TerminalConnection {
       int skip = (int) Math.max(0, delivered - chunk.offset());
       Buffer fresh = chunk.data().slice(skip, chunk.data().length());
       WireProtocol.writeOutput(number, chunk.offset() + skip, fresh, socket::writeBinaryMessage);
+      GatewayMetrics.OUTPUT_BYTES.increment(fresh.length());
       delivered = chunk.endOffset();
     }
 
@@ -293,6 +297,9 @@ final class TerminalConnection {
     }
 
     void release() {
+      if (live) {
+        GatewayMetrics.VIEWERS.decrementAndGet();
+      }
       live = false;
       if (output != null) {
         output.unregister();

@@ -15,6 +15,8 @@ import dev.ccc.pty.bus.PtyBusVerticle;
 import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -156,6 +158,40 @@ class GatewayTest {
     Socket first = Socket.connect("/ws?ticket=" + ticket);
     assertEquals(401, rejectedStatus(connectOptions("/ws?ticket=" + ticket)));
     first.close();
+  }
+
+  @Test
+  void metricsCountSocketsViewersAndTheTerminalBytesRelayed() throws Exception {
+    SimpleMeterRegistry counted = new SimpleMeterRegistry();
+    Metrics.addRegistry(counted);
+    try {
+      int sockets = GatewayMetrics.SOCKETS.get();
+      int viewers = GatewayMetrics.VIEWERS.get();
+      UUID terminal = openTerminal("alice");
+      Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
+      socket.attach(1, terminal, 0);
+      socket.nextTextOfType("attached");
+      assertEquals(sockets + 1, GatewayMetrics.SOCKETS.get());
+      assertEquals(viewers + 1, GatewayMetrics.VIEWERS.get());
+
+      String typed = "echo metered-$((20+1))\n";
+      socket.input(1, typed);
+      socket.awaitOutput("metered-21");
+      assertEquals(typed.length(), counted.get("ccc.gateway.input").counter().count());
+      assertTrue(
+          counted.get("ccc.gateway.output").counter().count()
+              >= typed.length() + "metered-21".length());
+
+      socket.close();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (GatewayMetrics.SOCKETS.get() != sockets && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(sockets, GatewayMetrics.SOCKETS.get());
+      assertEquals(viewers, GatewayMetrics.VIEWERS.get());
+    } finally {
+      Metrics.removeRegistry(counted);
+    }
   }
 
   @Test

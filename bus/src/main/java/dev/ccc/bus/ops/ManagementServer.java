@@ -11,6 +11,7 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 
 /**
  * The operator's port of a plain Vert.x service: {@code /metrics} in Prometheus' text format, and
@@ -23,18 +24,25 @@ public final class ManagementServer {
    */
   static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+  private static final Logger LOG = Logger.getLogger(ManagementServer.class.getName());
+
   private ManagementServer() {}
 
   /**
-   * Listens on {@code host}:{@code port} (0 picks a free port); {@code ready} answers whether the
-   * service can do its work now, and is asked on every readiness probe.
+   * Listens on {@code address}; {@code ready} answers whether the service can do its work now, and
+   * is asked on every readiness probe.
    */
   public static Future<HttpServer> start(
-      Vertx vertx, String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+      Vertx vertx,
+      ManagementAddress address,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready) {
     return vertx
-        .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .createHttpServer(new HttpServerOptions().setHost(address.host()).setPort(address.port()))
         .requestHandler(request -> route(request, registry, ready))
-        .listen();
+        .listen()
+        .onSuccess(
+            server -> LOG.info("management port " + server.actualPort() + " on " + address.host()));
   }
 
   /** Whether {@code vertx} is still an active member of its cluster: the readiness of a service. */

@@ -41,7 +41,10 @@ class ManagementServerTest {
                 ::get);
     vertx = await(ClusteredBus.join(cluster));
     PrometheusMeterRegistry registry = ServiceMetrics.start(vertx);
-    server = await(ManagementServer.start(vertx, "127.0.0.1", 0, registry, READY::get));
+    server =
+        await(
+            ManagementServer.start(
+                vertx, new ManagementAddress("127.0.0.1", 0), registry, READY::get));
   }
 
   @AfterAll

@@ -1,0 +1,44 @@
+package dev.ccc.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the gateway counts where it happens, in Micrometer's global registry, which the management
+ * port's Prometheus registry joins at start (see {@link GatewayMain}).
+ */
+final class GatewayMetrics {
+  private GatewayMetrics() {}
+
+  /** Authenticated WebSockets open now. */
+  static final AtomicInteger SOCKETS = gauge("ccc.gateway.sockets", "Open terminal WebSockets");
+
+  /** Terminals viewed now, over all sockets: one per attached channel. */
+  static final AtomicInteger VIEWERS =
+      gauge("ccc.gateway.viewers", "Terminals attached on open WebSockets, one per channel");
+
+  /** Terminal bytes typed by browsers, as relayed to the bus. */
+  static final Counter INPUT_BYTES =
+      Counter.builder("ccc.gateway.input")
+          .baseUnit("bytes")
+          .description("Terminal input relayed from browsers")
+          .register(Metrics.globalRegistry);
+
+  /** Terminal bytes sent to browsers, replays included. */
+  static final Counter OUTPUT_BYTES =
+      Counter.builder("ccc.gateway.output")
+          .baseUnit("bytes")
+          .description("Terminal output sent to browsers, replays included")
+          .register(Metrics.globalRegistry);
+
+  private static AtomicInteger gauge(String name, String description) {
+    AtomicInteger value = new AtomicInteger();
+    Gauge.builder(name, value, AtomicInteger::get)
+        .description(description)
+        .strongReference(true)
+        .register(Metrics.globalRegistry);
+    return value;
+  }
+}
