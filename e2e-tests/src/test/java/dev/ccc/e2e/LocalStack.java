@@ -132,6 +132,9 @@ public final class LocalStack
     env.put("CCC_CLUSTER_PORT_COUNT", "10");
     env.put("CCC_API_PORT", String.valueOf(apiPort));
     env.put("CCC_GATEWAY_PORT", String.valueOf(gatewayPort));
+    env.put("CCC_API_MANAGEMENT_PORT", String.valueOf(freePort()));
+    env.put("CCC_GATEWAY_MANAGEMENT_PORT", String.valueOf(freePort()));
+    env.put("CCC_PTY_MANAGEMENT_PORT", String.valueOf(freePort()));
     env.put("CCC_GATEWAY_ALLOWED_ORIGINS", origin() + ",http://localhost:" + apiPort);
     env.put("CCC_GATEWAY_PUBLIC_URL", "ws://{hostname}:" + gatewayPort + "/ws");
     env.put("CCC_ADMIN_USERNAME", ADMIN);

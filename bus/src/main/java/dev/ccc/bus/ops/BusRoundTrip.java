@@ -2,14 +2,15 @@ package dev.ccc.bus.ops;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -21,12 +22,13 @@ import java.util.regex.Pattern;
  * <p>Two interceptors do it, so no request site has to take part: the outbound one notes the reply
  * address a request carries, the inbound one sees a message arrive at that address. A request that
  * gets no reply at all (a timeout, no handler) is failed by Vert.x without passing an interceptor;
- * its note is dropped after {@link #FORGET_AFTER}, longer than any request waits.
+ * its note is dropped, at the next request a minute or more later, once it is older than {@link
+ * #FORGET_AFTER}, longer than any request waits.
  */
 public final class BusRoundTrip {
   static final String METER = "ccc.bus.request";
-  static final Duration FORGET_AFTER = Duration.ofMinutes(30);
-  private static final long SWEEP_MILLIS = 60_000;
+  private static final Duration FORGET_AFTER = Duration.ofMinutes(30);
+  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
   private static final Pattern ID =
       Pattern.compile(
@@ -52,20 +54,34 @@ public final class BusRoundTrip {
   private record Pending(String address, long sentNanos) {}
 
   private final MeterRegistry registry;
+  private final Duration forgetAfter;
+  private final Duration sweepEvery;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
-  private BusRoundTrip(MeterRegistry registry) {
+  private BusRoundTrip(MeterRegistry registry, Duration forgetAfter, Duration sweepEvery) {
     this.registry = registry;
+    this.forgetAfter = forgetAfter;
+    this.sweepEvery = sweepEvery;
   }
 
-  /** Starts timing the requests {@code vertx} sends, into {@code registry}. */
-  public static void install(Vertx vertx, MeterRegistry registry) {
-    BusRoundTrip roundTrip = new BusRoundTrip(registry);
-    vertx.eventBus().addOutboundInterceptor(roundTrip::outbound);
-    vertx.eventBus().addInboundInterceptor(roundTrip::inbound);
-    vertx.setPeriodic(
-        SWEEP_MILLIS, id -> roundTrip.forgetSentBefore(System.nanoTime() - FORGET_AFTER.toNanos()));
+  /** Requests whose reply has not arrived yet, and not forgotten. */
+  int waiting() {
+    return pending.size();
+  }
+
+  /** Starts timing the requests sent on {@code bus}, into {@code registry}. */
+  public static void install(EventBus bus, MeterRegistry registry) {
+    install(bus, registry, FORGET_AFTER, SWEEP_EVERY);
+  }
+
+  static BusRoundTrip install(
+      EventBus bus, MeterRegistry registry, Duration forgetAfter, Duration sweepEvery) {
+    BusRoundTrip roundTrip = new BusRoundTrip(registry, forgetAfter, sweepEvery);
+    bus.addOutboundInterceptor(roundTrip::outbound);
+    bus.addInboundInterceptor(roundTrip::inbound);
+    return roundTrip;
   }
 
   /** The address with every id in it replaced by {@code *}. */
@@ -76,7 +92,13 @@ public final class BusRoundTrip {
   private void outbound(DeliveryContext<Object> delivery) {
     Message<Object> message = delivery.message();
     if (message.isSend() && message.replyAddress() != null) {
-      pending.put(message.replyAddress(), new Pending(message.address(), System.nanoTime()));
+      long now = System.nanoTime();
+      pending.put(message.replyAddress(), new Pending(message.address(), now));
+      long last = lastSweep.get();
+      if (now - last >= sweepEvery.toNanos() && lastSweep.compareAndSet(last, now)) {
+        long forgetBefore = now - forgetAfter.toNanos();
+        pending.values().removeIf(request -> request.sentNanos() - forgetBefore < 0);
+      }
     }
     delivery.next();
   }
@@ -105,9 +127,5 @@ public final class BusRoundTrip {
                 .tag("outcome", outcome)
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry));
-  }
-
-  private void forgetSentBefore(long nanos) {
-    pending.values().removeIf(request -> request.sentNanos() - nanos < 0);
   }
 }

@@ -40,7 +40,7 @@ public final class ServiceMetrics {
     Gauge.builder("ccc.cluster.members", cluster, manager -> manager.getNodes().size())
         .description("Members of the event-bus cluster this service sees, itself included")
         .register(registry);
-    BusRoundTrip.install(vertx, registry);
+    BusRoundTrip.install(vertx.eventBus(), registry);
     Metrics.addRegistry(registry);
     return registry;
   }

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,7 @@ class BusRoundTripTest {
 
   @Test
   void answeredAndRefusedRequestsAreTimedByAddressAndOutcome() throws Exception {
-    BusRoundTrip.install(vertx, registry);
+    BusRoundTrip.install(vertx.eventBus(), registry);
     String control = "ccc.pty.terminal." + UUID.randomUUID() + ".control";
     await(
         registered(
@@ -58,13 +59,25 @@ class BusRoundTripTest {
 
   @Test
   void messagesThatExpectNoReplyAreNotTimed() throws Exception {
-    BusRoundTrip.install(vertx, registry);
+    BusRoundTrip.install(vertx.eventBus(), registry);
     Promise<Void> received = Promise.promise();
     await(registered(vertx.eventBus().consumer("ccc.input", message -> received.tryComplete())));
     vertx.eventBus().send("ccc.input", "keys");
     vertx.eventBus().publish("ccc.input", "output");
     await(received.future());
     assertNull(registry.find(BusRoundTrip.METER).timer());
+  }
+
+  @Test
+  void requestsThatNeverGetAReplyAreForgotten() throws Exception {
+    BusRoundTrip roundTrip =
+        BusRoundTrip.install(vertx.eventBus(), registry, Duration.ofMillis(1), Duration.ZERO);
+    // No handler: Vert.x fails the request itself, no reply passes the interceptors.
+    assertThrows(ExecutionException.class, () -> await(vertx.eventBus().request("ccc.nobody", "")));
+    assertEquals(1, roundTrip.waiting());
+    Thread.sleep(5);
+    assertThrows(ExecutionException.class, () -> await(vertx.eventBus().request("ccc.nobody", "")));
+    assertEquals(1, roundTrip.waiting(), "the first was forgotten, the second is waiting");
   }
 
   private Timer timer(String address, String outcome) {
