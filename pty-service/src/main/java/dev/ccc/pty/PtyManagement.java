@@ -2,10 +2,7 @@ package dev.ccc.pty;
 
 import dev.ccc.bus.ops.ManagementAddress;
 import dev.ccc.bus.ops.ManagementServer;
-import dev.ccc.bus.ops.ServiceMetrics;
 import dev.ccc.pty.terminal.TerminalRegistry;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -28,11 +25,10 @@ public final class PtyManagement {
     ManagementAddress address =
         ManagementAddress.fromEnvironment(
             env, "CCC_PTY_MANAGEMENT_HOST", "CCC_PTY_MANAGEMENT_PORT", 9002);
-    PrometheusMeterRegistry registry = ServiceMetrics.start(vertx);
-    Gauge.builder("ccc.pty.terminals", terminals, TerminalRegistry::size)
-        .description("Terminals this pty-service runs")
-        .register(registry);
     return ManagementServer.start(
-        vertx, address, registry, () -> ManagementServer.inCluster(vertx));
+        vertx,
+        address,
+        PtyMetrics.start(vertx, terminals),
+        () -> ManagementServer.inCluster(vertx));
   }
 }

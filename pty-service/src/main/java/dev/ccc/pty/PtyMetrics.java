@@ -1,12 +1,17 @@
 package dev.ccc.pty;
 
+import dev.ccc.bus.ops.ServiceMetrics;
+import dev.ccc.pty.terminal.TerminalRegistry;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 
 /**
  * What the pty-service counts where it happens. The counters live in Micrometer's global registry,
- * which the management port's Prometheus registry joins at start ({@link PtyManagement}); until
- * then, and in tests that start no management port, counting costs next to nothing.
+ * which the management port's Prometheus registry joins at {@link #start}; until then, and in tests
+ * that start no management port, counting costs next to nothing.
  */
 public final class PtyMetrics {
   private PtyMetrics() {}
@@ -17,6 +22,19 @@ public final class PtyMetrics {
           .baseUnit("bytes")
           .description("Bytes read from the terminals' PTYs")
           .register(Metrics.globalRegistry);
+
+  /**
+   * Starts the service's metrics ({@link ServiceMetrics}) with the number of terminals in {@code
+   * terminals}; the counters here are among them from the start, at 0, since calling this
+   * initializes them.
+   */
+  static PrometheusMeterRegistry start(Vertx vertx, TerminalRegistry terminals) {
+    PrometheusMeterRegistry registry = ServiceMetrics.start(vertx);
+    Gauge.builder("ccc.pty.terminals", terminals, TerminalRegistry::size)
+        .description("Terminals this pty-service runs")
+        .register(registry);
+    return registry;
+  }
 
   /** Bytes typed into the children, as accepted for their PTYs. */
   public static final Counter INPUT_BYTES =

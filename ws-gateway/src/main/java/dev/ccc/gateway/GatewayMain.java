@@ -4,7 +4,7 @@ import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.bus.ops.ManagementAddress;
 import dev.ccc.bus.ops.ManagementServer;
-import dev.ccc.bus.ops.ServiceMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,12 +28,13 @@ public final class GatewayMain {
                   .addShutdownHook(
                       new Thread(
                           () -> vertx.close().toCompletionStage().toCompletableFuture().join()));
+              // Before the verticle starts, so that its first request on the bus is timed too.
+              PrometheusMeterRegistry metrics = GatewayMetrics.start(vertx);
               return vertx
                   .deployVerticle(gateway)
                   .compose(
                       deployed ->
-                          ManagementServer.start(
-                              vertx, management, ServiceMetrics.start(vertx), gateway::ready));
+                          ManagementServer.start(vertx, management, metrics, gateway::ready));
             })
         .onFailure(
             e -> {

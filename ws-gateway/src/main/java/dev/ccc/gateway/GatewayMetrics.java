@@ -1,13 +1,16 @@
 package dev.ccc.gateway;
 
+import dev.ccc.bus.ops.ServiceMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the gateway counts where it happens, in Micrometer's global registry, which the management
- * port's Prometheus registry joins at start (see {@link GatewayMain}).
+ * port's Prometheus registry joins at {@link #start}.
  */
 final class GatewayMetrics {
   private GatewayMetrics() {}
@@ -32,6 +35,14 @@ final class GatewayMetrics {
           .baseUnit("bytes")
           .description("Terminal output sent to browsers, replays included")
           .register(Metrics.globalRegistry);
+
+  /**
+   * Starts the service's metrics ({@link ServiceMetrics}); these are among them from the start, at
+   * 0, since calling this initializes them.
+   */
+  static PrometheusMeterRegistry start(Vertx vertx) {
+    return ServiceMetrics.start(vertx);
+  }
 
   private static AtomicInteger gauge(String name, String description) {
     AtomicInteger value = new AtomicInteger();

@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# Builds the three images with Jib against a small Debian base made here (no Docker engine, no
+# image registry), then starts each image's root filesystem under chroot, as a container runtime
+# would: its own PID namespace (so its entrypoint is PID 1), the image's user, environment and
+# working directory, and one private network namespace shared by the three, where they form their
+# cluster and answer their health checks. Needs root, debootstrap and a JDK 17 with jmods.
+#
+#   deploy/images/smoke-test.sh [--keep]
+#
+# The base is cached under $CCC_IMAGE_CACHE (default ~/.cache/ccc-images), keyed by its recipe;
+# --keep leaves the work folder (images, root filesystems, logs) for a look.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+services=(pty-service api-service ws-gateway)
+
+if [[ "${1:-}" == "--in-namespace" ]]; then
+  phase=run
+  work="$2"
+else
+  phase=build
+  keep="${1:-}"
+fi
+
+now() { date +%s.%N; }
+since() { awk -v from="$1" -v to="$(now)" 'BEGIN { printf "%.1f s", to - from }'; }
+log() { printf '[smoke] %s\n' "$*"; }
+die() { printf '[smoke] FAILED: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# The base: Debian minbase with tini, git and bash, a jlinked Java 17 runtime in /opt/java, and
+# the user 10001 owning /data, as deploy/images/Dockerfile makes the real ones. Packed in the
+# layout of `docker save`, which Jib reads through tar://.
+# ---------------------------------------------------------------------------------------------
+build_base() {
+  local out=$1 root tmp layer diff_id config_sha
+  local java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
+  [[ -d "$java_home/jmods" ]] || die "no jmods in $java_home; install a full JDK 17 (openjdk-17-jdk-headless)"
+  "$java_home/bin/java" -version 2>&1 | grep -q '"17\.' || die "$java_home is not a JDK 17"
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/ccc-base.XXXXXX")"
+  root="$tmp/rootfs"
+  log "debootstrap (Debian bookworm, minbase) into $root"
+  debootstrap --variant=minbase --include=tini,git,ca-certificates,procps \
+    bookworm "$root" "${CCC_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$tmp/debootstrap.log" 2>&1 \
+    || { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap"; }
+  log "jlink the Java 17 runtime into /opt/java"
+  "$java_home/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.zipfs,jdk.naming.dns \
+    --strip-debug --no-man-pages --no-header-files --compress=2 --output "$root/opt/java"
+  chroot "$root" groupadd --gid 10001 ccc
+  chroot "$root" useradd --uid 10001 --gid 10001 --home-dir /data --no-create-home --shell /bin/bash ccc
+  install -d -o 10001 -g 10001 -m 0700 "$root/data"
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
+    "$root"/usr/share/doc "$root"/usr/share/man "$root"/usr/share/info
+  # The runtime writes /etc/hosts and /etc/resolv.conf of a container; the build host's stay out.
+  : >"$root/etc/resolv.conf"
+  printf '127.0.0.1 localhost\n' >"$root/etc/hosts"
+
+  log "pack the base as a docker-save tarball"
+  mkdir -p "$tmp/image/layer"
+  layer="$tmp/image/layer/layer.tar"
+  (cd "$root" && tar --numeric-owner --sort=name --mtime=@0 -cf "$layer" -- $(ls -A))
+  diff_id="sha256:$(sha256sum "$layer" | cut -d' ' -f1)"
+  python3 - "$tmp/image" "$diff_id" <<'EOF'
+import hashlib, json, sys
+folder, diff_id = sys.argv[1], sys.argv[2]
+config = {
+    "architecture": "amd64",
+    "os": "linux",
+    "config": {
+        "Env": [
+            "PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "JAVA_HOME=/opt/java",
+            "LANG=C.UTF-8",
+        ],
+        "User": "10001:10001",
+        "WorkingDir": "/data",
+    },
+    "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+    "history": [{"created_by": "deploy/images/smoke-test.sh: debootstrap minbase + jlink"}],
+}
+data = json.dumps(config, sort_keys=True).encode()
+name = hashlib.sha256(data).hexdigest() + ".json"
+open(f"{folder}/{name}", "wb").write(data)
+manifest = [{"Config": name, "RepoTags": ["ccc-smoke/base:17"], "Layers": ["layer/layer.tar"]}]
+open(f"{folder}/manifest.json", "w").write(json.dumps(manifest))
+EOF
+  (cd "$tmp/image" && tar -cf "$out.part" -- $(ls -A)) && mv "$out.part" "$out"
+  rm -rf "$tmp"
+}
+
+# Unpacks a Jib image tarball (docker-save layout) into a root filesystem and writes the parts of
+# its configuration the runner needs into $dir/{entrypoint,env,user,workdir}, one item per line.
+unpack_image() {
+  local tarball=$1 dir=$2
+  mkdir -p "$dir/image" "$dir/rootfs"
+  tar -C "$dir/image" -xf "$tarball"
+  python3 - "$dir" <<'EOF'
+import json, os, subprocess, sys, tarfile
+dir = sys.argv[1]
+image = os.path.join(dir, "image")
+manifest = json.load(open(os.path.join(image, "manifest.json")))[0]
+for layer in manifest["Layers"]:
+    path = os.path.join(image, layer)
+    with tarfile.open(path) as archive:
+        if any(os.path.basename(m.name).startswith(".wh.") for m in archive.getmembers()):
+            sys.exit(f"{layer} deletes files (whiteouts); this runner does not apply those")
+    subprocess.run(
+        ["tar", "--numeric-owner", "--warning=no-unknown-keyword", "-C", os.path.join(dir, "rootfs"), "-xf", path],
+        check=True)
+config = json.load(open(os.path.join(image, manifest["Config"])))["config"]
+def write(name, items):
+    open(os.path.join(dir, name), "w").write("".join(item + "\n" for item in items))
+write("entrypoint", (config.get("Entrypoint") or []) + (config.get("Cmd") or []))
+write("env", config.get("Env") or [])
+write("user", [config.get("User") or "0:0"])
+write("workdir", [config.get("WorkingDir") or "/"])
+EOF
+}
+
+if [[ "$phase" == build ]]; then
+  started=$(now)
+  ((EUID == 0)) || die "run as root (debootstrap, chroot and namespaces need it)"
+  for tool in debootstrap unshare chroot python3 curl ip; do
+    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install debootstrap util-linux python3 curl iproute2)"
+  done
+  cache="${CCC_IMAGE_CACHE:-$HOME/.cache/ccc-images}"
+  mkdir -p "$cache"
+  # A base, the three images and their unpacked root filesystems take about 1.5 GB.
+  free_kb=$(df --output=avail -k "$cache" | tail -1)
+  ((free_kb > 3000000)) || die "less than 3 GB free under $cache"
+  # Keyed by the recipe, so that changing it builds a new base.
+  base="$cache/base-$(declare -f build_base | sha256sum | cut -c1-16).tar"
+  if [[ -f "$base" ]]; then
+    log "base: cached $base"
+  else
+    t=$(now)
+    build_base "$base"
+    log "base: built $base ($(du -h "$base" | cut -f1)) in $(since "$t")"
+  fi
+
+  t=$(now)
+  log "Jib: building the three images against the base"
+  (cd "$repo" && ./mvnw -B -q -Pimages package -DskipTests \
+    -pl pty-service,ws-gateway,api-service -am \
+    -Dccc.image.jvm-base="tar://$base" -Dccc.image.pty-base="tar://$base") \
+    || die "the image build"
+  log "images built in $(since "$t")"
+
+  work="$(mktemp -d "${TMPDIR:-/tmp}/ccc-smoke.XXXXXX")"
+  [[ "$keep" == --keep ]] || trap 'rm -rf "$work"' EXIT
+  t=$(now)
+  for service in "${services[@]}"; do
+    image="$repo/$service/target/jib-image.tar"
+    [[ -f "$image" ]] || die "no image at $image"
+    log "$service: $(du -h "$image" | cut -f1) image, unpacking"
+    unpack_image "$image" "$work/$service"
+  done
+  log "unpacked in $(since "$t")"
+  unshare --net --mount --propagation private -- "$0" --in-namespace "$work"
+  log "passed in $(since "$started")"
+  [[ "$keep" == --keep ]] && log "kept $work"
+  exit 0
+fi
+
+# ---------------------------------------------------------------------------------------------
+# In a private network and mount namespace: start the three as containers would and check them.
+# ---------------------------------------------------------------------------------------------
+ip link set lo up
+declare -A pid_of
+
+# Whatever happens, nothing started here outlives the check: killing the PID 1 of a service's
+# namespace kills every process in it. (unshare's --kill-child cannot do it: changing to the
+# image's user clears the parent-death signal.)
+stop_all() {
+  for service in "${!pid_of[@]}"; do
+    pid=$(entry_pid "$service")
+    [[ -z "$pid" ]] || kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+trap stop_all EXIT
+
+# Settings a compose file or a Kubernetes manifest would give; the images bring the rest. The
+# three share this namespace's loopback, so each needs its own Hazelcast port from the range.
+deployment_env() {
+  local service=$1
+  echo "CCC_CLUSTER_NAME=ccc-smoke"
+  echo "CCC_CLUSTER_MEMBERS=api-service,ws-gateway,pty-service"
+  echo "CCC_CLUSTER_HOST=$service"
+  echo "CCC_CLUSTER_PORT_COUNT=3"
+  [[ "$service" == ws-gateway ]] && echo "CCC_GATEWAY_ALLOWED_ORIGINS=http://localhost:8080"
+  return 0
+}
+
+start() {
+  local service=$1 dir="$work/$1" root="$work/$1/rootfs"
+  mkdir -p "$work/logs"
+  printf '127.0.0.1 localhost api-service ws-gateway pty-service\n' >"$root/etc/hosts"
+  mount --bind /dev "$root/dev"
+  mapfile -t entrypoint <"$dir/entrypoint"
+  mapfile -t env < <(cat "$dir/env"; deployment_env "$service")
+  # unshare forks the chroot as PID 1 of a new PID namespace, with its own /proc; chroot execs
+  # env, which execs the entrypoint in the working directory with exactly the image's variables.
+  unshare --pid --fork --mount-proc="$root/proc" \
+    chroot --userspec="$(cat "$dir/user")" "$root" \
+    /usr/bin/env -i --chdir="$(cat "$dir/workdir")" "${env[@]}" "${entrypoint[@]}" \
+    >"$work/logs/$service.log" 2>&1 &
+  pid_of[$service]=$!
+}
+
+await_ok() {
+  local what=$1 url=$2 since_start=$3
+  for _ in $(seq 1 300); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then
+      log "$what answered $url in $(since "$since_start")"
+      return 0
+    fi
+    for service in "${services[@]}"; do
+      kill -0 "${pid_of[$service]}" 2>/dev/null || { tail -30 "$work/logs/$service.log" >&2; die "$service exited"; }
+    done
+    sleep 0.5
+  done
+  for service in "${services[@]}"; do tail -15 "$work/logs/$service.log" >&2; done
+  die "$what did not answer $url"
+}
+
+# The PID (in this namespace) of the process a service's entrypoint became: the forked child of
+# its unshare, PID 1 of the service's own PID namespace.
+entry_pid() {
+  { pgrep -P "${pid_of[$1]}" || true; } | head -1
+}
+
+expect_metric() {
+  local port=$1 pattern=$2 text
+  text=$(curl -fsS "http://127.0.0.1:$port/metrics") || die "no metrics on port $port"
+  grep -Eq "$pattern" <<<"$text" || die "no metric matching '$pattern' on port $port"
+}
+
+t0=$(now)
+for service in "${services[@]}"; do start "$service"; done
+await_ok "pty-service" "http://127.0.0.1:9002/health/ready" "$t0"
+await_ok "api-service" "http://127.0.0.1:8080/q/health/ready" "$t0"
+await_ok "ws-gateway" "http://127.0.0.1:8081/health/ready" "$t0"
+await_ok "ws-gateway's management port" "http://127.0.0.1:9001/health/ready" "$t0"
+
+for service in "${services[@]}"; do
+  pid=$(entry_pid "$service")
+  [[ -n "$pid" ]] || die "$service has no entrypoint process"
+  uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
+  nspid=$(awk '/^NSpid:/ {print $NF}' "/proc/$pid/status")
+  comm=$(cat "/proc/$pid/comm")
+  ((uid == 10001)) || die "$service runs as uid $uid"
+  ((nspid == 1)) || die "$service's entrypoint is not PID 1 of its namespace"
+  log "$service: PID 1 of its namespace is $comm, uid $uid"
+done
+[[ "$(cat "/proc/$(entry_pid pty-service)/comm")" == tini ]] || die "the pty-service's PID 1 is not tini"
+
+expect_metric 9002 '^ccc_cluster_members 3\.0'
+expect_metric 9002 '^ccc_pty_terminals 0\.0'
+expect_metric 9002 '^ccc_pty_output_bytes_total 0\.0'
+expect_metric 9001 '^ccc_gateway_sockets 0\.0'
+expect_metric 9001 '^ccc_gateway_output_bytes_total 0\.0'
+expect_metric 9001 '^ccc_bus_request_seconds_count\{address="ccc.auth.public-key",outcome="ok"\}'
+expect_metric 9000 '^ccc_auth_login_failures_total\{reason="invalid_credentials"\}'
+log "metrics: cluster of 3, terminals, bytes, sockets, login failures, bus round trips"
+
+password_file="$work/api-service/rootfs/data/initial-admin-password"
+[[ "$(stat -c '%u %a' "$password_file")" == "10001 600" ]] \
+  || die "the generated admin password is not an owner-only file of uid 10001"
+status=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$(cat "$password_file")\"}" \
+  http://127.0.0.1:8080/api/auth/login)
+[[ "$status" == 200 ]] || die "logging in with the generated admin password answered $status"
+log "the admin logs in with the password generated into /data (mode 600, uid 10001)"
+
+for service in ws-gateway api-service pty-service; do
+  t=$(now)
+  kill -TERM "$(entry_pid "$service")"
+  wait "${pid_of[$service]}" || true
+  log "$service stopped on SIGTERM in $(since "$t")"
+done
+grep -q "pty-service stopping" "$work/logs/pty-service.log" || die "the pty-service did not shut down cleanly"
