@@ -2,8 +2,11 @@
 # Builds the three images with Jib against a small Debian base made here (no Docker engine, no
 # image registry), then starts each image's root filesystem under chroot, as a container runtime
 # would: its own PID namespace (so its entrypoint is PID 1), the image's user, environment and
-# working directory, and one private network namespace shared by the three, where they form their
-# cluster and answer their health checks. Needs root, debootstrap and a JDK 17 with jmods.
+# working directory, a read-only root with a fresh volume on /data and a tmpfs on /tmp, and one
+# private network namespace shared by the three, where they form their cluster. It checks what the
+# deployments rely on: every probe and health check of the deployment files, the metrics, the
+# generated admin password, and a clean stop on SIGTERM. Needs root, debootstrap, Debian's python3
+# with yaml, and a JDK 17 with jmods.
 #
 #   deploy/images/smoke-test.sh [--keep]
 #
@@ -15,6 +18,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 services=(pty-service api-service ws-gateway)
 
+# The script runs twice: on the host to build, then inside the namespaces it made to run and check.
 if [[ "${1:-}" == "--in-namespace" ]]; then
   phase=run
   work="$2"
@@ -29,19 +33,24 @@ log() { printf '[smoke] %s\n' "$*"; }
 die() { printf '[smoke] FAILED: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
-# The base: Debian minbase with tini, git and bash, a jlinked Java 17 runtime in /opt/java, and
-# the user 10001 owning /data, as deploy/images/Dockerfile makes the real ones. Packed in the
-# layout of `docker save`, which Jib reads through tar://.
+# The base: Debian bookworm minbase with the bases' packages (jvm- and pty-packages.txt), a jlinked
+# Java 17 runtime in /opt/java, and the user 10001 owning /data, as deploy/images/Dockerfile makes
+# the real ones; Node.js and the agent CLIs are left out. One base serves the three images here.
+# Packed in the layout of `docker save`, which Jib reads through tar://.
 # ---------------------------------------------------------------------------------------------
+packages() {
+  grep -hv '^#' "$here/jvm-packages.txt" "$here/pty-packages.txt"
+}
+
 build_base() {
-  local out=$1 root tmp layer diff_id config_sha
+  local out=$1 root tmp layer diff_id
   local java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
   [[ -d "$java_home/jmods" ]] || die "no jmods in $java_home; install a full JDK 17 (openjdk-17-jdk-headless)"
   "$java_home/bin/java" -version 2>&1 | grep -q '"17\.' || die "$java_home is not a JDK 17"
   tmp="$(mktemp -d "${TMPDIR:-/tmp}/ccc-base.XXXXXX")"
   root="$tmp/rootfs"
   log "debootstrap (Debian bookworm, minbase) into $root"
-  debootstrap --variant=minbase --include=tini,git,ca-certificates,procps \
+  debootstrap --variant=minbase --include="$(packages | paste -sd, -)" \
     bookworm "$root" "${CCC_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$tmp/debootstrap.log" 2>&1 \
     || { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap"; }
   log "jlink the Java 17 runtime into /opt/java"
@@ -61,7 +70,7 @@ build_base() {
   layer="$tmp/image/layer/layer.tar"
   (cd "$root" && tar --numeric-owner --sort=name --mtime=@0 -cf "$layer" -- $(ls -A))
   diff_id="sha256:$(sha256sum "$layer" | cut -d' ' -f1)"
-  python3 - "$tmp/image" "$diff_id" <<'EOF'
+  /usr/bin/python3 - "$tmp/image" "$diff_id" <<'EOF'
 import hashlib, json, sys
 folder, diff_id = sys.argv[1], sys.argv[2]
 config = {
@@ -90,12 +99,13 @@ EOF
 }
 
 # Unpacks a Jib image tarball (docker-save layout) into a root filesystem and writes the parts of
-# its configuration the runner needs into $dir/{entrypoint,env,user,workdir}, one item per line.
+# its configuration the runner needs into $dir/{entrypoint,env,user,workdir,volumes}, one item a
+# line.
 unpack_image() {
   local tarball=$1 dir=$2
   mkdir -p "$dir/image" "$dir/rootfs"
   tar -C "$dir/image" -xf "$tarball"
-  python3 - "$dir" <<'EOF'
+  /usr/bin/python3 - "$dir" <<'EOF'
 import json, os, subprocess, sys, tarfile
 dir = sys.argv[1]
 image = os.path.join(dir, "image")
@@ -115,22 +125,24 @@ write("entrypoint", (config.get("Entrypoint") or []) + (config.get("Cmd") or [])
 write("env", config.get("Env") or [])
 write("user", [config.get("User") or "0:0"])
 write("workdir", [config.get("WorkingDir") or "/"])
+write("volumes", sorted((config.get("Volumes") or {}).keys()))
 EOF
 }
 
 if [[ "$phase" == build ]]; then
   started=$(now)
   ((EUID == 0)) || die "run as root (debootstrap, chroot and namespaces need it)"
-  for tool in debootstrap unshare chroot python3 curl ip; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install debootstrap util-linux python3 curl iproute2)"
+  for tool in debootstrap unshare chroot curl ip; do
+    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install debootstrap util-linux curl iproute2)"
   done
+  /usr/bin/python3 -c 'import yaml' 2>/dev/null || die "Debian's python3 lacks yaml (apt-get install python3-yaml)"
   cache="${CCC_IMAGE_CACHE:-$HOME/.cache/ccc-images}"
   mkdir -p "$cache"
   # A base, the three images and their unpacked root filesystems take about 1.5 GB.
   free_kb=$(df --output=avail -k "$cache" | tail -1)
   ((free_kb > 3000000)) || die "less than 3 GB free under $cache"
-  # Keyed by the recipe, so that changing it builds a new base.
-  base="$cache/base-$(declare -f build_base | sha256sum | cut -c1-16).tar"
+  # Keyed by the recipe and the package list, so that changing either builds a new base.
+  base="$cache/base-$( (declare -f build_base; packages) | sha256sum | cut -c1-16).tar"
   if [[ -f "$base" ]]; then
     log "base: cached $base"
   else
@@ -192,11 +204,25 @@ deployment_env() {
   return 0
 }
 
+# The root filesystem read-only, a fresh volume on each of the image's volumes (starting, as
+# Docker's do, as a copy of what the image has there: its owner, its mode, its files), a tmpfs on
+# /tmp, the host's /dev: what the compose file and the Kubernetes manifests give a container.
 start() {
-  local service=$1 dir="$work/$1" root="$work/$1/rootfs"
+  local service=$1 dir="$work/$1" root="$work/$1/rootfs" volume
   mkdir -p "$work/logs"
   printf '127.0.0.1 localhost api-service ws-gateway pty-service\n' >"$root/etc/hosts"
+  mount --bind "$root" "$root"
+  mount -o remount,bind,ro "$root"
   mount --bind /dev "$root/dev"
+  mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+  while read -r path; do
+    volume="$work/volumes/$service$path"
+    mkdir -p "$volume"
+    cp -a "$root$path/." "$volume/"
+    chown --reference="$root$path" "$volume"
+    chmod --reference="$root$path" "$volume"
+    mount --bind "$volume" "$root$path"
+  done <"$dir/volumes"
   mapfile -t entrypoint <"$dir/entrypoint"
   mapfile -t env < <(cat "$dir/env"; deployment_env "$service")
   # unshare forks the chroot as PID 1 of a new PID namespace, with its own /proc; chroot execs
@@ -255,6 +281,34 @@ for service in "${services[@]}"; do
 done
 [[ "$(cat "/proc/$(entry_pid pty-service)/comm")" == tini ]] || die "the pty-service's PID 1 is not tini"
 
+# Every probe of the Kubernetes manifests and every health check of the compose file, against the
+# running images; the three use distinct ports, so each port names its service.
+/usr/bin/python3 - "$repo" >"$work/probes" <<'EOF'
+import glob, sys, urllib.parse, yaml
+repo = sys.argv[1]
+for manifest in sorted(glob.glob(f"{repo}/deploy/kubernetes/*.yaml")):
+    for doc in yaml.safe_load_all(open(manifest)):
+        if doc and doc["kind"] in ("Deployment", "StatefulSet"):
+            container = doc["spec"]["template"]["spec"]["containers"][0]
+            ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+            for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+                get = container[probe]["httpGet"]
+                print(f"{container['name']}:{probe} {ports.get(get['port'], get['port'])} {get['path']}")
+compose = yaml.safe_load(open(f"{repo}/docker-compose.yml"))
+for name, service in compose["services"].items():
+    url = urllib.parse.urlsplit(service["healthcheck"]["test"][-1])
+    print(f"{name}:compose-healthcheck {url.port} {url.path}")
+EOF
+while read -r what port path; do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port$path" || die "$what: $path on port $port"
+done <"$work/probes"
+log "all $(wc -l <"$work/probes") probes and health checks of the deployment files answer"
+
+for tool in tini bash git rg jq python3 curl; do
+  [[ -n "$(chroot "$work/pty-service/rootfs" /usr/bin/env PATH=/usr/bin:/bin sh -c "command -v $tool")" ]] \
+    || die "the pty-service's image lacks $tool"
+done
+
 expect_metric 9002 '^ccc_cluster_members 3\.0'
 expect_metric 9002 '^ccc_pty_terminals 0\.0'
 expect_metric 9002 '^ccc_pty_output_bytes_total 0\.0'
@@ -264,14 +318,17 @@ expect_metric 9001 '^ccc_bus_request_seconds_count\{address="ccc.auth.public-key
 expect_metric 9000 '^ccc_auth_login_failures_total\{reason="invalid_credentials"\}'
 log "metrics: cluster of 3, terminals, bytes, sockets, login failures, bus round trips"
 
-password_file="$work/api-service/rootfs/data/initial-admin-password"
+password_file="$work/volumes/api-service/data/initial-admin-password"
 [[ "$(stat -c '%u %a' "$password_file")" == "10001 600" ]] \
   || die "the generated admin password is not an owner-only file of uid 10001"
 status=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$(cat "$password_file")\"}" \
   http://127.0.0.1:8080/api/auth/login)
 [[ "$status" == 200 ]] || die "logging in with the generated admin password answered $status"
-log "the admin logs in with the password generated into /data (mode 600, uid 10001)"
+log "the admin logs in with the password generated into the /data volume (mode 600, uid 10001)"
+[[ -f "$work/volumes/api-service/data/keys/jwt-private.pem" ]] || die "the api-service's keys are not on its volume"
+[[ "$(stat -c '%u %a' "$work/volumes/pty-service/data")" == "10001 700" ]] \
+  || die "the pty-service's volume is not its own"
 
 for service in ws-gateway api-service pty-service; do
   t=$(now)
