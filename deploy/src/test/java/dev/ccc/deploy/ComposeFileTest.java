@@ -1,0 +1,237 @@
+package dev.ccc.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ccc.deploy.ConfigurationTable.Setting;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml against what the services read (the README's configuration table), what the
+ * build makes (the images) and what the services serve (ports, health paths). No Docker engine is
+ * needed: the file is read as YAML and its ${...} references are resolved to their defaults, as
+ * Compose does with nothing set.
+ */
+class ComposeFileTest {
+  /** Variables the compose file itself reads; docs/deploy.md describes them. */
+  private static final Set<String> COMPOSE_VARIABLES =
+      Set.of("CCC_PUBLISH_ADDRESS", "CCC_IMAGE_PREFIX", "CCC_IMAGE_TAG");
+
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-([^}]*))?}");
+
+  private final Map<String, Object> compose = Repository.yaml("docker-compose.yml");
+  private final Map<String, Setting> settings = ConfigurationTable.read();
+  private final Map<String, ServiceImages.Image> images = ServiceImages.read();
+
+  @Test
+  void theThreeServicesRunTheImagesTheBuildMakes() {
+    assertEquals(Services.ALL, services().keySet());
+    for (String service : Services.ALL) {
+      assertEquals(
+          images.get(service).reference(),
+          resolve((String) service(service).get("image")),
+          service + "'s image");
+    }
+  }
+
+  @Test
+  void onlyTheWebEntryPointsArePublishedAndOnlyOnLoopbackByDefault() {
+    assertFalse(service(Services.PTY).containsKey("ports"), "the pty-service publishes nothing");
+    for (Map.Entry<String, Integer> web : Services.WEB_PORT.entrySet()) {
+      List<?> ports = (List<?>) service(web.getKey()).get("ports");
+      assertEquals(1, ports.size(), web.getKey() + " publishes one port");
+      String[] mapping = resolve((String) ports.get(0)).split(":");
+      assertEquals("127.0.0.1", mapping[0], web.getKey() + " publishes on loopback by default");
+      assertEquals(String.valueOf(web.getValue()), mapping[1]);
+      assertEquals(String.valueOf(web.getValue()), mapping[2]);
+      assertTrue(images.get(web.getKey()).ports().contains(web.getValue()));
+      String portVariable = web.getKey().equals(Services.API) ? "CCC_API_PORT" : "CCC_GATEWAY_PORT";
+      assertEquals(
+          Optional.of(String.valueOf(web.getValue())),
+          settings.get(portVariable).defaultValue(),
+          "the container listens on the README's default port");
+    }
+    for (Object definition : services().values()) {
+      assertFalse(((Map<?, ?>) definition).containsKey("network_mode"));
+      assertFalse(((Map<?, ?>) definition).containsKey("expose"));
+    }
+  }
+
+  @Test
+  void stateLivesInNamedVolumesWhereTheImagesKeepIt() {
+    Set<String> declared = ((Map<String, ?>) compose.get("volumes")).keySet();
+    Set<String> used = new HashSet<>();
+    for (String service : List.of(Services.API, Services.PTY)) {
+      String dataDir = images.get(service).environment().get("CCC_DATA_DIR");
+      assertEquals("/data", dataDir, service + "'s image keeps its state in /data");
+      List<?> volumes = (List<?>) service(service).get("volumes");
+      assertEquals(1, volumes.size());
+      String[] mount = ((String) volumes.get(0)).split(":");
+      assertEquals(dataDir, mount[1], service + " mounts its volume on its data folder");
+      assertTrue(declared.contains(mount[0]), mount[0] + " is a named volume");
+      used.add(mount[0]);
+    }
+    assertFalse(service(Services.GATEWAY).containsKey("volumes"), "the gateway keeps no state");
+    assertEquals(declared, used, "every named volume is used, none is shared");
+  }
+
+  @Test
+  void everyVariableIsASettingOfTheServiceThatGetsIt() {
+    for (String service : Services.ALL) {
+      Set<String> readable = ConfigurationTable.of(settings, service);
+      for (String name : environment(service).keySet()) {
+        assertTrue(readable.contains(name), service + " does not read " + name);
+      }
+      for (String name : images.get(service).environment().keySet()) {
+        assertTrue(readable.contains(name), service + "'s image sets " + name + ", never read");
+      }
+    }
+  }
+
+  @Test
+  void passedThroughVariablesDefaultToWhatTheReadmeSays() {
+    List<String> references = new ArrayList<>();
+    for (String service : Services.ALL) {
+      references.add((String) service(service).get("image"));
+      references.addAll(environment(service).values());
+      ((List<?>) service(service).getOrDefault("ports", List.of()))
+          .forEach(port -> references.add((String) port));
+    }
+    for (String text : references) {
+      Matcher reference = REFERENCE.matcher(text);
+      while (reference.find()) {
+        String name = reference.group(1);
+        String fallback = reference.group(2) == null ? "" : reference.group(2);
+        if (COMPOSE_VARIABLES.contains(name)) {
+          continue;
+        }
+        Setting setting = settings.get(name);
+        assertNotNull(setting, name + " is neither a setting nor one of the compose file's own");
+        // A blank value reads as "not set" only where the setting is optional; a setting with a
+        // default gets exactly that default.
+        assertEquals(setting.defaultValue().orElse(""), fallback, name + "'s default");
+      }
+    }
+  }
+
+  @Test
+  void noSecretIsWrittenIntoTheFile() {
+    for (String service : Services.ALL) {
+      environment(service)
+          .forEach(
+              (name, value) -> {
+                if (name.contains("PASSWORD") || name.equals("CCC_DATABASE_URL")) {
+                  assertEquals("${" + name + ":-}", value, name + " only passes through");
+                }
+              });
+    }
+  }
+
+  @Test
+  void theMembersFindEachOtherByServiceName() {
+    for (String service : Services.ALL) {
+      Map<String, String> environment = environment(service);
+      assertEquals(
+          Services.ALL,
+          Set.of(environment.get("CCC_CLUSTER_MEMBERS").split(",")),
+          service + "'s members");
+      assertEquals(service, environment.get("CCC_CLUSTER_HOST"), service + " announces its name");
+      assertEquals("1", environment.get("CCC_CLUSTER_PORT_COUNT"));
+      assertEquals(
+          resolve(environment(Services.API).get("CCC_CLUSTER_NAME")),
+          resolve(environment.get("CCC_CLUSTER_NAME")));
+    }
+    Map<?, ?> networks = (Map<?, ?>) compose.get("networks");
+    assertEquals(1, networks.size(), "one network");
+    for (String service : Services.ALL) {
+      assertEquals(List.copyOf(networks.keySet()), service(service).get("networks"));
+    }
+  }
+
+  @Test
+  void eachServiceWaitsForTheHealthOfWhatItNeeds() {
+    Map<String, String> dependsOn =
+        Map.of(Services.API, Services.PTY, Services.GATEWAY, Services.API);
+    assertFalse(service(Services.PTY).containsKey("depends_on"), "the pty-service starts first");
+    dependsOn.forEach(
+        (service, dependency) -> {
+          Map<?, ?> dependencies = (Map<?, ?>) service(service).get("depends_on");
+          assertEquals(Set.of(dependency), dependencies.keySet(), service + "'s dependencies");
+          assertEquals(
+              "service_healthy", ((Map<?, ?>) dependencies.get(dependency)).get("condition"));
+        });
+  }
+
+  @Test
+  void healthChecksAskTheReadinessEndpointsTheServicesServe() {
+    for (String service : Services.ALL) {
+      Map<?, ?> check = (Map<?, ?>) service(service).get("healthcheck");
+      List<?> test = (List<?>) check.get("test");
+      assertEquals("CMD", test.get(0));
+      assertEquals("curl", test.get(1), "curl is in both base images (jvm-packages.txt)");
+      assertEquals("-fsS", test.get(2), "curl fails on an HTTP error status, quietly");
+      URI url = URI.create((String) test.get(test.size() - 1));
+      assertEquals("127.0.0.1", url.getHost());
+      Set<String> paths = Services.HEALTH.get(service).get(url.getPort());
+      assertNotNull(paths, service + " serves no health on port " + url.getPort());
+      assertTrue(paths.contains(url.getPath()), service + " serves no " + url.getPath());
+      assertTrue(url.getPath().endsWith("/ready"), service + " is healthy once ready");
+      assertTrue(Repository.read("deploy/images/jvm-packages.txt").contains("\ncurl\n"));
+    }
+  }
+
+  @Test
+  void containersHaveAReadOnlyRootAndRestart() {
+    for (String service : Services.ALL) {
+      Map<String, Object> definition = service(service);
+      assertEquals(true, definition.get("read_only"), service);
+      assertEquals(List.of("/tmp"), definition.get("tmpfs"), service);
+      assertEquals("unless-stopped", definition.get("restart"), service);
+      assertFalse(definition.containsKey("user"), service + " runs as its image's user");
+      assertFalse(definition.containsKey("privileged"), service);
+      assertFalse(definition.containsKey("cap_add"), service);
+    }
+  }
+
+  @Test
+  void theFileDocumentsItsOwnVariables() {
+    String deployDoc = Repository.read("docs/deploy.md");
+    for (String name : COMPOSE_VARIABLES) {
+      assertTrue(deployDoc.contains("`" + name + "`"), "docs/deploy.md explains " + name);
+    }
+  }
+
+  private Map<String, Object> services() {
+    return (Map<String, Object>) compose.get("services");
+  }
+
+  private Map<String, Object> service(String name) {
+    return (Map<String, Object>) services().get(name);
+  }
+
+  private Map<String, String> environment(String service) {
+    Map<String, String> environment = new java.util.LinkedHashMap<>();
+    ((Map<?, ?>) service(service).get("environment"))
+        .forEach((name, value) -> environment.put((String) name, String.valueOf(value)));
+    return environment;
+  }
+
+  /** {@code text} with every ${NAME:-default} replaced by its default, as with nothing set. */
+  private static String resolve(String text) {
+    return REFERENCE
+        .matcher(text)
+        .replaceAll(
+            match -> Matcher.quoteReplacement(match.group(2) == null ? "" : match.group(2)));
+  }
+}
