@@ -6,8 +6,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,12 @@ public class SessionStates {
     this.vertx = vertx;
   }
 
-  void start(@Observes StartupEvent event) {
+  /**
+   * Starts counting once the database is up: the {@code @Startup} bean {@code Database} is made by
+   * an observer of the default priority, and a first count that came before it would make it on the
+   * event loop, where its start blocks.
+   */
+  void start(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 1) StartupEvent event) {
     vertx.setPeriodic(1, REFRESH_MILLIS, id -> refreshInBackground());
   }
 
