@@ -30,6 +30,13 @@ public interface ApiConfig {
 
     /** How long an access token is valid ({@code CCC_JWT_ACCESS_TOKEN_LIFETIME}). */
     Duration accessTokenLifetime();
+
+    /**
+     * How long a refresh token is valid; each use replaces it with a new one ({@code
+     * CCC_JWT_REFRESH_TOKEN_LIFETIME}).
+     */
+    @WithDefault("P30D")
+    Duration refreshTokenLifetime();
   }
 
   interface Admin {

@@ -38,7 +38,7 @@ class ApiServiceTest {
         .then()
         .statusCode(200)
         .body("tokenType", equalTo("Bearer"))
-        .body("expiresIn", equalTo(3600))
+        .body("expiresIn", equalTo(900))
         .extract()
         .path("accessToken");
   }

@@ -67,6 +67,18 @@ public final class BusContract {
   /** Request, served by the api-service: the PEM public key that verifies its JWTs. Empty body. */
   public static final String AUTH_PUBLIC_KEY = "ccc.auth.public-key";
 
+  /**
+   * Request, served by the api-service: may this user still use this credential (a login or a
+   * personal access token)? Body {@link CredentialCheck}; reply {@link CredentialStatus}.
+   */
+  public static final String AUTH_CHECK = "ccc.auth.check";
+
+  /**
+   * Publish, by the api-service: credentials were revoked (logout, deactivation, password change).
+   * Body {@link Revoked}; gateways close the affected sockets and forget cached checks.
+   */
+  public static final String AUTH_REVOKED = "ccc.auth.revoked";
+
   /** Send, served by the terminal's pty-service: keystrokes. Body {@link InputChunk}. */
   public static String terminalInput(String terminalId) {
     return "ccc.pty.terminal." + terminalId + ".input";
@@ -461,6 +473,66 @@ public final class BusContract {
       JsonObject json = object(body);
       return new SessionEnded(
           string(json, "owner"), string(json, "session"), integer(json, "exitCode"));
+    }
+  }
+
+  // ---- Authentication --------------------------------------------------------------------------
+
+  /** Is {@code user} active, and is {@code credential} (the ticket's {@code sid}) not revoked? */
+  public record CredentialCheck(String user, String credential) {
+    public CredentialCheck {
+      requireId("user", user);
+      requireUuid("credential", credential);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("user", user).put("credential", credential);
+    }
+
+    public static CredentialCheck parse(Object body) {
+      JsonObject json = object(body);
+      return new CredentialCheck(string(json, "user"), string(json, "credential"));
+    }
+  }
+
+  /** Reply to {@link CredentialCheck}. */
+  public record CredentialStatus(boolean allowed) {
+    public JsonObject toJson() {
+      return new JsonObject().put("allowed", allowed);
+    }
+
+    public static CredentialStatus parse(Object body) {
+      if (object(body).getValue("allowed") instanceof Boolean allowed) {
+        return new CredentialStatus(allowed);
+      }
+      throw new InvalidMessage("allowed must be a boolean");
+    }
+  }
+
+  /**
+   * {@code credential} of {@code user} was revoked; a null {@code credential} means every one of
+   * theirs (the user was deactivated or their password reset).
+   */
+  public record Revoked(String user, String credential) {
+    public Revoked {
+      requireId("user", user);
+      if (credential != null) {
+        requireUuid("credential", credential);
+      }
+    }
+
+    /** Whether a socket opened by {@code user} with {@code credential} must close. */
+    public boolean covers(String socketUser, String socketCredential) {
+      return user.equals(socketUser) && (credential == null || credential.equals(socketCredential));
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("user", user).put("credential", credential);
+    }
+
+    public static Revoked parse(Object body) {
+      JsonObject json = object(body);
+      return new Revoked(string(json, "user"), optionalString(json, "credential"));
     }
   }
 

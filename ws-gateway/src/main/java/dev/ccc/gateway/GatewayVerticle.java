@@ -7,13 +7,17 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * The gateway's HTTP server: the terminal WebSocket at {@code /ws}, and health endpoints. A socket
  * is upgraded only after its origin and ticket check out, so an unauthenticated terminal socket
- * never exists.
+ * never exists. A published revocation closes every socket it covers.
  */
 final class GatewayVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
@@ -21,7 +25,9 @@ final class GatewayVerticle extends AbstractVerticle {
   private static final int IDLE_TIMEOUT_SECONDS = 60;
 
   private final GatewayConfig config;
+  private final Set<TerminalConnection> connections = new HashSet<>();
   private volatile TicketVerifier verifier;
+  private CredentialChecks credentials;
   private HttpServer server;
 
   GatewayVerticle(GatewayConfig config) {
@@ -35,6 +41,8 @@ final class GatewayVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
+    credentials = new CredentialChecks(vertx);
+    vertx.eventBus().consumer(BusContract.AUTH_REVOKED, message -> revoke(message.body()));
     fetchPublicKey();
     server =
         vertx.createHttpServer(
@@ -97,17 +105,39 @@ final class GatewayVerticle extends AbstractVerticle {
     request.pause();
     current
         .redeem(ticket)
+        .compose(redeemed -> credentials.check(redeemed).map(redeemed))
         .onFailure(
             e -> {
               LOG.info("refused a ticket: " + e.getMessage());
               reject(request, 401, "invalid ticket");
             })
         .onSuccess(
-            user ->
+            redeemed ->
                 request
                     .toWebSocket()
-                    .onSuccess(socket -> new TerminalConnection(vertx, socket, user).start())
+                    .onSuccess(socket -> open(socket, redeemed))
                     .onFailure(e -> LOG.fine("upgrade failed: " + e.getMessage())));
+  }
+
+  private void open(ServerWebSocket socket, TicketVerifier.Ticket ticket) {
+    TerminalConnection connection =
+        new TerminalConnection(vertx, socket, ticket.user(), ticket.credential());
+    connections.add(connection);
+    connection.start(() -> connections.remove(connection));
+  }
+
+  private void revoke(Object body) {
+    BusContract.Revoked revoked;
+    try {
+      revoked = BusContract.Revoked.parse(body);
+    } catch (BusContract.InvalidMessage e) {
+      LOG.warning("ignored a malformed revocation: " + e.getMessage());
+      return;
+    }
+    credentials.forget(revoked);
+    List<TerminalConnection> affected =
+        connections.stream().filter(connection -> connection.coveredBy(revoked)).toList();
+    affected.forEach(TerminalConnection::revoked);
   }
 
   private static void reject(HttpServerRequest request, int status, String reason) {

@@ -42,16 +42,19 @@ final class TerminalConnection {
   private final Vertx vertx;
   private final ServerWebSocket socket;
   private final String user;
+  private final String credential;
   private final Map<Integer, Channel> channels = new HashMap<>();
   private boolean closed;
 
-  TerminalConnection(Vertx vertx, ServerWebSocket socket, String user) {
+  TerminalConnection(Vertx vertx, ServerWebSocket socket, String user, String credential) {
     this.vertx = vertx;
     this.socket = socket;
     this.user = user;
+    this.credential = credential;
   }
 
-  void start() {
+  /** Starts serving the socket; {@code onClosed} runs once it has closed, for whatever reason. */
+  void start(Runnable onClosed) {
     // Keeps proxies from dropping a quiet socket; the browser's pong also counts as activity for
     // the server's idle timeout.
     long heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> socket.writePing(Buffer.buffer()));
@@ -59,6 +62,7 @@ final class TerminalConnection {
         v -> {
           vertx.cancelTimer(heartbeat);
           release();
+          onClosed.run();
         });
     socket.textMessageHandler(text -> handle(() -> WireProtocol.parseText(text)));
     socket.binaryMessageHandler(binary -> handle(() -> WireProtocol.parseBinary(binary)));
@@ -188,6 +192,16 @@ final class TerminalConnection {
       case BusContract.FAILURE_INVALID -> ErrorCode.INVALID;
       default -> ErrorCode.UNAVAILABLE;
     };
+  }
+
+  /** Whether {@code revoked} takes away the credential this socket was opened with. */
+  boolean coveredBy(BusContract.Revoked revoked) {
+    return revoked.covers(user, credential);
+  }
+
+  /** The credential was revoked: the socket closes, its terminals keep running. */
+  void revoked() {
+    close(WireProtocol.CLOSE_POLICY, "credentials revoked");
   }
 
   private void close(short code, String reason) {

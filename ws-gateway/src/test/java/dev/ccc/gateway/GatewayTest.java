@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.CredentialCheck;
+import dev.ccc.bus.BusContract.CredentialStatus;
 import dev.ccc.bus.BusContract.OpenTerminal;
+import dev.ccc.bus.BusContract.Revoked;
 import dev.ccc.bus.BusContract.TerminalOpened;
 import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.bus.PtyBusVerticle;
@@ -36,6 +39,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +63,7 @@ class GatewayTest {
   private static JWTAuth signer;
   private static WebSocketClient client;
   private static int port;
+  private static final Set<String> revokedCredentials = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   static void start() throws Exception {
@@ -76,6 +81,16 @@ class GatewayTest {
                         .setBuffer(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))));
     String publicPem = pem("PUBLIC KEY", keys.getPublic().getEncoded());
     vertx.eventBus().consumer(BusContract.AUTH_PUBLIC_KEY, message -> message.reply(publicPem));
+    vertx
+        .eventBus()
+        .consumer(
+            BusContract.AUTH_CHECK,
+            message ->
+                message.reply(
+                    new CredentialStatus(
+                            !revokedCredentials.contains(
+                                CredentialCheck.parse(message.body()).credential()))
+                        .toJson()));
 
     Path data = Files.createTempDirectory("gateway-test");
     PtyConfig ptyConfig =
@@ -242,6 +257,33 @@ class GatewayTest {
     bystander.close();
   }
 
+  @Test
+  void aRevocationClosesTheSocketsOfThatCredentialOnly() throws Exception {
+    String revoked = UUID.randomUUID().toString();
+    Socket doomed = Socket.connect("/ws?ticket=" + ticket("alice", revoked));
+    Socket otherLogin = Socket.connect("/ws?ticket=" + ticket("alice"));
+    revokedCredentials.add(revoked);
+    vertx.eventBus().publish(BusContract.AUTH_REVOKED, new Revoked("alice", revoked).toJson());
+    assertEquals(1008, doomed.awaitClose("revoked credential"));
+    assertEquals(401, rejectedStatus(connectOptions("/ws?ticket=" + ticket("alice", revoked))));
+    otherLogin.send(new JsonObject().put("type", "ping").put("id", 3));
+    assertEquals(3, otherLogin.nextTextOfType("pong").getInteger("id"));
+    otherLogin.close();
+  }
+
+  @Test
+  void aDeactivationClosesEverySocketOfTheUser() throws Exception {
+    Socket first = Socket.connect("/ws?ticket=" + ticket("carol"));
+    Socket second = Socket.connect("/ws?ticket=" + ticket("carol"));
+    Socket bystander = Socket.connect("/ws?ticket=" + ticket("alice"));
+    vertx.eventBus().publish(BusContract.AUTH_REVOKED, new Revoked("carol", null).toJson());
+    assertEquals(1008, first.awaitClose("deactivated"));
+    assertEquals(1008, second.awaitClose("deactivated"));
+    bystander.send(new JsonObject().put("type", "ping").put("id", 4));
+    assertEquals(4, bystander.nextTextOfType("pong").getInteger("id"));
+    bystander.close();
+  }
+
   // ---- helpers
   // -----------------------------------------------------------------------------------
 
@@ -258,14 +300,24 @@ class GatewayTest {
   }
 
   private static String ticket(String user) {
-    return sign(user, TicketVerifier.AUDIENCE, 30);
+    return ticket(user, UUID.randomUUID().toString());
+  }
+
+  private static String ticket(String user, String credential) {
+    return sign(user, credential, TicketVerifier.AUDIENCE, 30);
   }
 
   private static String sign(String user, String audience, int expiresInSeconds) {
+    return sign(user, UUID.randomUUID().toString(), audience, expiresInSeconds);
+  }
+
+  private static String sign(
+      String user, String credential, String audience, int expiresInSeconds) {
     long now = System.currentTimeMillis() / 1000;
     JsonObject claims =
         new JsonObject()
             .put("sub", user)
+            .put("sid", credential)
             .put("jti", UUID.randomUUID().toString())
             .put("iat", now)
             .put("exp", now + expiresInSeconds);

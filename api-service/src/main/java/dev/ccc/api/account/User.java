@@ -52,6 +52,10 @@ public class User {
   @Column(name = "totp_enabled")
   private boolean totpEnabled;
 
+  /** The newest TOTP time step accepted; only ever compared in a conditional update. */
+  @Column(name = "totp_last_step")
+  private Long totpLastStep;
+
   @Column(name = "created_at")
   private Instant createdAt;
 

@@ -1,47 +1,53 @@
 package dev.ccc.api.auth;
 
-import dev.ccc.api.ApiConfig;
 import dev.ccc.api.account.User;
 import dev.ccc.api.account.UserRepository;
-import dev.ccc.api.auth.AuthResource.LoginResponse;
+import dev.ccc.api.audit.AuditAction;
+import dev.ccc.api.audit.AuditLog;
+import dev.ccc.api.auth.Logins.Tokens;
+import dev.ccc.api.totp.TwoFactor;
 import dev.ccc.api.web.ApiException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Checks credentials against the {@code users} table. An unknown or deactivated user costs the same
- * bcrypt work as a wrong password, so response times do not reveal which accounts exist.
+ * bcrypt work as a wrong password, so response times do not reveal which accounts exist. With
+ * two-factor login on, a correct password alone answers "code required" — only to someone who knew
+ * the password.
  */
 @ApplicationScoped
 public class Authenticator {
   private final UserRepository users;
   private final PasswordHasher hasher;
-  private final TokenIssuer tokens;
-  private final ApiConfig config;
   private final LoginThrottle throttle;
+  private final TwoFactor twoFactor;
+  private final Logins logins;
+  private final AuditLog audit;
 
   Authenticator(
       UserRepository users,
       PasswordHasher hasher,
-      TokenIssuer tokens,
-      ApiConfig config,
-      LoginThrottle throttle) {
+      LoginThrottle throttle,
+      TwoFactor twoFactor,
+      Logins logins,
+      AuditLog audit) {
     this.users = users;
     this.hasher = hasher;
-    this.tokens = tokens;
-    this.config = config;
     this.throttle = throttle;
+    this.twoFactor = twoFactor;
+    this.logins = logins;
+    this.audit = audit;
   }
 
   /**
-   * The tokens for a correct user name and password; empty otherwise. Fails with a 429 {@link
-   * ApiException} while the account or the address has failed too often.
+   * The tokens of a new login for correct credentials. Fails with a 401 {@link ApiException} for
+   * wrong ones or a missing two-factor code, and with a 429 while the account or the address has
+   * failed too often.
    */
-  Uni<Optional<LoginResponse>> login(String username, String password, String address) {
+  Uni<Tokens> login(String username, String password, String code, String address) {
     Optional<Duration> blocked = throttle.blockedFor(username, address);
     if (blocked.isPresent()) {
       return Uni.createFrom()
@@ -54,30 +60,41 @@ public class Authenticator {
     }
     return users
         .findByUsername(username)
-        // bcrypt takes a quarter of a second of CPU: never on an event loop.
-        .emitOn(Infrastructure.getDefaultWorkerPool())
-        .map(user -> check(user, password))
-        .invoke(
-            result -> {
-              if (result.isPresent()) {
-                throttle.recordSuccess(username);
-              } else {
+        .chain(
+            user -> {
+              boolean usable = user != null && user.isActive();
+              return hasher
+                  .verifyOffLoop(password, usable ? user.getPasswordHash() : null)
+                  .map(matches -> matches ? user : null);
+            })
+        .chain(user -> secondFactor(user, code))
+        .chain(
+            user -> {
+              if (user == null) {
                 throttle.recordFailure(username, address);
+                return audit
+                    .record(null, address, AuditAction.LOGIN_FAILED, username, null)
+                    .chain(
+                        () ->
+                            Uni.createFrom()
+                                .failure(
+                                    ApiException.unauthorized("Invalid username or password.")));
               }
+              throttle.recordSuccess(username);
+              return audit
+                  .record(user.getId(), address, AuditAction.LOGIN_SUCCEEDED, user.getId(), null)
+                  .chain(() -> logins.start(user, address));
             });
   }
 
-  private Optional<LoginResponse> check(User user, String password) {
-    boolean usable = user != null && user.isActive();
-    if (!hasher.verify(password, usable ? user.getPasswordHash() : null)) {
-      return Optional.empty();
+  /** {@code user} if they passed the second factor or need none; null if the code is wrong. */
+  private Uni<User> secondFactor(User user, String code) {
+    if (user == null || !user.isTotpEnabled()) {
+      return Uni.createFrom().item(user);
     }
-    Set<String> roles =
-        user.getRole() == User.Role.ADMIN ? Set.of("admin", "user") : Set.of("user");
-    return Optional.of(
-        new LoginResponse(
-            tokens.accessToken(user.getId(), roles),
-            "Bearer",
-            config.jwt().accessTokenLifetime().toSeconds()));
+    if (code == null || code.isBlank()) {
+      return Uni.createFrom().failure(ApiException.totpRequired());
+    }
+    return twoFactor.verify(user, code).map(accepted -> accepted ? user : null);
   }
 }

@@ -13,6 +13,9 @@ public class Caller {
   /** Role of administrators, as {@code @RolesAllowed} names it. */
   public static final String ADMIN = "admin";
 
+  /** Role of every account, administrators included. */
+  public static final String USER = "user";
+
   private final SecurityIdentity identity;
   private final CurrentVertxRequest request;
 
@@ -33,6 +36,11 @@ public class Caller {
   /** Whether the caller may see and change something owned by {@code ownerId}. */
   public boolean mayAccess(String ownerId) {
     return isAdmin() || userId().equals(ownerId);
+  }
+
+  /** The login or personal access token this request came with. */
+  public String credentialId() {
+    return identity.getAttribute(Identities.CREDENTIAL_ATTRIBUTE);
   }
 
   /** The client's network address, for the audit log. */

@@ -6,10 +6,15 @@ import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,19 +26,28 @@ import org.eclipse.microprofile.config.Config;
  * from Quarkus' (Quarkus' clustered mode is broken in 3.33 and gone in 4). Everything that talks to
  * the other services goes through {@link #eventBus()}. Delete this indirection only if Quarkus
  * regains a working clustered Vert.x (see docs/architecture.md).
+ *
+ * <p>Beans that serve bus addresses observe {@link Joined} and register through {@link #serve}.
  */
 @ApplicationScoped
 public class BusMembership {
   private static final Logger LOG = Logger.getLogger(BusMembership.class.getName());
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
 
+  /** Fired once the api-service is on the bus, before it reports ready. */
+  public record Joined(BusMembership bus) {}
+
   private final Config config;
   private final SigningKeys keys;
+  private final Event<Joined> joinedEvent;
+  private final Context quarkusContext;
   private volatile Vertx vertx;
 
-  BusMembership(Config config, SigningKeys keys) {
+  BusMembership(Config config, SigningKeys keys, Event<Joined> joinedEvent, Vertx quarkusVertx) {
     this.config = config;
     this.keys = keys;
+    this.joinedEvent = joinedEvent;
+    this.quarkusContext = quarkusVertx.getOrCreateContext();
   }
 
   void join(@Observes StartupEvent event) throws Exception {
@@ -56,6 +70,7 @@ public class BusMembership {
         .toCompletableFuture()
         .get(JOIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     vertx = joined;
+    joinedEvent.fire(new Joined(this));
     LOG.info("api-service joined the event bus as cluster '" + cluster.name() + "'");
   }
 
@@ -63,6 +78,20 @@ public class BusMembership {
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Serves {@code address} on the cluster bus. The handler runs on Quarkus' own Vert.x, in a fresh
+   * duplicated context per message as an HTTP request would, because Hibernate Reactive works only
+   * on the Vert.x it was started on and keeps its session in the context.
+   */
+  public void serve(String address, Handler<Message<Object>> handler) {
+    eventBus()
+        .consumer(
+            address,
+            message ->
+                VertxContext.createNewDuplicatedContext(quarkusContext)
+                    .runOnContext(ignored -> handler.handle(message)));
   }
 
   public EventBus eventBus() {

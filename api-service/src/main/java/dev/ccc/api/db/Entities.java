@@ -2,6 +2,10 @@ package dev.ccc.api.db;
 
 import dev.ccc.api.account.User;
 import dev.ccc.api.audit.AuditEntry;
+import dev.ccc.api.auth.Login;
+import dev.ccc.api.auth.RefreshToken;
+import dev.ccc.api.pat.PersonalAccessToken;
+import dev.ccc.api.totp.BackupCode;
 import java.util.List;
 
 /**
@@ -9,7 +13,14 @@ import java.util.List;
  * entity goes here, and its table into a new migration under {@code db/migration}.
  */
 final class Entities {
-  static final List<Class<?>> ALL = List.of(User.class, AuditEntry.class);
+  static final List<Class<?>> ALL =
+      List.of(
+          User.class,
+          AuditEntry.class,
+          Login.class,
+          RefreshToken.class,
+          PersonalAccessToken.class,
+          BackupCode.class);
 
   private Entities() {}
 }

@@ -1,5 +1,6 @@
 package dev.ccc.api.terminal;
 
+import dev.ccc.api.auth.Caller;
 import io.quarkus.security.Authenticated;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -8,7 +9,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Opens terminals for the caller. Sessions and tabs build on this in the sessions issue. */
 @Path("/api/terminals")
@@ -22,9 +22,9 @@ public class TerminalResource {
   public record OpenedTerminal(String id, String profile) {}
 
   private final TerminalService terminals;
-  private final JsonWebToken caller;
+  private final Caller caller;
 
-  TerminalResource(TerminalService terminals, JsonWebToken caller) {
+  TerminalResource(TerminalService terminals, Caller caller) {
     this.terminals = terminals;
     this.caller = caller;
   }
@@ -34,7 +34,7 @@ public class TerminalResource {
     int cols = request == null || request.cols() == null ? 80 : request.cols();
     int rows = request == null || request.rows() == null ? 24 : request.rows();
     return terminals
-        .openShell(caller.getSubject(), cols, rows)
+        .openShell(caller.userId(), cols, rows)
         .thenApply(
             id ->
                 Response.status(201).entity(new OpenedTerminal(id, TerminalService.SHELL)).build());

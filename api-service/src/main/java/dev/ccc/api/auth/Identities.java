@@ -1,0 +1,26 @@
+package dev.ccc.api.auth;
+
+import dev.ccc.api.account.User;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import java.util.Set;
+
+/**
+ * Builds the identity of an authenticated request the same way for every kind of credential: the
+ * principal's name is the user id, the roles are the account's current ones (from the database, not
+ * from the token), and the credential's id rides along for revocation and tickets.
+ */
+public final class Identities {
+  static final String CREDENTIAL_ATTRIBUTE = "ccc.credential";
+
+  private Identities() {}
+
+  public static SecurityIdentity of(String userId, String credentialId, User.Role role) {
+    return QuarkusSecurityIdentity.builder()
+        .setPrincipal(new QuarkusPrincipal(userId))
+        .addRoles(role == User.Role.ADMIN ? Set.of(Caller.ADMIN, Caller.USER) : Set.of(Caller.USER))
+        .addAttribute(CREDENTIAL_ATTRIBUTE, credentialId)
+        .build();
+  }
+}
