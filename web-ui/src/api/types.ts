@@ -40,7 +40,7 @@ export interface PersonalAccessToken {
   lastUsedAt: string | null;
   revoked: boolean;
   /** The clear-text token; only in the answer that created it. */
-  token?: string;
+  token?: string | null;
 }
 
 export type WorkspaceState = 'ready' | 'cloning' | 'error';

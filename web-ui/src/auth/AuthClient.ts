@@ -1,4 +1,4 @@
-import { ApiError, isUnauthorized, sendRequest, type Fetch } from '../api/http';
+import { ApiError, errorMessage, isUnauthorized, sendRequest, type Fetch } from '../api/http';
 import type { Tokens, User } from '../api/types';
 
 export type AuthState =
@@ -25,7 +25,7 @@ export interface AuthClientOptions {
 
 export const LOGIN_ENDED_NOTICE = 'Your login has expired or was ended. Please log in again.';
 export const LOGOUT_UNCONFIRMED_NOTICE =
-  'Logged out on this device, but the server could not be reached to end the login there.';
+  'Logged out on this device, but the server did not confirm that it ended the login:';
 const UNREACHABLE_PROBLEM = 'Cannot reach the server. Trying again…';
 
 /** A new access token is fetched this long before the current one expires (at most a quarter of its lifetime). */
@@ -99,9 +99,10 @@ export class AuthClient {
     if (refreshToken === null) return;
     try {
       await sendRequest(this.options.fetch, 'POST', '/api/auth/logout', { body: { refreshToken } });
-    } catch {
+    } catch (error) {
       if (this.state.kind === 'anonymous') {
-        this.setState({ kind: 'anonymous', notice: LOGOUT_UNCONFIRMED_NOTICE });
+        const notice = `${LOGOUT_UNCONFIRMED_NOTICE} ${errorMessage(error)}`;
+        this.setState({ kind: 'anonymous', notice });
       }
     }
   }

@@ -45,7 +45,7 @@ function ProfileSection({ user }: { user: User }) {
       </p>
       <label>
         Display name
-        <input name="displayName" maxLength={200} defaultValue={user.displayName ?? ''} />
+        <input name="displayName" required maxLength={255} defaultValue={user.displayName ?? ''} />
       </label>
       <ErrorText error={error} />
       {saved && <p className="success">Saved.</p>}
@@ -309,7 +309,7 @@ function TokensSection() {
       <p className="muted">
         For scripts: send one as <code>Authorization: Bearer …</code> to the REST API.
       </p>
-      {created?.token !== undefined && (
+      {typeof created?.token === 'string' && (
         <div className="notice" data-testid="new-token">
           <p>
             Your new token <strong>{created.name}</strong>. Copy it now:{' '}

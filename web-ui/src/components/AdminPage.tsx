@@ -201,7 +201,7 @@ function NewUserForm({ onDone }: { onDone: () => void }) {
       </label>
       <label>
         Display name <span className="hint">optional</span>
-        <input name="displayName" maxLength={200} />
+        <input name="displayName" maxLength={255} />
       </label>
       <label>
         Password <span className="hint">10 characters or more; tell it to them safely</span>

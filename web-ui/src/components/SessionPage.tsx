@@ -3,7 +3,6 @@ import type { Session, TerminalSize } from '../api/types';
 import { api, gatewayBackend } from '../backend';
 import { useAction, useLoader, usePolling } from '../hooks';
 import { navigate, routeHash } from '../routes';
-import { loadClosedTabs, saveClosedTabs } from '../terminal/closedTabs';
 import {
   TerminalConnection,
   type ChannelState,
@@ -80,7 +79,7 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
         >
           ←
         </a>
-        <span className="session-bar__name" data-testid="session-name">
+        <span className="session-bar__name" data-testid="session-title">
           {session?.name ?? '…'}
         </span>
         {session !== undefined && <StateBadge state={session.state} />}
@@ -129,12 +128,19 @@ function SessionTabs({
   onTerminalAdded,
   onTerminalExited,
 }: SessionTabsProps) {
-  const [closed, setClosed] = useState(() => loadClosedTabs(session.id));
+  /** Every tab this page has shown, in order; the server stops listing a terminal once it ends. */
+  const [known, setKnown] = useState(session.terminals);
+  const [closed, setClosed] = useState<ReadonlySet<string>>(new Set());
   const [states, setStates] = useState<Record<string, ChannelState>>({});
   const lastSize = useRef<TerminalSize | null>(null);
   const { busy, error, run } = useAction();
 
-  const tabs = session.terminals.filter((id) => !closed.has(id));
+  const added = session.terminals.filter((id) => !known.includes(id));
+  if (added.length > 0) setKnown([...known, ...added]);
+  // An ended tab stays, saying so, until the user closes it.
+  const tabs = known.filter(
+    (id) => !closed.has(id) && (session.terminals.includes(id) || ended(states[id])),
+  );
   const active = tab !== null && tabs.includes(tab) ? tab : (tabs[0] ?? null);
 
   const select = useCallback(
@@ -165,16 +171,14 @@ function SessionTabs({
   }
 
   function closeTab(terminalId: string) {
-    const next = new Set(closed).add(terminalId);
-    setClosed(next);
-    saveClosedTabs(session.id, next, session.terminals);
+    setClosed(new Set(closed).add(terminalId));
     if (terminalId === active) {
       const rest = tabs.filter((id) => id !== terminalId);
       select(rest[Math.min(tabs.indexOf(terminalId), rest.length - 1)] ?? null);
     }
   }
 
-  const label = (terminalId: string) => `Tab ${session.terminals.indexOf(terminalId) + 1}`;
+  const label = (terminalId: string) => `Tab ${known.indexOf(terminalId) + 1}`;
   const activeState = active === null ? undefined : states[active];
 
   return (
@@ -182,7 +186,7 @@ function SessionTabs({
       <div className="tabs" role="tablist" aria-label="Terminals">
         {tabs.map((id) => {
           const state = states[id];
-          const ended = state?.kind === 'exited' || state?.kind === 'failed';
+          const isEnded = ended(state);
           return (
             <div key={id} className={id === active ? 'tab tab--active' : 'tab'}>
               <button
@@ -197,9 +201,9 @@ function SessionTabs({
                 }}
               >
                 {label(id)}
-                {ended && <span className="tab__ended"> · ended</span>}
+                {isEnded && <span className="tab__ended"> · ended</span>}
               </button>
-              {ended && (
+              {isEnded && (
                 <button
                   type="button"
                   className="tab__close"
@@ -252,6 +256,10 @@ function SessionTabs({
   );
 }
 
+function ended(state: ChannelState | undefined): boolean {
+  return state?.kind === 'exited' || state?.kind === 'failed';
+}
+
 /** Says why the active tab has ended, and closes it. Nothing for a live tab. */
 function TabEndedBar({ state, onClose }: { state: ChannelState; onClose: () => void }) {
   let text: string;
@@ -283,6 +291,10 @@ function NotRunning({ session, onChange }: { session: Session; onChange: (s: Ses
     <div className="not-running">
       <div className="card not-running__card">
         {session.state === 'idle' && <p>This session is not running.</p>}
+        {/* Why it stopped when it did so on its own, e.g. its last process exited. */}
+        {session.state === 'idle' && session.error !== null && (
+          <p className="muted">{session.error}</p>
+        )}
         {session.state === 'starting' && <p>Starting…</p>}
         {session.state === 'stopping' && <p>Stopping…</p>}
         {session.state === 'error' && <ErrorText error={session.error ?? 'The session failed.'} />}

@@ -86,11 +86,11 @@ function WorkspaceDetails({
       <form className="card form" data-testid="workspace-edit-form" onSubmit={save}>
         <label>
           Name
-          <input name="name" required maxLength={200} defaultValue={workspace.name} />
+          <input name="name" required maxLength={100} defaultValue={workspace.name} />
         </label>
         <label>
           Description
-          <input name="description" maxLength={1000} defaultValue={workspace.description ?? ''} />
+          <input name="description" maxLength={2000} defaultValue={workspace.description ?? ''} />
         </label>
         <ErrorText error={error} />
         <div className="form__actions">
@@ -268,7 +268,7 @@ function NewSessionForm({
       <h3>New session</h3>
       <label>
         Name
-        <input name="name" required maxLength={200} data-testid="session-name" />
+        <input name="name" required maxLength={100} data-testid="session-name" />
       </label>
       <label>
         Runs

@@ -121,11 +121,11 @@ function NewWorkspaceForm({ onCancel }: { onCancel: () => void }) {
       <h2>New workspace</h2>
       <label>
         Name
-        <input name="name" required maxLength={200} autoFocus data-testid="workspace-name" />
+        <input name="name" required maxLength={100} autoFocus data-testid="workspace-name" />
       </label>
       <label>
         Description <span className="hint">optional</span>
-        <input name="description" maxLength={1000} />
+        <input name="description" maxLength={2000} />
       </label>
       <label>
         Git repository <span className="hint">optional; empty makes an empty folder</span>
