@@ -13,6 +13,8 @@ import { TerminalTab } from './TerminalTab';
 import { ConfirmButton, ErrorText, StateBadge } from './ui';
 
 const TRANSITION_POLL_MS = 1_000;
+/** While running, tabs opened or a stop made on another device show up within this time. */
+const RUNNING_POLL_MS = 10_000;
 
 /** A session full-screen: its tabs when running, otherwise its state and a Start button. */
 export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string | null }) {
@@ -24,6 +26,7 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
     reload,
     TRANSITION_POLL_MS,
   );
+  usePolling(session?.state === 'running', reload, RUNNING_POLL_MS);
 
   const [connectionState, setConnectionState] = useState<ConnectionState>({ kind: 'connecting' });
   // One socket for every tab of the session; it is opened only while the session runs.
