@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -537,8 +536,6 @@ public final class BusContract {
   }
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
-  private static final Pattern PROFILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-  private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}");
   private static final int MAX_URL_LENGTH = 2048;
 
   private static void requireId(String field, String value) {
@@ -547,27 +544,26 @@ public final class BusContract {
     }
   }
 
-  // The checks on names and URLs are public so that the api-service holds requests to the same
-  // rules before they reach the bus, instead of keeping a copy of them.
-
   /**
-   * A profile name: 1-32 characters of a-z 0-9 -, starting with a letter or digit. Whether a
-   * pty-service offers the profile is its own configuration.
-   *
-   * @throws InvalidMessage otherwise
+   * A profile name: 1-32 characters of a-z 0-9 -, starting with a letter or digit. Public, like
+   * {@link #BRANCH_PATTERN} and {@link #requireCloneUrl}, so that the api-service holds requests to
+   * the same rules before they reach the bus.
    */
-  public static void requireProfile(String profile) {
+  public static final String PROFILE_PATTERN = "[a-z0-9][a-z0-9-]{0,31}";
+
+  /** A plain git ref name: no option, no spaces, at most 200 characters. */
+  public static final String BRANCH_PATTERN = "[A-Za-z0-9][A-Za-z0-9._/-]{0,199}";
+
+  private static final Pattern PROFILE = Pattern.compile(PROFILE_PATTERN);
+  private static final Pattern BRANCH = Pattern.compile(BRANCH_PATTERN);
+
+  private static void requireProfile(String profile) {
     if (profile == null || !PROFILE.matcher(profile).matches()) {
       throw new InvalidMessage("profile must be a lower-case name");
     }
   }
 
-  /**
-   * A plain git ref name (no option, no spaces), at most 200 characters.
-   *
-   * @throws InvalidMessage otherwise
-   */
-  public static void requireBranch(String branch) {
+  private static void requireBranch(String branch) {
     if (branch == null || !BRANCH.matcher(branch).matches()) {
       throw new InvalidMessage("branch must be a plain git ref name");
     }
@@ -580,10 +576,13 @@ public final class BusContract {
    * @throws InvalidMessage otherwise
    */
   public static void requireCloneUrl(String url) {
+    if (url == null) {
+      throw new InvalidMessage("cloneUrl must be a string");
+    }
     URI uri;
     try {
-      uri = new URI(Objects.requireNonNull(url, "cloneUrl"));
-    } catch (URISyntaxException | NullPointerException e) {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
       throw new InvalidMessage("cloneUrl is not a URL");
     }
     if (url.length() > MAX_URL_LENGTH
