@@ -2,6 +2,8 @@ package dev.ccc.api.db;
 
 import dev.ccc.api.account.User;
 import dev.ccc.api.audit.AuditEntry;
+import dev.ccc.api.session.Session;
+import dev.ccc.api.workspace.Workspace;
 import java.util.List;
 
 /**
@@ -9,7 +11,8 @@ import java.util.List;
  * entity goes here, and its table into a new migration under {@code db/migration}.
  */
 final class Entities {
-  static final List<Class<?>> ALL = List.of(User.class, AuditEntry.class);
+  static final List<Class<?>> ALL =
+      List.of(User.class, AuditEntry.class, Workspace.class, Session.class);
 
   private Entities() {}
 }
