@@ -129,7 +129,7 @@ class ApiServiceTest {
     String ticket =
         given().auth().oauth2(token).post("/api/auth/ws-ticket").then().extract().path("ticket");
     String tampered = token.substring(0, token.length() - 4) + "AAAA";
-    for (String route : new String[] {"/api/terminals", "/api/auth/ws-ticket"}) {
+    for (String route : new String[] {"/api/workspaces", "/api/auth/ws-ticket"}) {
       for (String bad : new String[] {null, tampered, ticket, "garbage"}) {
         RequestSpecification request = given().contentType(ContentType.JSON).body("{}");
         if (bad != null) {
@@ -138,34 +138,6 @@ class ApiServiceTest {
         request.post(route).then().statusCode(401).contentType(PROBLEM);
       }
     }
-  }
-
-  @Test
-  void openingATerminalWithoutAPtyServiceSaysSo() {
-    given()
-        .auth()
-        .oauth2(login())
-        .contentType(ContentType.JSON)
-        .body("{\"cols\":80,\"rows\":24}")
-        .post("/api/terminals")
-        .then()
-        .statusCode(503)
-        .contentType(PROBLEM)
-        .body("detail", containsString("No pty-service is running"));
-  }
-
-  @Test
-  void terminalSizesOutsideTheLimitsAreRejected() {
-    given()
-        .auth()
-        .oauth2(login())
-        .contentType(ContentType.JSON)
-        .body("{\"cols\":0,\"rows\":1001}")
-        .post("/api/terminals")
-        .then()
-        .statusCode(400)
-        .contentType(PROBLEM)
-        .body("errors.field", hasItems("cols", "rows"));
   }
 
   @Test

@@ -8,7 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The REST calls a browser makes on the api-service before it opens a WebSocket. */
+/** The REST calls a browser makes on the api-service around its WebSocket. */
 public final class ApiClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -25,7 +25,8 @@ public final class ApiClient {
     ApiClient client = new ApiClient(stack.apiUrl());
     client.token =
         client
-            .post(
+            .send(
+                "POST",
                 "/api/auth/login",
                 new JsonObject()
                     .put("username", LocalStack.ADMIN)
@@ -34,23 +35,64 @@ public final class ApiClient {
     return client;
   }
 
-  /** Opens a shell and returns the terminal's id. */
-  public String openTerminal(int cols, int rows) throws IOException, InterruptedException {
-    return post("/api/terminals", new JsonObject().put("cols", cols).put("rows", rows))
+  /** Creates an empty workspace; its id. */
+  public String createWorkspace(String name) throws IOException, InterruptedException {
+    return send("POST", "/api/workspaces", new JsonObject().put("name", name)).getString("id");
+  }
+
+  /** Creates an idle shell session in {@code workspace}; its id. */
+  public String createSession(String workspace, String name)
+      throws IOException, InterruptedException {
+    return send(
+            "POST",
+            "/api/sessions",
+            new JsonObject().put("workspaceId", workspace).put("name", name))
         .getString("id");
+  }
+
+  /** Starts the session; the id of its first terminal. */
+  public String startSession(String session, int cols, int rows)
+      throws IOException, InterruptedException {
+    return send(
+            "POST",
+            "/api/sessions/" + session + "/start",
+            new JsonObject().put("cols", cols).put("rows", rows))
+        .getJsonArray("terminals")
+        .getString(0);
+  }
+
+  /** Opens another shell in the running session; its terminal's id. */
+  public String openTab(String session, int cols, int rows)
+      throws IOException, InterruptedException {
+    return send(
+            "POST",
+            "/api/sessions/" + session + "/terminals",
+            new JsonObject().put("cols", cols).put("rows", rows))
+        .getString("id");
+  }
+
+  /** The session as the api-service shows it. */
+  public JsonObject session(String session) throws IOException, InterruptedException {
+    return send("GET", "/api/sessions/" + session, null);
   }
 
   /** A fresh single-use ticket for one WebSocket. */
   public String wsTicket() throws IOException, InterruptedException {
-    return post("/api/auth/ws-ticket", new JsonObject()).getString("ticket");
+    return send("POST", "/api/auth/ws-ticket", new JsonObject()).getString("ticket");
   }
 
-  private JsonObject post(String path, JsonObject body) throws IOException, InterruptedException {
+  /** Sends {@code body} (none if null) with {@code method}; the answer, which must be a 2xx. */
+  private JsonObject send(String method, String path, JsonObject body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(apiUrl + path))
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

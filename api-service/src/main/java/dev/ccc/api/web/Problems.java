@@ -1,6 +1,9 @@
 package dev.ccc.api.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -21,6 +24,7 @@ public class Problems {
   private static final Logger LOG = Logger.getLogger(Problems.class.getName());
   static final String MEDIA_TYPE = "application/problem+json";
   static final String BLANK_TYPE = "about:blank";
+  static final String INVALID_FIELDS = "The request has invalid fields.";
 
   /** The body of every error response. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,7 +44,7 @@ public class Problems {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    Response response = response(e.type(), e.status(), e.title(), e.getMessage(), null);
+    Response response = response(e.type(), e.status(), e.title(), e.getMessage(), e.errors());
     return e.retryAfter()
         .map(
             wait ->
@@ -72,7 +76,31 @@ public class Problems {
                 })
             .sorted(java.util.Comparator.comparing(FieldError::field))
             .toList();
-    return response(BLANK_TYPE, 400, "Bad Request", "The request has invalid fields.", errors);
+    return response(BLANK_TYPE, 400, "Bad Request", INVALID_FIELDS, errors);
+  }
+
+  /**
+   * A body that is JSON but not of the request's shape: a field it does not have (requests accept
+   * only the fields they document), or a value of the wrong type. Named like a failed validation.
+   */
+  @ServerExceptionMapper
+  public Response mismatched(MismatchedInputException e) {
+    List<JsonMappingException.Reference> path = e.getPath();
+    if (path.isEmpty() || path.get(path.size() - 1).getFieldName() == null) {
+      return response(
+          BLANK_TYPE,
+          400,
+          "Bad Request",
+          "The request body does not have the expected shape.",
+          null);
+    }
+    String field = path.get(path.size() - 1).getFieldName();
+    String message =
+        e instanceof UnrecognizedPropertyException
+            ? "is not a field of this request"
+            : "has the wrong type";
+    return response(
+        BLANK_TYPE, 400, "Bad Request", INVALID_FIELDS, List.of(new FieldError(field, message)));
   }
 
   @ServerExceptionMapper
