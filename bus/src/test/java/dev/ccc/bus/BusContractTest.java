@@ -1,8 +1,10 @@
 package dev.ccc.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract.Attach;
 import dev.ccc.bus.BusContract.CreateWorkspace;
@@ -92,6 +94,26 @@ class BusContractTest {
     }
     assertRejected("branch", () -> new CreateWorkspace("alice", WORKSPACE, null, "main"));
     assertRejected("cloneUrl", () -> BusContract.requireCloneUrl(null));
+  }
+
+  @Test
+  void credentialMessagesRoundTripAndARevocationCoversTheRightSockets() {
+    String login = UUID.randomUUID().toString();
+    BusContract.CredentialCheck check = new BusContract.CredentialCheck("alice", login);
+    assertEquals(check, BusContract.CredentialCheck.parse(check.toJson()));
+    BusContract.CredentialStatus status = new BusContract.CredentialStatus(true);
+    assertEquals(status, BusContract.CredentialStatus.parse(status.toJson()));
+    BusContract.Revoked one = new BusContract.Revoked("alice", login);
+    assertEquals(one, BusContract.Revoked.parse(one.toJson()));
+    assertTrue(one.covers("alice", login));
+    assertFalse(one.covers("alice", UUID.randomUUID().toString()));
+    assertFalse(one.covers("bob", login));
+    BusContract.Revoked all =
+        BusContract.Revoked.parse(new BusContract.Revoked("alice", null).toJson());
+    assertTrue(all.covers("alice", UUID.randomUUID().toString()));
+    assertFalse(all.covers("bob", login));
+    assertRejected("credential", () -> new BusContract.CredentialCheck("alice", "not-a-uuid"));
+    assertRejected("allowed", () -> BusContract.CredentialStatus.parse(new JsonObject()));
   }
 
   private static void assertRejected(String mentioned, Runnable construct) {

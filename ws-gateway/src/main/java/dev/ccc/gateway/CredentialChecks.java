@@ -27,11 +27,11 @@ final class CredentialChecks {
     this.vertx = vertx;
   }
 
-  /** Succeeds if the user may use the credential now; fails otherwise or if nobody answers. */
-  Future<Void> check(TicketVerifier.Ticket ticket) {
+  /** Whether the user may use the credential now; fails only if the api-service does not answer. */
+  Future<Boolean> allowed(TicketVerifier.Ticket ticket) {
     Long until = allowedUntil.get(ticket.credential());
     if (until != null && System.currentTimeMillis() < until) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(true);
     }
     return vertx
         .eventBus()
@@ -39,14 +39,15 @@ final class CredentialChecks {
             BusContract.AUTH_CHECK,
             new CredentialCheck(ticket.user(), ticket.credential()).toJson(),
             new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MILLIS))
-        .compose(
+        .map(
             reply -> {
-              if (!CredentialStatus.parse(reply.body()).allowed()) {
+              boolean allowed = CredentialStatus.parse(reply.body()).allowed();
+              if (allowed) {
+                allowedUntil.put(ticket.credential(), System.currentTimeMillis() + CACHE_MILLIS);
+              } else {
                 allowedUntil.remove(ticket.credential());
-                return Future.failedFuture("credential revoked or user deactivated");
               }
-              allowedUntil.put(ticket.credential(), System.currentTimeMillis() + CACHE_MILLIS);
-              return Future.succeededFuture();
+              return allowed;
             });
   }
 

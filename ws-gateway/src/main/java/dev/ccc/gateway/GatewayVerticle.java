@@ -2,6 +2,7 @@ package dev.ccc.gateway;
 
 import dev.ccc.bus.BusContract;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
@@ -24,6 +25,12 @@ final class GatewayVerticle extends AbstractVerticle {
   private static final long KEY_RETRY_MILLIS = 1000;
   private static final int IDLE_TIMEOUT_SECONDS = 60;
 
+  /**
+   * How often open sockets are re-checked with the api-service, in case a revocation publish was
+   * missed; an api-service that does not answer closes nothing.
+   */
+  static final long RECHECK_MILLIS = 60_000;
+
   private final GatewayConfig config;
   private final Set<TerminalConnection> connections = new HashSet<>();
   private volatile TicketVerifier verifier;
@@ -43,6 +50,7 @@ final class GatewayVerticle extends AbstractVerticle {
   public void start(Promise<Void> started) {
     credentials = new CredentialChecks(vertx);
     vertx.eventBus().consumer(BusContract.AUTH_REVOKED, message -> revoke(message.body()));
+    vertx.setPeriodic(RECHECK_MILLIS, id -> recheckOpenSockets());
     fetchPublicKey();
     server =
         vertx.createHttpServer(
@@ -105,7 +113,15 @@ final class GatewayVerticle extends AbstractVerticle {
     request.pause();
     current
         .redeem(ticket)
-        .compose(redeemed -> credentials.check(redeemed).map(redeemed))
+        .compose(
+            redeemed ->
+                credentials
+                    .allowed(redeemed)
+                    .compose(
+                        allowed ->
+                            allowed
+                                ? Future.succeededFuture(redeemed)
+                                : Future.failedFuture("credential revoked or user deactivated")))
         .onFailure(
             e -> {
               LOG.info("refused a ticket: " + e.getMessage());
@@ -120,10 +136,28 @@ final class GatewayVerticle extends AbstractVerticle {
   }
 
   private void open(ServerWebSocket socket, TicketVerifier.Ticket ticket) {
-    TerminalConnection connection =
-        new TerminalConnection(vertx, socket, ticket.user(), ticket.credential());
+    TerminalConnection connection = new TerminalConnection(vertx, socket, ticket);
     connections.add(connection);
     connection.start(() -> connections.remove(connection));
+  }
+
+  /** Re-checks every open socket now instead of at the next period (for tests). */
+  void recheckNow() {
+    context.runOnContext(ignored -> recheckOpenSockets());
+  }
+
+  private void recheckOpenSockets() {
+    List.copyOf(connections)
+        .forEach(
+            connection ->
+                credentials
+                    .allowed(connection.ticket())
+                    .onSuccess(
+                        allowed -> {
+                          if (!allowed) {
+                            connection.revoked();
+                          }
+                        }));
   }
 
   private void revoke(Object body) {

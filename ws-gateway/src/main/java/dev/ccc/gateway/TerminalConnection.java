@@ -41,16 +41,21 @@ final class TerminalConnection {
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
+  private final TicketVerifier.Ticket ticket;
   private final String user;
-  private final String credential;
   private final Map<Integer, Channel> channels = new HashMap<>();
   private boolean closed;
 
-  TerminalConnection(Vertx vertx, ServerWebSocket socket, String user, String credential) {
+  TerminalConnection(Vertx vertx, ServerWebSocket socket, TicketVerifier.Ticket ticket) {
     this.vertx = vertx;
     this.socket = socket;
-    this.user = user;
-    this.credential = credential;
+    this.ticket = ticket;
+    this.user = ticket.user();
+  }
+
+  /** The ticket this socket was opened with. */
+  TicketVerifier.Ticket ticket() {
+    return ticket;
   }
 
   /** Starts serving the socket; {@code onClosed} runs once it has closed, for whatever reason. */
@@ -196,7 +201,7 @@ final class TerminalConnection {
 
   /** Whether {@code revoked} takes away the credential this socket was opened with. */
   boolean coveredBy(BusContract.Revoked revoked) {
-    return revoked.covers(user, credential);
+    return revoked.covers(user, ticket.credential());
   }
 
   /** The credential was revoked: the socket closes, its terminals keep running. */

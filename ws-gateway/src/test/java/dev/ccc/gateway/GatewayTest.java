@@ -64,6 +64,7 @@ class GatewayTest {
   private static JWTAuth signer;
   private static WebSocketClient client;
   private static int port;
+  private static GatewayVerticle gateway;
   private static final Set<String> revokedCredentials = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
@@ -104,8 +105,7 @@ class GatewayTest {
             .deployVerticle(new PtyBusVerticle(workspaces, new Sessions(registry, workspaces)))
             .toCompletionStage());
 
-    GatewayVerticle gateway =
-        new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER));
+    gateway = new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER));
     await(vertx.deployVerticle(gateway).toCompletionStage());
     port = gateway.port();
     client = vertx.createWebSocketClient();
@@ -270,6 +270,17 @@ class GatewayTest {
     otherLogin.send(new JsonObject().put("type", "ping").put("id", 3));
     assertEquals(3, otherLogin.nextTextOfType("pong").getInteger("id"));
     otherLogin.close();
+  }
+
+  @Test
+  void aMissedRevocationIsCaughtByThePeriodicRecheck() throws Exception {
+    String credential = UUID.randomUUID().toString();
+    Socket socket = Socket.connect("/ws?ticket=" + ticket("dave", credential));
+    revokedCredentials.add(credential);
+    // Nothing is published; the cached yes expires and the recheck asks again.
+    Thread.sleep(CredentialChecks.CACHE_MILLIS + 500);
+    gateway.recheckNow();
+    assertEquals(1008, socket.awaitClose("recheck"));
   }
 
   @Test

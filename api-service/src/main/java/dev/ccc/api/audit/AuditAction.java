@@ -22,10 +22,10 @@ public enum AuditAction {
   SESSION_STOPPED,
   SESSION_DELETED;
 
-  /** For example {@code login.succeeded} or {@code access_token.created}. */
+  /** For example {@code login.succeeded}, {@code access_token.created} or {@code logout}. */
   public String code() {
     String name = name().toLowerCase(Locale.ROOT);
     int split = name.lastIndexOf('_');
-    return name.substring(0, split) + "." + name.substring(split + 1);
+    return split < 0 ? name : name.substring(0, split) + "." + name.substring(split + 1);
   }
 }

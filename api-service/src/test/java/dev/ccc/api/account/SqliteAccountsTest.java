@@ -1,0 +1,6 @@
+package dev.ccc.api.account;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class SqliteAccountsTest extends AccountsContract {}
