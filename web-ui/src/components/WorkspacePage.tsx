@@ -124,7 +124,7 @@ function WorkspaceDetails({
         <dd>{workspace.slug}</dd>
         {workspace.gitUrl !== null && (
           <>
-            <dt>Cloned from</dt>
+            <dt>Git repository</dt>
             <dd>
               {workspace.gitUrl}
               {workspace.branch !== null && ` (${workspace.branch})`}
