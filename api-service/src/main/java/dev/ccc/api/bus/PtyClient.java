@@ -141,7 +141,7 @@ public class PtyClient {
             });
   }
 
-  static ApiException translate(Throwable failure) {
+  private static ApiException translate(Throwable failure) {
     if (!(failure instanceof ReplyException reply)) {
       LOG.log(Level.WARNING, "request to the pty-service failed", failure);
       return ApiException.unavailable("The pty-service could not be reached.");
