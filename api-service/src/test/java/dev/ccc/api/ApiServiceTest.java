@@ -3,7 +3,9 @@ package dev.ccc.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +141,30 @@ class ApiServiceTest {
         request.post(route).then().statusCode(401).contentType(PROBLEM);
       }
     }
+  }
+
+  /** No pty-service joins this class's cluster: what needs one says so, and changes nothing. */
+  @Test
+  void creatingAWorkspaceWithoutAPtyServiceSaysSo() {
+    String token = login();
+    String name = "no-pty-" + UUID.randomUUID();
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body("{\"name\":\"" + name + "\"}")
+        .post("/api/workspaces")
+        .then()
+        .statusCode(503)
+        .contentType(PROBLEM)
+        .body("detail", containsString("No pty-service is running"));
+    given()
+        .auth()
+        .oauth2(token)
+        .get("/api/workspaces")
+        .then()
+        .statusCode(200)
+        .body("name", not(hasItem(name)));
   }
 
   @Test

@@ -457,24 +457,6 @@ public final class BusContract {
     }
   }
 
-  /**
-   * Published by a pty-service when it has started: {@code instance} is a random id of this run of
-   * it, for logs. Listeners compare the sessions they believe running with reality.
-   */
-  public record PtyStarted(String instance) {
-    public PtyStarted {
-      requireUuid("instance", instance);
-    }
-
-    public JsonObject toJson() {
-      return new JsonObject().put("event", "started").put("instance", instance);
-    }
-
-    public static PtyStarted parse(Object body) {
-      return new PtyStarted(string(object(body), "instance"));
-    }
-  }
-
   // ---- Authentication --------------------------------------------------------------------------
 
   /** Is {@code user} active, and is {@code credential} (the ticket's {@code sid}) not revoked? */
@@ -532,6 +514,24 @@ public final class BusContract {
     public static Revoked parse(Object body) {
       JsonObject json = object(body);
       return new Revoked(string(json, "user"), optionalString(json, "credential"));
+    }
+  }
+
+  /**
+   * Published by a pty-service when it has started: {@code instance} is a random id of this run of
+   * it, for logs. Listeners compare the sessions they believe running with reality.
+   */
+  public record PtyStarted(String instance) {
+    public PtyStarted {
+      requireUuid("instance", instance);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("event", "started").put("instance", instance);
+    }
+
+    public static PtyStarted parse(Object body) {
+      return new PtyStarted(string(object(body), "instance"));
     }
   }
 

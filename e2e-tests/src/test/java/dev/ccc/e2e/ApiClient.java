@@ -15,24 +15,68 @@ public final class ApiClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private final String apiUrl;
   private String token;
+  private String refreshToken;
 
-  private ApiClient(String apiUrl) {
+  private ApiClient(String apiUrl, String token) {
     this.apiUrl = apiUrl;
+    this.token = token;
   }
 
   /** Logs in as the administrator {@link LocalStack} sets up. */
   public static ApiClient loginAsAdmin(LocalStack stack) throws IOException, InterruptedException {
-    ApiClient client = new ApiClient(stack.apiUrl());
-    client.token =
-        client
-            .send(
-                "POST",
-                "/api/auth/login",
-                new JsonObject()
-                    .put("username", LocalStack.ADMIN)
-                    .put("password", LocalStack.ADMIN_PASSWORD))
-            .getString("accessToken");
+    return login(stack, LocalStack.ADMIN, LocalStack.ADMIN_PASSWORD);
+  }
+
+  /** Logs in as {@code username}: a login of its own, as from another device. */
+  public static ApiClient login(LocalStack stack, String username, String password)
+      throws IOException, InterruptedException {
+    ApiClient client = new ApiClient(stack.apiUrl(), null);
+    JsonObject tokens =
+        client.send(
+            "POST",
+            "/api/auth/login",
+            new JsonObject().put("username", username).put("password", password));
+    client.token = tokens.getString("accessToken");
+    client.refreshToken = tokens.getString("refreshToken");
     return client;
+  }
+
+  /** Calls the API with a personal access token instead of a login. */
+  public static ApiClient withPersonalAccessToken(LocalStack stack, String token) {
+    return new ApiClient(stack.apiUrl(), token);
+  }
+
+  /** The bearer token this client sends. */
+  public String token() {
+    return token;
+  }
+
+  /** As an admin: creates a user with the {@code user} role; its id. */
+  public String createUser(String username, String password)
+      throws IOException, InterruptedException {
+    return send(
+            "POST",
+            "/api/users",
+            new JsonObject()
+                .put("username", username)
+                .put("password", password)
+                .put("role", "user"))
+        .getString("id");
+  }
+
+  /** As an admin: deactivates the user {@code id}. */
+  public void deactivate(String id) throws IOException, InterruptedException {
+    send("PATCH", "/api/users/" + id, new JsonObject().put("active", false));
+  }
+
+  /** Creates a personal access token of this client's user; its secret. */
+  public String createPersonalAccessToken(String name) throws IOException, InterruptedException {
+    return send("POST", "/api/me/tokens", new JsonObject().put("name", name)).getString("token");
+  }
+
+  /** Ends this client's login. */
+  public void logout() throws IOException, InterruptedException {
+    send("POST", "/api/auth/logout", new JsonObject().put("refreshToken", refreshToken));
   }
 
   /** Creates an empty workspace; its id. */
@@ -102,6 +146,6 @@ public final class ApiClient {
       throw new IllegalStateException(
           path + " answered " + response.statusCode() + ": " + response.body());
     }
-    return new JsonObject(response.body());
+    return response.body().isEmpty() ? new JsonObject() : new JsonObject(response.body());
   }
 }

@@ -7,7 +7,6 @@ import dev.ccc.bus.BusContract.SessionControl;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -79,9 +78,7 @@ public class PtyClient {
    */
   public <T> void listen(String address, Function<Object, T> parse, Function<T, Uni<?>> handle)
       throws Exception {
-    Promise<Void> registered = Promise.promise();
-    bus.eventBus()
-        .consumer(
+    bus.serve(
             address,
             message -> {
               T event;
@@ -91,11 +88,8 @@ public class PtyClient {
                 LOG.warning("malformed message on " + address + " dropped: " + e.getMessage());
                 return;
               }
-              inBackground("handling " + event, () -> handle.apply(event));
+              run("handling " + event, () -> handle.apply(event));
             })
-        .completionHandler(registered);
-    registered
-        .future()
         .toCompletionStage()
         .toCompletableFuture()
         .get(DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -107,12 +101,14 @@ public class PtyClient {
    */
   public void inBackground(String what, Supplier<Uni<?>> work) {
     Context context = VertxContext.createNewDuplicatedContext(quarkusVertx.getOrCreateContext());
-    context.runOnContext(
-        ignored ->
-            Uni.createFrom()
-                .deferred(work)
-                .subscribe()
-                .with(done -> {}, failure -> LOG.log(Level.WARNING, what + " failed", failure)));
+    context.runOnContext(ignored -> run(what, work));
+  }
+
+  private static void run(String what, Supplier<Uni<?>> work) {
+    Uni.createFrom()
+        .deferred(work)
+        .subscribe()
+        .with(done -> {}, failure -> LOG.log(Level.WARNING, what + " failed", failure));
   }
 
   /** Whether {@code failure} says that nothing serves the address: nobody runs that session. */
@@ -141,7 +137,7 @@ public class PtyClient {
             });
   }
 
-  static ApiException translate(Throwable failure) {
+  private static ApiException translate(Throwable failure) {
     if (!(failure instanceof ReplyException reply)) {
       LOG.log(Level.WARNING, "request to the pty-service failed", failure);
       return ApiException.unavailable("The pty-service could not be reached.");

@@ -170,7 +170,7 @@ abstract class AccountsContract {
         .statusCode(400)
         .contentType(PROBLEM)
         .body("errors[0].field", equalTo("passwordHash"))
-        .body("errors[0].message", equalTo("is not a known field"));
+        .body("errors[0].message", equalTo("is not a field of this request"));
   }
 
   @Test

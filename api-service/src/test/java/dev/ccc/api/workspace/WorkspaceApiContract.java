@@ -23,6 +23,8 @@ import dev.ccc.api.auth.TestAccounts;
 import dev.ccc.api.auth.TestAccounts.Account;
 import dev.ccc.api.testing.PtyServiceResource;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,16 +52,17 @@ abstract class WorkspaceApiContract {
   void anEmptyWorkspaceIsReadyWhenAnsweredWithItsFolderAndReadme() {
     Account alice = accounts.user();
 
-    JsonPath created =
+    ExtractableResponse<Response> response =
         as(alice)
             .body("{\"name\":\"My Project\",\"description\":\"for tests\"}")
             .post("/api/workspaces")
             .then()
             .statusCode(201)
-            .extract()
-            .jsonPath();
+            .extract();
 
+    JsonPath created = response.jsonPath();
     String id = created.getString("id");
+    assertTrue(response.header("Location").endsWith("/api/workspaces/" + id));
     assertEquals("ready", created.getString("state"));
     assertEquals("my-project", created.getString("slug"));
     assertEquals("My Project", created.getString("name"));
