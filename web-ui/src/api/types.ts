@@ -61,6 +61,8 @@ export interface Workspace {
 
 export interface NewWorkspace {
   name: string;
+  /** The folder's name; the server makes one from `name` when absent. */
+  slug?: string;
   description?: string;
   gitUrl?: string;
   branch?: string;

@@ -294,14 +294,10 @@ function NotRunning({ session, onChange }: { session: Session; onChange: (s: Ses
     <div className="not-running">
       <div className="card not-running__card">
         {session.state === 'idle' && <p>This session is not running.</p>}
-        {/* Why it stopped when it did so on its own, e.g. its last process exited. */}
-        {session.state === 'idle' && session.error !== null && (
-          <p className="muted">{session.error}</p>
-        )}
         {session.state === 'starting' && <p>Starting…</p>}
         {session.state === 'stopping' && <p>Stopping…</p>}
         {session.state === 'error' && <ErrorText error={session.error ?? 'The session failed.'} />}
-        {session.state === 'idle' && (
+        {(session.state === 'idle' || session.state === 'error') && (
           <button
             type="button"
             className="primary"
@@ -311,19 +307,7 @@ function NotRunning({ session, onChange }: { session: Session; onChange: (s: Ses
               act(() => api.startSession(session.id));
             }}
           >
-            {busy ? 'Starting…' : 'Start'}
-          </button>
-        )}
-        {session.state === 'error' && (
-          <button
-            type="button"
-            disabled={busy}
-            data-testid="stop-session"
-            onClick={() => {
-              act(() => api.stopSession(session.id));
-            }}
-          >
-            Stop, to start again
+            {busy ? 'Starting…' : session.state === 'error' ? 'Start again' : 'Start'}
           </button>
         )}
         <ErrorText error={error} />

@@ -45,7 +45,10 @@ export function WorkspacePage({ workspaceId }: { workspaceId: string }) {
           <SessionItem key={session.id} session={session} onChange={sessions.reload} />
         ))}
       </ul>
-      <NewSessionForm workspaceId={workspaceId} onCreated={sessions.reload} />
+      {/* Sessions run only in a ready folder; the server answers 409 otherwise. */}
+      {workspace.data?.state === 'ready' && (
+        <NewSessionForm workspaceId={workspaceId} onCreated={sessions.reload} />
+      )}
     </section>
   );
 }
@@ -134,18 +137,29 @@ function WorkspaceDetails({
         <dt>Created</dt>
         <dd>{formatTime(workspace.createdAt)}</dd>
       </dl>
-      {workspace.state === 'cloning' && <p className="muted">Cloning… this page updates itself.</p>}
-      {workspace.state === 'error' && <ErrorText error={workspace.error ?? 'The clone failed.'} />}
+      {workspace.state === 'cloning' && (
+        <p className="muted">
+          Cloning… this page updates itself; sessions can start once it is done.
+        </p>
+      )}
+      {workspace.state === 'error' && (
+        <>
+          <ErrorText error={workspace.error ?? 'The clone failed.'} />
+          <p className="muted">A workspace whose clone failed can only be deleted.</p>
+        </>
+      )}
       <div className="actions">
-        <button
-          type="button"
-          data-testid="edit-workspace"
-          onClick={() => {
-            setEditing(true);
-          }}
-        >
-          Edit
-        </button>
+        {workspace.state !== 'error' && (
+          <button
+            type="button"
+            data-testid="edit-workspace"
+            onClick={() => {
+              setEditing(true);
+            }}
+          >
+            Edit
+          </button>
+        )}
         <ConfirmButton
           confirmLabel="Delete workspace and its files"
           onConfirm={remove}
@@ -198,7 +212,7 @@ function SessionItem({ session, onChange }: { session: Session; onChange: () => 
             Open
           </button>
         )}
-        {session.state === 'idle' && (
+        {(session.state === 'idle' || session.state === 'error') && (
           <button
             type="button"
             className="primary"
@@ -208,13 +222,10 @@ function SessionItem({ session, onChange }: { session: Session; onChange: () => 
               act(() => api.startSession(session.id), open);
             }}
           >
-            Start
+            {session.state === 'error' ? 'Start again' : 'Start'}
           </button>
         )}
-        {/* Stopping also clears an error, making the session idle again. */}
-        {(session.state === 'running' ||
-          session.state === 'starting' ||
-          session.state === 'error') && (
+        {session.state === 'running' && (
           <ConfirmButton
             confirmLabel="Stop every process"
             disabled={busy}
@@ -226,16 +237,19 @@ function SessionItem({ session, onChange }: { session: Session; onChange: () => 
             Stop
           </ConfirmButton>
         )}
-        <ConfirmButton
-          confirmLabel="Delete session"
-          disabled={busy}
-          testId="delete-session"
-          onConfirm={() => {
-            act(() => api.deleteSession(session.id));
-          }}
-        >
-          Delete
-        </ConfirmButton>
+        {/* The server refuses to delete a session while it is starting or stopping. */}
+        {session.state !== 'starting' && session.state !== 'stopping' && (
+          <ConfirmButton
+            confirmLabel="Delete session"
+            disabled={busy}
+            testId="delete-session"
+            onConfirm={() => {
+              act(() => api.deleteSession(session.id));
+            }}
+          >
+            Delete
+          </ConfirmButton>
+        )}
       </div>
       <ErrorText error={error} />
     </li>

@@ -104,9 +104,11 @@ function NewWorkspaceForm({ onCancel }: { onCancel: () => void }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const workspace: NewWorkspace = { name: textField(form, 'name').trim() };
+    const slug = textField(form, 'slug').trim();
     const description = textField(form, 'description').trim();
     const gitUrl = textField(form, 'gitUrl').trim();
     const branch = textField(form, 'branch').trim();
+    if (slug !== '') workspace.slug = slug;
     if (description !== '') workspace.description = description;
     if (gitUrl !== '') workspace.gitUrl = gitUrl;
     if (gitUrl !== '' && branch !== '') workspace.branch = branch;
@@ -122,6 +124,16 @@ function NewWorkspaceForm({ onCancel }: { onCancel: () => void }) {
       <label>
         Name
         <input name="name" required maxLength={100} autoFocus data-testid="workspace-name" />
+      </label>
+      <label>
+        Folder name <span className="hint">optional; made from the name when empty</span>
+        <input
+          name="slug"
+          maxLength={63}
+          pattern="[a-z0-9][a-z0-9\-]*"
+          title="a–z, 0–9 and -, starting with a letter or digit"
+          autoCapitalize="none"
+        />
       </label>
       <label>
         Description <span className="hint">optional</span>
