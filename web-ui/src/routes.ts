@@ -41,7 +41,7 @@ export function routeHash(route: Route): string {
   }
 }
 
-/** Goes to `route`; `replace` changes the current history entry (switching tabs is not a step back). */
+/** Goes to `route`; `replace` changes the current history entry (a tab switch is no step back). */
 export function navigate(route: Route, options: { replace?: boolean } = {}): void {
   const hash = routeHash(route);
   if (options.replace === true) location.replace(hash);

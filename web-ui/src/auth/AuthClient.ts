@@ -2,7 +2,7 @@ import { ApiError, errorMessage, isUnauthorized, sendRequest, type Fetch } from 
 import type { Tokens, User } from '../api/types';
 
 export type AuthState =
-  /** A refresh token from an earlier visit is being traded; `problem` says why it is taking long. */
+  /** A refresh token from an earlier visit is being traded; `problem` says why it takes long. */
   | { kind: 'restoring'; problem: string | null }
   /** Logged out; `notice` says why when it was not the user's own choice. */
   | { kind: 'anonymous'; notice: string | null }
@@ -28,7 +28,7 @@ export const LOGOUT_UNCONFIRMED_NOTICE =
   'Logged out on this device, but the server did not confirm that it ended the login:';
 const UNREACHABLE_PROBLEM = 'Cannot reach the server. Trying again…';
 
-/** A new access token is fetched this long before the current one expires (at most a quarter of its lifetime). */
+/** A new access token is fetched this long before the old one expires (at most 1/4 of its life). */
 const REFRESH_LEAD_MS = 60_000;
 /** Wait before trying again when the server could not be reached. */
 const RETRY_MS = 5_000;

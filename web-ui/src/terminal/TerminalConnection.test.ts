@@ -185,7 +185,7 @@ describe('several terminals on one socket', () => {
     expect(first.state).toEqual({ kind: 'attached' });
   });
 
-  it('drops keystrokes for a terminal not attached yet, which the gateway would punish', async () => {
+  it('drops keystrokes for a terminal not attached yet, which the gateway punishes', async () => {
     const { first, socket } = await twoTerminals();
 
     first.type('too early');

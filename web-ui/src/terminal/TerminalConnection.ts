@@ -18,7 +18,7 @@ import { reconnectDelayMs } from './backoff';
 import { unseenBytes } from './resume';
 
 const PING_INTERVAL_MS = 5_000;
-/** A ping unanswered this long means the socket is dead even if the browser has not noticed (a laptop that slept). */
+/** A ping unanswered this long means a dead socket the browser has not noticed (a laptop slept). */
 const PONG_TIMEOUT_MS = 15_000;
 /** Keystroke bytes per INPUT frame; a large paste is split to stay well under the 64 KiB limit. */
 const MAX_INPUT_CHUNK_BYTES = 16 * 1024;
@@ -134,7 +134,7 @@ export class TerminalConnection {
   }
 
   /**
-   * Shows `terminalId` in `view` from its first buffered byte on; `report` hears what happens to it.
+   * Shows `terminalId` in `view` from its first buffered byte on; `report` hears how it fares.
    * Dispose the result to stop viewing it: the process keeps running.
    */
   open(terminalId: string, view: TerminalView, report: (state: ChannelState) => void): IDisposable {
@@ -250,7 +250,7 @@ export class TerminalConnection {
 
   // ---- Channels ---------------------------------------------------------------------------------
 
-  /** The next free channel number; numbers are not reused soon, so late frames cannot be misrouted. */
+  /** The next free channel number; not reused soon, so late frames cannot be misrouted. */
   private allocateChannel(): number {
     for (let tried = MIN_CHANNEL; tried <= MAX_CHANNEL; tried++) {
       const number = this.nextChannel;
@@ -407,7 +407,7 @@ export class TerminalConnection {
     for (const pending of this.pingsInFlight.keys()) {
       if (pending <= id) this.pingsInFlight.delete(pending);
     }
-    // A round trip through the gateway proves the connection works: back off from scratch next time.
+    // A round trip through the gateway proves the connection works: next time, back off anew.
     this.reconnectAttempt = 0;
     this.latencyMs = Math.round(performance.now() - sentAt);
     if (this.state.kind === 'connected') {
