@@ -19,7 +19,12 @@ public final class Api {
 
   /** A JSON request authenticated as {@code account}. */
   public static RequestSpecification as(Account account) {
-    return given().auth().oauth2(account.token()).contentType(ContentType.JSON);
+    return as(account.token());
+  }
+
+  /** A JSON request with {@code token} as its bearer token. */
+  public static RequestSpecification as(String token) {
+    return given().auth().oauth2(token).contentType(ContentType.JSON);
   }
 
   /** A new empty workspace of {@code account}; its id. */
