@@ -178,6 +178,13 @@ class GatewayTest {
     socket.input(1, "exit 7\n");
     JsonObject exit = socket.nextTextOfType("exit");
     assertEquals(7, exit.getInteger("exitCode"));
+
+    // Keystrokes and a resize sent before the client saw the exit are dropped, not a violation.
+    socket.input(1, "ls\n");
+    socket.send(
+        new JsonObject().put("type", "resize").put("channel", 1).put("cols", 90).put("rows", 30));
+    socket.send(new JsonObject().put("type", "ping").put("id", 8));
+    assertEquals(8, socket.nextTextOfType("pong").getInteger("id"));
     socket.close();
   }
 
