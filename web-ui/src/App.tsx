@@ -1,31 +1,65 @@
-import { useCallback, useState } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
+import type { User } from './api/types';
+import { auth } from './backend';
+import { AccountPage } from './components/AccountPage';
+import { AdminPage } from './components/AdminPage';
+import { Layout } from './components/Layout';
 import { LoginPage } from './components/LoginPage';
-import { TerminalPage } from './components/TerminalPage';
-import { session } from './session';
+import { SessionPage } from './components/SessionPage';
+import { WorkspacePage } from './components/WorkspacePage';
+import { WorkspacesPage } from './components/WorkspacesPage';
+import { useRoute } from './routes';
 
 export function App() {
-  const [accessToken, setAccessToken] = useState(session.accessToken);
-  const [loginNotice, setLoginNotice] = useState<string | null>(null);
+  const state = useSyncExternalStore(auth.subscribe, auth.getState);
 
-  const logIn = useCallback((token: string) => {
-    session.saveAccessToken(token);
-    setLoginNotice(null);
-    setAccessToken(token);
+  useEffect(() => {
+    void auth.restore();
   }, []);
 
-  const logOut = useCallback(() => {
-    session.clearAccessToken();
-    setAccessToken(null);
-  }, []);
+  switch (state.kind) {
+    case 'restoring':
+      return (
+        <main className="splash" data-testid="restoring">
+          <p>{state.problem ?? 'Logging you back in…'}</p>
+        </main>
+      );
+    case 'anonymous':
+      return <LoginPage notice={state.notice} />;
+    case 'authenticated':
+      return <LoggedIn user={state.user} />;
+  }
+}
 
-  const sessionExpired = useCallback(() => {
-    session.clearAccessToken();
-    setLoginNotice('Your session has expired. Please log in again.');
-    setAccessToken(null);
-  }, []);
-
-  if (accessToken === null) return <LoginPage onLoggedIn={logIn} notice={loginNotice} />;
-  return (
-    <TerminalPage accessToken={accessToken} onUnauthorized={sessionExpired} onLogout={logOut} />
-  );
+function LoggedIn({ user }: { user: User }) {
+  const route = useRoute();
+  switch (route.page) {
+    case 'session':
+      // The terminal takes the whole screen; its own bar leads back.
+      return <SessionPage key={route.sessionId} sessionId={route.sessionId} tab={route.tab} />;
+    case 'workspaces':
+      return (
+        <Layout user={user}>
+          <WorkspacesPage />
+        </Layout>
+      );
+    case 'workspace':
+      return (
+        <Layout user={user}>
+          <WorkspacePage key={route.workspaceId} workspaceId={route.workspaceId} />
+        </Layout>
+      );
+    case 'account':
+      return (
+        <Layout user={user}>
+          <AccountPage user={user} />
+        </Layout>
+      );
+    case 'admin':
+      return (
+        <Layout user={user}>
+          <AdminPage currentUserId={user.id} />
+        </Layout>
+      );
+  }
 }

@@ -1,24 +1,34 @@
 import type { IDisposable, Terminal } from '@xterm/xterm';
-import { isUnauthorized, type TerminalSize } from '../api';
+import { isUnauthorized } from '../api/http';
 import {
   CloseCode,
   decodeOutputFrame,
   encodeClientMessage,
   encodeInputFrame,
+  MAX_CHANNEL,
+  MIN_CHANNEL,
   parseServerMessage,
   resizeMessage,
   type ClientMessage,
+  type ErrorCode,
   type ErrorMessage,
   type ServerMessage,
 } from '../protocol';
 import { reconnectDelayMs } from './backoff';
 import { unseenBytes } from './resume';
 
-/** This app shows one terminal per socket, always on the same channel. */
-const CHANNEL = 1;
 const PING_INTERVAL_MS = 5_000;
+/** A ping unanswered this long means a dead socket the browser has not noticed (a laptop slept). */
+const PONG_TIMEOUT_MS = 15_000;
 /** Keystroke bytes per INPUT frame; a large paste is split to stay well under the 64 KiB limit. */
 const MAX_INPUT_CHUNK_BYTES = 16 * 1024;
+/**
+ * The gateway closes the socket (1008) on input for a channel it has just detached, which can race
+ * with a process exiting, so such a close is retried. Several in a row from short-lived sockets
+ * mean this client keeps sending something wrong: stop instead of looping.
+ */
+const MAX_PROTOCOL_CLOSES = 3;
+const SHORT_LIVED_SOCKET_MS = 60_000;
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
@@ -28,117 +38,150 @@ export type ConnectionState =
   | { kind: 'reconnecting'; retryInMs: number }
   | { kind: 'closed'; reason: string };
 
-/** The api-service calls a connection needs, already bound to the user's access token. */
-export interface TerminalBackend {
+/** What one terminal shown on the connection is doing. */
+export type ChannelState =
+  /** Waiting for the socket or for the gateway's `attached`. */
+  | { kind: 'attaching' }
+  | { kind: 'attached' }
+  | { kind: 'exited'; exitCode: number }
+  /** The gateway refused it for good: gone (`not_found`), someone else's, or `invalid`. */
+  | { kind: 'failed'; code: ErrorCode; message: string };
+
+/** The api-service calls a connection needs, on behalf of the logged-in user. */
+export interface GatewayBackend {
   gatewayUrl(): Promise<string>;
+  /** A fresh single-use ticket for one socket. */
   wsTicket(): Promise<string>;
-  createTerminal(size: TerminalSize): Promise<string>;
 }
 
 export interface TerminalConnectionOptions {
-  backend: TerminalBackend;
-  /** The terminal to re-attach to, or `null` to start a new one. */
-  terminalId: string | null;
+  backend: GatewayBackend;
   onStateChange(state: ConnectionState): void;
-  /** The shown terminal changed (a new one was started, or `null` after it exited). */
-  onTerminalChange(terminalId: string | null): void;
-  onExit(exitCode: number): void;
-  onUnauthorized(): void;
+  /** Opens the socket; tests pass a fake. */
+  createSocket?: (url: string) => WebSocket;
 }
 
 /** The parts of xterm's Terminal a connection uses. */
 export type TerminalView = Pick<Terminal, 'cols' | 'rows' | 'write' | 'onData' | 'onResize'>;
 
-type ChannelPhase = 'detached' | 'attaching' | 'attached';
+/** One terminal viewed on one channel of the socket. */
+class Channel {
+  /** `ended` after the process exited or the gateway refused the terminal: never attached again. */
+  phase: 'detached' | 'attaching' | 'attached' | 'ended' = 'detached';
+  /** Offset just past the last output byte written to the screen. */
+  written = 0;
+  retryAttempt = 0;
+  retryTimer: ReturnType<typeof setTimeout> | undefined;
+  subscriptions: IDisposable[] = [];
+
+  constructor(
+    readonly number: number,
+    readonly terminalId: string,
+    readonly view: TerminalView,
+    readonly report: (state: ChannelState) => void,
+  ) {}
+}
 
 /**
- * Owns the WebSocket to the gateway for one xterm: attaches the terminal on a channel, pipes
- * output and keystrokes, keeps it alive with pings and reconnects, resuming exactly where the
- * screen left off.
+ * One WebSocket to the gateway carrying every terminal the page shows, each on its own channel:
+ * pipes output and keystrokes, keeps the socket alive with pings, reconnects and re-attaches every
+ * terminal exactly where its screen left off.
  */
 export class TerminalConnection {
-  private readonly backend: TerminalBackend;
-  private readonly options: TerminalConnectionOptions;
-  private readonly subscriptions: IDisposable[];
   private readonly encoder = new TextEncoder();
-
+  private readonly channels = new Map<number, Channel>();
+  private nextChannel = MIN_CHANNEL;
   private socket: WebSocket | null = null;
-  private terminalId: string | null;
-  /** The process exited and the user has not asked for a new one: don't start one on our own. */
-  private exited = false;
-  private phase: ChannelPhase = 'detached';
-  /** Offset just past the last output byte written to the screen. */
-  private written = 0;
+  private socketOpenedAt = 0;
   private state: ConnectionState = { kind: 'connecting' };
   private latencyMs: number | null = null;
   private reconnectAttempt = 0;
-  private reconnectTimer: number | undefined;
-  private pingTimer: number | undefined;
+  private protocolCloses = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
   private nextPingId = 1;
   private readonly pingsInFlight = new Map<number, number>();
-  private disposed = false;
+  private running = false;
+  /** Bumped by start and stop, so a connect begun before a stop does not open a socket after it. */
+  private epoch = 0;
 
-  constructor(
-    private readonly term: TerminalView,
-    options: TerminalConnectionOptions,
-  ) {
-    this.options = options;
-    this.backend = options.backend;
-    this.terminalId = options.terminalId;
-    this.subscriptions = [
-      term.onData((data) => {
-        this.sendInput(data);
-      }),
-      term.onResize(() => {
-        this.sendResize();
-      }),
-    ];
-  }
+  constructor(private readonly options: TerminalConnectionOptions) {}
 
+  /** Opens the socket and keeps it open, reconnecting, until {@link stop}. */
   start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.epoch++;
+    this.reconnectAttempt = 0;
+    this.protocolCloses = 0;
     this.setState({ kind: 'connecting' });
     void this.connect();
   }
 
-  /** Starts a new shell after the previous one exited and shows it. */
-  async startNewShell(): Promise<void> {
-    try {
-      await this.useNewTerminal();
-    } catch (error) {
-      if (isUnauthorized(error)) this.options.onUnauthorized();
-      throw error;
-    }
-    this.exited = false;
-    // If the socket is down, the next reconnect attaches the new terminal.
-    this.sendAttach();
+  /** Closes the socket; the terminals keep running on the server and their channels stay open. */
+  stop(): void {
+    this.running = false;
+    this.epoch++;
+    clearTimeout(this.reconnectTimer);
+    this.dropSocket();
   }
 
-  dispose(): void {
-    this.disposed = true;
-    window.clearTimeout(this.reconnectTimer);
-    this.closeSocket();
-    for (const subscription of this.subscriptions) subscription.dispose();
+  /** Skips the wait before the next reconnect, e.g. when the page is shown again. */
+  reconnectNow(): void {
+    if (!this.running || this.state.kind !== 'reconnecting') return;
+    clearTimeout(this.reconnectTimer);
+    void this.connect();
   }
 
-  // ---- Connecting -------------------------------------------------------------------------------
+  /**
+   * Shows `terminalId` in `view` from its first buffered byte on; `report` hears how it fares.
+   * Dispose the result to stop viewing it: the process keeps running.
+   */
+  open(terminalId: string, view: TerminalView, report: (state: ChannelState) => void): IDisposable {
+    const channel = new Channel(this.allocateChannel(), terminalId, view, report);
+    channel.subscriptions = [
+      view.onData((data) => {
+        this.sendInput(channel, data);
+      }),
+      view.onResize(() => {
+        this.sendResize(channel);
+      }),
+    ];
+    this.channels.set(channel.number, channel);
+    this.attach(channel);
+    return {
+      dispose: () => {
+        this.close(channel);
+      },
+    };
+  }
+
+  // ---- The socket -------------------------------------------------------------------------------
 
   private async connect(): Promise<void> {
+    const epoch = this.epoch;
     let url: string;
     try {
-      if (this.terminalId === null && !this.exited) await this.useNewTerminal();
       // A ticket is valid once and for 30 s, so every (re)connect fetches a fresh one.
       const [gatewayUrl, ticket] = await Promise.all([
-        this.backend.gatewayUrl(),
-        this.backend.wsTicket(),
+        this.options.backend.gatewayUrl(),
+        this.options.backend.wsTicket(),
       ]);
       url = `${gatewayUrl}?ticket=${encodeURIComponent(ticket)}`;
     } catch (error) {
-      this.handleBackendFailure(error);
+      if (epoch !== this.epoch) return;
+      if (isUnauthorized(error)) {
+        // The login is gone; the app is already on its way back to the login form.
+        this.setState({ kind: 'closed', reason: 'logged out' });
+        return;
+      }
+      console.warn('Terminal connection: api-service call failed', error);
+      this.retryLater();
       return;
     }
-    if (this.disposed) return;
+    if (epoch !== this.epoch) return;
 
-    const socket = new WebSocket(url);
+    const socket = (this.options.createSocket ?? ((address) => new WebSocket(address)))(url);
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       this.onOpen();
@@ -153,86 +196,89 @@ export class TerminalConnection {
   }
 
   private onOpen(): void {
+    this.socketOpenedAt = performance.now();
+    this.setState({ kind: 'connected', latencyMs: this.latencyMs });
     this.startPinging();
-    if (this.terminalId === null) {
-      // Exited earlier: nothing to attach until the user starts a new shell.
-      this.setState({ kind: 'connected', latencyMs: this.latencyMs });
-    } else {
-      this.sendAttach();
-    }
+    for (const channel of this.channels.values()) this.attach(channel);
   }
 
   private onClose(event: CloseEvent): void {
-    this.socket = null;
-    this.stopPinging();
-    this.phase = 'detached';
-    if (this.disposed) return;
+    const livedMs = performance.now() - this.socketOpenedAt;
+    this.dropSocket();
+    if (!this.running) return;
     if (event.code === CloseCode.POLICY_VIOLATION || event.code === CloseCode.UNSUPPORTED_DATA) {
-      // The gateway rejected something we sent: reconnecting would only repeat it.
-      const reason = event.reason || 'the gateway rejected a message';
-      this.setState({ kind: 'closed', reason: `Protocol error (${event.code}): ${reason}` });
-      return;
+      console.warn(`Terminal connection: the gateway closed with ${event.code}`, event.reason);
+      this.protocolCloses = livedMs < SHORT_LIVED_SOCKET_MS ? this.protocolCloses + 1 : 1;
+      if (this.protocolCloses >= MAX_PROTOCOL_CLOSES) {
+        const reason = event.reason || 'the gateway rejected a message';
+        this.setState({ kind: 'closed', reason: `protocol error (${event.code}): ${reason}` });
+        return;
+      }
     }
     this.retryLater();
   }
 
   private retryLater(): void {
-    this.closeSocket();
+    this.dropSocket();
     const delay = reconnectDelayMs(this.reconnectAttempt++);
     this.setState({ kind: 'reconnecting', retryInMs: delay });
-    this.reconnectTimer = window.setTimeout(() => {
+    this.reconnectTimer = setTimeout(() => {
       void this.connect();
     }, delay);
   }
 
-  private handleBackendFailure(error: unknown): void {
-    if (this.disposed) return;
-    if (isUnauthorized(error)) {
-      // No retry: the page goes back to the login form and disposes this connection.
-      this.options.onUnauthorized();
-      return;
-    }
-    console.warn('Terminal connection: api-service call failed', error);
-    this.retryLater();
-  }
-
-  private closeSocket(): void {
+  /** Forgets the socket (closing it if still open); every channel waits to be attached again. */
+  private dropSocket(): void {
     const socket = this.socket;
     this.socket = null;
     this.stopPinging();
-    this.phase = 'detached';
+    for (const channel of this.channels.values()) {
+      clearTimeout(channel.retryTimer);
+      if (channel.phase === 'ended') continue;
+      channel.phase = 'detached';
+      channel.report({ kind: 'attaching' });
+    }
     if (socket === null) return;
     socket.onopen = socket.onmessage = socket.onclose = null;
     socket.close(CloseCode.NORMAL);
   }
 
-  // ---- Attaching --------------------------------------------------------------------------------
-
-  private async useNewTerminal(): Promise<void> {
-    const id = await this.backend.createTerminal({ cols: this.term.cols, rows: this.term.rows });
-    if (this.disposed) return;
-    this.terminalId = id;
-    this.written = 0;
-    this.options.onTerminalChange(id);
+  private openSocket(): WebSocket | null {
+    const socket = this.socket;
+    return socket !== null && socket.readyState === socket.OPEN ? socket : null;
   }
 
-  private sendAttach(): void {
-    if (this.terminalId === null || this.openSocket() === null) return;
-    this.phase = 'attaching';
+  // ---- Channels ---------------------------------------------------------------------------------
+
+  /** The next free channel number; not reused soon, so late frames cannot be misrouted. */
+  private allocateChannel(): number {
+    for (let tried = MIN_CHANNEL; tried <= MAX_CHANNEL; tried++) {
+      const number = this.nextChannel;
+      this.nextChannel = number === MAX_CHANNEL ? MIN_CHANNEL : number + 1;
+      if (!this.channels.has(number)) return number;
+    }
+    throw new Error('Every channel of the terminal connection is in use');
+  }
+
+  private attach(channel: Channel): void {
+    if (channel.phase === 'ended' || this.openSocket() === null) return;
+    channel.phase = 'attaching';
+    channel.report({ kind: 'attaching' });
     this.send({
       type: 'attach',
-      channel: CHANNEL,
-      terminal: this.terminalId,
-      offset: this.written,
+      channel: channel.number,
+      terminal: channel.terminalId,
+      offset: channel.written,
     });
   }
 
-  private async replaceUnavailableTerminal(): Promise<void> {
-    try {
-      await this.useNewTerminal();
-      this.sendAttach();
-    } catch (error) {
-      this.handleBackendFailure(error);
+  private close(channel: Channel): void {
+    if (this.channels.get(channel.number) !== channel) return;
+    this.channels.delete(channel.number);
+    clearTimeout(channel.retryTimer);
+    for (const subscription of channel.subscriptions) subscription.dispose();
+    if (channel.phase === 'attaching' || channel.phase === 'attached') {
+      this.send({ type: 'detach', channel: channel.number });
     }
   }
 
@@ -259,10 +305,11 @@ export class TerminalConnection {
       console.warn('Terminal connection: ignoring malformed frame', error);
       return;
     }
-    if (output.channel !== CHANNEL) return;
-    const unseen = unseenBytes(this.written, output.offset, output.data);
-    this.written = Math.max(this.written, output.offset + output.data.length);
-    if (unseen.length > 0) this.term.write(unseen);
+    const channel = this.channels.get(output.channel);
+    if (channel?.phase !== 'attached') return;
+    const unseen = unseenBytes(channel.written, output.offset, output.data);
+    channel.written = Math.max(channel.written, output.offset + output.data.length);
+    if (unseen.length > 0) channel.view.write(unseen);
   }
 
   private handleMessage(message: ServerMessage): void {
@@ -270,76 +317,63 @@ export class TerminalConnection {
       this.recordPong(message.id);
       return;
     }
-    if (message.channel !== CHANNEL) return;
+    const channel = this.channels.get(message.channel);
+    if (channel === undefined) return;
     switch (message.type) {
       case 'attached':
-        this.phase = 'attached';
-        this.reconnectAttempt = 0;
-        this.setState({ kind: 'connected', latencyMs: this.latencyMs });
-        this.sendResize();
+        channel.phase = 'attached';
+        channel.retryAttempt = 0;
+        channel.report({ kind: 'attached' });
+        this.sendResize(channel);
         break;
       case 'exit':
-        this.phase = 'detached';
-        this.exited = true;
-        this.terminalId = null;
-        this.term.write(`\r\n${DIM}[process exited with code ${message.exitCode}]${RESET}\r\n`);
-        this.options.onTerminalChange(null);
-        this.options.onExit(message.exitCode);
+        channel.phase = 'ended';
+        channel.view.write(`\r\n${DIM}[process exited with code ${message.exitCode}]${RESET}\r\n`);
+        channel.report({ kind: 'exited', exitCode: message.exitCode });
         break;
       case 'error':
-        this.handleError(message);
+        this.handleError(channel, message);
         break;
     }
   }
 
-  private handleError(error: ErrorMessage): void {
-    if (this.phase !== 'attaching') {
+  private handleError(channel: Channel, error: ErrorMessage): void {
+    if (channel.phase !== 'attaching') {
+      // A failed resize: the terminal keeps its size, nothing else changes.
       console.warn('Terminal connection: gateway error', error);
       return;
     }
-    this.phase = 'detached';
-    switch (error.code) {
-      case 'not_found': // the terminal is gone (its process ended while nobody watched)
-      case 'forbidden': // a terminal id left in this tab by another user
-        void this.replaceUnavailableTerminal();
-        break;
-      case 'unavailable':
-        this.retryLater();
-        break;
-      case 'invalid':
-        this.setState({ kind: 'closed', reason: `Could not attach: ${error.message}` });
-        break;
+    if (error.code === 'unavailable') {
+      // The terminal service did not answer: try this terminal again later, the others go on.
+      channel.phase = 'detached';
+      channel.retryTimer = setTimeout(() => {
+        this.attach(channel);
+      }, reconnectDelayMs(channel.retryAttempt++));
+      return;
     }
+    channel.phase = 'ended';
+    channel.report({ kind: 'failed', code: error.code, message: error.message });
   }
 
   // ---- Sending ----------------------------------------------------------------------------------
 
-  private sendInput(data: string): void {
+  private sendInput(channel: Channel, data: string): void {
     // Input for a channel that is not attached would make the gateway close the socket (1008).
-    if (this.phase !== 'attached') return;
+    if (channel.phase !== 'attached') return;
     const bytes = this.encoder.encode(data);
     for (let start = 0; start < bytes.length; start += MAX_INPUT_CHUNK_BYTES) {
-      this.sendBinary(
-        encodeInputFrame(CHANNEL, bytes.subarray(start, start + MAX_INPUT_CHUNK_BYTES)),
-      );
+      const chunk = bytes.subarray(start, start + MAX_INPUT_CHUNK_BYTES);
+      this.openSocket()?.send(encodeInputFrame(channel.number, chunk));
     }
   }
 
-  private sendResize(): void {
-    if (this.phase !== 'attached') return;
-    this.send(resizeMessage(CHANNEL, this.term.cols, this.term.rows));
-  }
-
-  private sendBinary(frame: Uint8Array<ArrayBuffer>): void {
-    this.openSocket()?.send(frame);
+  private sendResize(channel: Channel): void {
+    if (channel.phase !== 'attached') return;
+    this.send(resizeMessage(channel.number, channel.view.cols, channel.view.rows));
   }
 
   private send(message: ClientMessage): void {
     this.openSocket()?.send(encodeClientMessage(message));
-  }
-
-  private openSocket(): WebSocket | null {
-    return this.socket?.readyState === WebSocket.OPEN ? this.socket : null;
   }
 
   // ---- Latency ----------------------------------------------------------------------------------
@@ -347,16 +381,22 @@ export class TerminalConnection {
   private startPinging(): void {
     this.stopPinging();
     const ping = () => {
+      const oldest = this.pingsInFlight.values().next().value;
+      if (oldest !== undefined && performance.now() - oldest > PONG_TIMEOUT_MS) {
+        console.warn('Terminal connection: the gateway stopped answering; reconnecting');
+        this.retryLater();
+        return;
+      }
       const id = this.nextPingId++;
       this.pingsInFlight.set(id, performance.now());
       this.send({ type: 'ping', id });
     };
     ping();
-    this.pingTimer = window.setInterval(ping, PING_INTERVAL_MS);
+    this.pingTimer = setInterval(ping, PING_INTERVAL_MS);
   }
 
   private stopPinging(): void {
-    window.clearInterval(this.pingTimer);
+    clearInterval(this.pingTimer);
     this.pingsInFlight.clear();
   }
 
@@ -364,11 +404,15 @@ export class TerminalConnection {
     const sentAt = this.pingsInFlight.get(id);
     if (sentAt === undefined) return;
     // Pings are answered in order, so this one and any older ones are settled.
-    for (const pending of this.pingsInFlight.keys())
+    for (const pending of this.pingsInFlight.keys()) {
       if (pending <= id) this.pingsInFlight.delete(pending);
+    }
+    // A round trip through the gateway proves the connection works: next time, back off anew.
+    this.reconnectAttempt = 0;
     this.latencyMs = Math.round(performance.now() - sentAt);
-    if (this.state.kind === 'connected')
+    if (this.state.kind === 'connected') {
       this.setState({ kind: 'connected', latencyMs: this.latencyMs });
+    }
   }
 
   private setState(state: ConnectionState): void {

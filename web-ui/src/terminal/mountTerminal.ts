@@ -23,7 +23,6 @@ export function mountTerminal(container: HTMLElement): MountedTerminal {
   term.open(container);
   loadPreferredRenderer(term);
   fit.fit();
-  term.focus();
 
   // Watching the container, not just the window, also catches bars appearing above it. Dragging a
   // window edge resizes continuously: refit (and so resize the PTY) once it settles.

@@ -3,7 +3,9 @@ package dev.ccc.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -129,7 +132,7 @@ class ApiServiceTest {
     String ticket =
         given().auth().oauth2(token).post("/api/auth/ws-ticket").then().extract().path("ticket");
     String tampered = token.substring(0, token.length() - 4) + "AAAA";
-    for (String route : new String[] {"/api/terminals", "/api/auth/ws-ticket"}) {
+    for (String route : new String[] {"/api/workspaces", "/api/auth/ws-ticket"}) {
       for (String bad : new String[] {null, tampered, ticket, "garbage"}) {
         RequestSpecification request = given().contentType(ContentType.JSON).body("{}");
         if (bad != null) {
@@ -140,32 +143,28 @@ class ApiServiceTest {
     }
   }
 
+  /** No pty-service joins this class's cluster: what needs one says so, and changes nothing. */
   @Test
-  void openingATerminalWithoutAPtyServiceSaysSo() {
+  void creatingAWorkspaceWithoutAPtyServiceSaysSo() {
+    String token = login();
+    String name = "no-pty-" + UUID.randomUUID();
     given()
         .auth()
-        .oauth2(login())
+        .oauth2(token)
         .contentType(ContentType.JSON)
-        .body("{\"cols\":80,\"rows\":24}")
-        .post("/api/terminals")
+        .body("{\"name\":\"" + name + "\"}")
+        .post("/api/workspaces")
         .then()
         .statusCode(503)
         .contentType(PROBLEM)
         .body("detail", containsString("No pty-service is running"));
-  }
-
-  @Test
-  void terminalSizesOutsideTheLimitsAreRejected() {
     given()
         .auth()
-        .oauth2(login())
-        .contentType(ContentType.JSON)
-        .body("{\"cols\":0,\"rows\":1001}")
-        .post("/api/terminals")
+        .oauth2(token)
+        .get("/api/workspaces")
         .then()
-        .statusCode(400)
-        .contentType(PROBLEM)
-        .body("errors.field", hasItems("cols", "rows"));
+        .statusCode(200)
+        .body("name", not(hasItem(name)));
   }
 
   @Test

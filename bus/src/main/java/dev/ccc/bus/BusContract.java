@@ -28,9 +28,6 @@ public final class BusContract {
 
   // ---- Addresses -------------------------------------------------------------------------------
 
-  /** Request, served by every pty-service: open a terminal. Body {@link OpenTerminal}. */
-  public static final String PTY_OPEN = "ccc.pty.open";
-
   /**
    * Request, served by every pty-service: create a workspace folder, empty with a README or by
    * cloning a repository. Body {@link CreateWorkspace}; the reply (empty) comes when the folder is
@@ -54,6 +51,12 @@ public final class BusContract {
    * Publish, by the pty-service running a session: the session ended. Body {@link SessionEnded}.
    */
   public static final String PTY_SESSION_EVENTS = "ccc.pty.session.events";
+
+  /**
+   * Publish, by a pty-service once it serves requests: it has just started, so whatever sessions an
+   * earlier run of it had are gone. Body {@link PtyStarted}.
+   */
+  public static final String PTY_STARTED = "ccc.pty.started";
 
   /**
    * Request, served by the pty-service running the session: {@link OpenTab}, {@link StopSession} or
@@ -131,34 +134,9 @@ public final class BusContract {
 
   // ---- Control messages ------------------------------------------------------------------------
 
-  /** Open a terminal running {@code profile} (e.g. "shell") for {@code owner}, at this size. */
-  public record OpenTerminal(String owner, String profile, int cols, int rows) {
-    public OpenTerminal {
-      requireId("owner", owner);
-      requireName("profile", profile);
-      requireDimension("cols", cols);
-      requireDimension("rows", rows);
-    }
-
-    public JsonObject toJson() {
-      return new JsonObject()
-          .put("owner", owner)
-          .put("profile", profile)
-          .put("cols", cols)
-          .put("rows", rows);
-    }
-
-    public static OpenTerminal parse(Object body) {
-      JsonObject json = object(body);
-      return new OpenTerminal(
-          string(json, "owner"),
-          string(json, "profile"),
-          integer(json, "cols"),
-          integer(json, "rows"));
-    }
-  }
-
-  /** Reply to {@link OpenTerminal}: the server-generated id of the new terminal. */
+  /**
+   * Reply to {@link StartSession} and {@link OpenTab}: the server-generated id of the new terminal.
+   */
   public record TerminalOpened(String terminalId) {
     public TerminalOpened {
       requireUuid("terminalId", terminalId);
@@ -276,8 +254,11 @@ public final class BusContract {
       if (cloneUrl != null) {
         requireCloneUrl(cloneUrl);
       }
-      if (branch != null && (cloneUrl == null || !BRANCH.matcher(branch).matches())) {
-        throw new InvalidMessage("branch must be a plain git ref name, and needs a cloneUrl");
+      if (branch != null) {
+        if (cloneUrl == null) {
+          throw new InvalidMessage("branch needs a cloneUrl");
+        }
+        requireBranch(branch);
       }
     }
 
@@ -326,7 +307,7 @@ public final class BusContract {
       requireId("owner", owner);
       requireUuid("session", session);
       requireUuid("workspace", workspace);
-      requireName("profile", profile);
+      requireProfile(profile);
       requireDimension("cols", cols);
       requireDimension("rows", rows);
     }
@@ -365,7 +346,7 @@ public final class BusContract {
   public record OpenTab(String user, String profile, int cols, int rows) implements SessionControl {
     public OpenTab {
       requireId("user", user);
-      requireName("profile", profile);
+      requireProfile(profile);
       requireDimension("cols", cols);
       requireDimension("rows", rows);
     }
@@ -536,6 +517,24 @@ public final class BusContract {
     }
   }
 
+  /**
+   * Published by a pty-service when it has started: {@code instance} is a random id of this run of
+   * it, for logs. Listeners compare the sessions they believe running with reality.
+   */
+  public record PtyStarted(String instance) {
+    public PtyStarted {
+      requireUuid("instance", instance);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("event", "started").put("instance", instance);
+    }
+
+    public static PtyStarted parse(Object body) {
+      return new PtyStarted(string(object(body), "instance"));
+    }
+  }
+
   // ---- Binary messages -------------------------------------------------------------------------
 
   /**
@@ -609,8 +608,6 @@ public final class BusContract {
   }
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-  private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}");
   private static final int MAX_URL_LENGTH = 2048;
 
   private static void requireId(String field, String value) {
@@ -619,17 +616,41 @@ public final class BusContract {
     }
   }
 
-  private static void requireName(String field, String value) {
-    if (value == null || !NAME.matcher(value).matches()) {
-      throw new InvalidMessage(field + " must be a lower-case name");
+  /**
+   * A profile name: 1-32 characters of a-z 0-9 -, starting with a letter or digit. Public, like
+   * {@link #BRANCH_PATTERN} and {@link #requireCloneUrl}, so that the api-service holds requests to
+   * the same rules before they reach the bus.
+   */
+  public static final String PROFILE_PATTERN = "[a-z0-9][a-z0-9-]{0,31}";
+
+  /** A plain git ref name: no option, no spaces, at most 200 characters. */
+  public static final String BRANCH_PATTERN = "[A-Za-z0-9][A-Za-z0-9._/-]{0,199}";
+
+  private static final Pattern PROFILE = Pattern.compile(PROFILE_PATTERN);
+  private static final Pattern BRANCH = Pattern.compile(BRANCH_PATTERN);
+
+  private static void requireProfile(String profile) {
+    if (profile == null || !PROFILE.matcher(profile).matches()) {
+      throw new InvalidMessage("profile must be a lower-case name");
+    }
+  }
+
+  private static void requireBranch(String branch) {
+    if (branch == null || !BRANCH.matcher(branch).matches()) {
+      throw new InvalidMessage("branch must be a plain git ref name");
     }
   }
 
   /**
    * An absolute URL without credentials, whitespace or control characters; which schemes a
    * pty-service accepts is its own configuration.
+   *
+   * @throws InvalidMessage otherwise
    */
-  private static void requireCloneUrl(String url) {
+  public static void requireCloneUrl(String url) {
+    if (url == null) {
+      throw new InvalidMessage("cloneUrl must be a string");
+    }
     URI uri;
     try {
       uri = new URI(url);

@@ -11,8 +11,8 @@ import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.OpenTab;
-import dev.ccc.bus.BusContract.OpenTerminal;
 import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionEnded;
 import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
@@ -27,8 +27,8 @@ class BusContractTest {
 
   @Test
   void everyJsonMessageSurvivesARoundTrip() {
-    OpenTerminal open = new OpenTerminal("alice", "shell", 80, 24);
-    assertEquals(open, OpenTerminal.parse(open.toJson()));
+    PtyStarted started = new PtyStarted(UUID.randomUUID().toString());
+    assertEquals(started, PtyStarted.parse(started.toJson()));
     CreateWorkspace clone =
         new CreateWorkspace("alice", WORKSPACE, "https://example.org/repo.git", "main");
     assertEquals(clone, CreateWorkspace.parse(clone.toJson()));
@@ -61,10 +61,13 @@ class BusContractTest {
 
   @Test
   void malformedMessagesAreRejectedWithTheFieldNamed() {
-    assertRejected("cols", () -> new OpenTerminal("alice", "shell", 0, 24));
-    assertRejected("rows", () -> new OpenTerminal("alice", "shell", 80, 1001));
-    assertRejected("owner", () -> new OpenTerminal("../etc", "shell", 80, 24));
-    assertRejected("profile", () -> OpenTerminal.parse(new JsonObject().put("owner", "a")));
+    String session = UUID.randomUUID().toString();
+    assertRejected("cols", () -> new StartSession("alice", session, WORKSPACE, "shell", 0, 24));
+    assertRejected("rows", () -> new OpenTab("alice", "shell", 80, 1001));
+    assertRejected("owner", () -> new StartSession("../etc", session, WORKSPACE, "shell", 80, 24));
+    assertRejected("profile", () -> new OpenTab("alice", "Shell", 80, 24));
+    assertRejected("session", () -> StartSession.parse(new JsonObject().put("owner", "a")));
+    assertRejected("instance", () -> PtyStarted.parse(new JsonObject().put("instance", "x")));
     assertRejected("op", () -> BusContract.parseControl(new JsonObject().put("op", "format")));
     assertRejected("JSON object", () -> BusContract.parseControl("not json"));
     assertRejected("truncated", () -> InputChunk.decode(Buffer.buffer(new byte[] {40, 'a'})));
@@ -90,6 +93,7 @@ class BusContractTest {
           () -> new CreateWorkspace("alice", WORKSPACE, "https://example.org/r.git", branch));
     }
     assertRejected("branch", () -> new CreateWorkspace("alice", WORKSPACE, null, "main"));
+    assertRejected("cloneUrl", () -> BusContract.requireCloneUrl(null));
   }
 
   @Test

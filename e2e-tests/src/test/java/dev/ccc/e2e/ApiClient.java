@@ -8,49 +8,135 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The REST calls a browser makes on the api-service before it opens a WebSocket. */
+/** The REST calls a browser makes on the api-service around its WebSocket. */
 public final class ApiClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private final String apiUrl;
   private String token;
+  private String refreshToken;
 
-  private ApiClient(String apiUrl) {
+  private ApiClient(String apiUrl, String token) {
     this.apiUrl = apiUrl;
+    this.token = token;
   }
 
   /** Logs in as the administrator {@link LocalStack} sets up. */
   public static ApiClient loginAsAdmin(LocalStack stack) throws IOException, InterruptedException {
-    ApiClient client = new ApiClient(stack.apiUrl());
-    client.token =
-        client
-            .post(
-                "/api/auth/login",
-                new JsonObject()
-                    .put("username", LocalStack.ADMIN)
-                    .put("password", LocalStack.ADMIN_PASSWORD))
-            .getString("accessToken");
+    return login(stack, LocalStack.ADMIN, LocalStack.ADMIN_PASSWORD);
+  }
+
+  /** Logs in as {@code username}: a login of its own, as from another device. */
+  public static ApiClient login(LocalStack stack, String username, String password)
+      throws IOException, InterruptedException {
+    ApiClient client = new ApiClient(stack.apiUrl(), null);
+    JsonObject tokens =
+        client.send(
+            "POST",
+            "/api/auth/login",
+            new JsonObject().put("username", username).put("password", password));
+    client.token = tokens.getString("accessToken");
+    client.refreshToken = tokens.getString("refreshToken");
     return client;
   }
 
-  /** Opens a shell and returns the terminal's id. */
-  public String openTerminal(int cols, int rows) throws IOException, InterruptedException {
-    return post("/api/terminals", new JsonObject().put("cols", cols).put("rows", rows))
+  /** Calls the API with a personal access token instead of a login. */
+  public static ApiClient withPersonalAccessToken(LocalStack stack, String token) {
+    return new ApiClient(stack.apiUrl(), token);
+  }
+
+  /** The bearer token this client sends. */
+  public String token() {
+    return token;
+  }
+
+  /** As an admin: creates a user with the {@code user} role; its id. */
+  public String createUser(String username, String password)
+      throws IOException, InterruptedException {
+    return send(
+            "POST",
+            "/api/users",
+            new JsonObject()
+                .put("username", username)
+                .put("password", password)
+                .put("role", "user"))
         .getString("id");
+  }
+
+  /** As an admin: deactivates the user {@code id}. */
+  public void deactivate(String id) throws IOException, InterruptedException {
+    send("PATCH", "/api/users/" + id, new JsonObject().put("active", false));
+  }
+
+  /** Creates a personal access token of this client's user; its secret. */
+  public String createPersonalAccessToken(String name) throws IOException, InterruptedException {
+    return send("POST", "/api/me/tokens", new JsonObject().put("name", name)).getString("token");
+  }
+
+  /** Ends this client's login. */
+  public void logout() throws IOException, InterruptedException {
+    send("POST", "/api/auth/logout", new JsonObject().put("refreshToken", refreshToken));
+  }
+
+  /** Creates an empty workspace; its id. */
+  public String createWorkspace(String name) throws IOException, InterruptedException {
+    return send("POST", "/api/workspaces", new JsonObject().put("name", name)).getString("id");
+  }
+
+  /** Creates an idle shell session in {@code workspace}; its id. */
+  public String createSession(String workspace, String name)
+      throws IOException, InterruptedException {
+    return send(
+            "POST",
+            "/api/sessions",
+            new JsonObject().put("workspaceId", workspace).put("name", name))
+        .getString("id");
+  }
+
+  /** Starts the session; the id of its first terminal. */
+  public String startSession(String session, int cols, int rows)
+      throws IOException, InterruptedException {
+    return send(
+            "POST",
+            "/api/sessions/" + session + "/start",
+            new JsonObject().put("cols", cols).put("rows", rows))
+        .getJsonArray("terminals")
+        .getString(0);
+  }
+
+  /** Opens another shell in the running session; its terminal's id. */
+  public String openTab(String session, int cols, int rows)
+      throws IOException, InterruptedException {
+    return send(
+            "POST",
+            "/api/sessions/" + session + "/terminals",
+            new JsonObject().put("cols", cols).put("rows", rows))
+        .getString("id");
+  }
+
+  /** The session as the api-service shows it. */
+  public JsonObject session(String session) throws IOException, InterruptedException {
+    return send("GET", "/api/sessions/" + session, null);
   }
 
   /** A fresh single-use ticket for one WebSocket. */
   public String wsTicket() throws IOException, InterruptedException {
-    return post("/api/auth/ws-ticket", new JsonObject()).getString("ticket");
+    return send("POST", "/api/auth/ws-ticket", new JsonObject()).getString("ticket");
   }
 
-  private JsonObject post(String path, JsonObject body) throws IOException, InterruptedException {
+  /** Sends {@code body} (none if null) with {@code method}; the answer, which must be a 2xx. */
+  private JsonObject send(String method, String path, JsonObject body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(apiUrl + path))
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
@@ -60,6 +146,6 @@ public final class ApiClient {
       throw new IllegalStateException(
           path + " answered " + response.statusCode() + ": " + response.body());
     }
-    return new JsonObject(response.body());
+    return response.body().isEmpty() ? new JsonObject() : new JsonObject(response.body());
   }
 }

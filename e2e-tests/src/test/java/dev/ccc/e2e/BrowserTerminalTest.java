@@ -1,5 +1,6 @@
 package dev.ccc.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A real headless Chromium logs in and types into the terminal; the text is read back from the
+ * A real headless Chromium goes the user's way through the app: logs in, creates a workspace and a
+ * session, starts it, types into two tabs and reloads the page; the text is read back from the
  * page. Debian's {@code chromium} and {@code chromium-driver} must be installed ({@code .ci/run}
  * installs them); outside CI the test is skipped when they are not.
  */
@@ -32,8 +34,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class BrowserTerminalTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final String ACTIVE_TAB = "[data-testid=tab][aria-selected=true]";
+  private static final String ACTIVE_TERMINAL = "[data-testid=terminal][data-active=true]";
 
   private WebDriver browser;
+  private WebDriverWait wait;
 
   @BeforeEach
   void startBrowser() throws Exception {
@@ -58,6 +63,7 @@ class BrowserTerminalTest {
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
   }
 
   @AfterEach
@@ -68,33 +74,97 @@ class BrowserTerminalTest {
   }
 
   @Test
-  void logsInTypesEchoHelloAndReadsHelloFromThePage() {
+  void sessionTabsKeepTheirOutputAcrossAReload() {
     LocalStack stack = LocalStack.get();
     browser.get(stack.apiUrl() + "/");
     // The DOM renderer puts the screen's text into the page, where the test can read it.
     ((JavascriptExecutor) browser).executeScript("localStorage.setItem('ccc.renderer', 'dom')");
     browser.navigate().refresh();
 
-    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    wait.until(page -> page.findElement(By.name("username"))).sendKeys(LocalStack.ADMIN);
-    browser.findElement(By.name("password")).sendKeys(LocalStack.ADMIN_PASSWORD);
-    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    logIn();
+    createWorkspace("browser-test");
+    startNewSession("main");
 
-    wait.until(
-        page ->
-            page.findElements(
-                        By.cssSelector("[data-testid=connection-status][data-state=connected]"))
-                    .size()
-                == 1);
-    WebElement input = browser.findElement(By.cssSelector("[data-testid=terminal] textarea"));
-    input.sendKeys("echo hello\n");
+    typeInActiveTab("echo hello");
+    awaitLineInActiveTab("hello");
+    String firstTab = activeTabId();
 
-    wait.until(page -> screenLines(page).stream().anyMatch(line -> line.strip().equals("hello")));
-    assertTrue(screenLines(browser).stream().anyMatch(line -> line.contains("echo hello")));
+    click("[data-testid=new-tab]");
+    wait.until(page -> !activeTabId().equals(firstTab) && activeTabAttached());
+    String secondTab = activeTabId();
+    // The shell computes the answer, so it cannot be the echo of the typed line.
+    typeInActiveTab("echo second-$((20+1))");
+    awaitLineInActiveTab("second-21");
+
+    browser.navigate().refresh();
+
+    // The refresh token logs the page back in; the hash brings back the session and its tab.
+    wait.until(page -> tabIds().equals(List.of(firstTab, secondTab)) && activeTabAttached());
+    assertEquals(secondTab, activeTabId());
+    awaitLineInActiveTab("second-21");
+    browser
+        .findElement(By.cssSelector("[data-testid=tab][data-terminal-id='" + firstTab + "']"))
+        .click();
+    wait.until(page -> activeTabId().equals(firstTab) && activeTabAttached());
+    awaitLineInActiveTab("hello");
+    assertTrue(screenLines().stream().anyMatch(line -> line.contains("echo hello")));
   }
 
-  private static List<String> screenLines(WebDriver page) {
-    return page.findElements(By.cssSelector("[data-testid=terminal] .xterm-rows > div")).stream()
+  private void logIn() {
+    wait.until(page -> page.findElement(By.name("username"))).sendKeys(LocalStack.ADMIN);
+    browser.findElement(By.name("password")).sendKeys(LocalStack.ADMIN_PASSWORD);
+    click("[data-testid=login-submit]");
+  }
+
+  private void createWorkspace(String name) {
+    click("[data-testid=new-workspace]");
+    browser.findElement(By.cssSelector("[data-testid=workspace-name]")).sendKeys(name);
+    click("[data-testid=create-workspace]");
+    wait.until(
+        page ->
+            !page.findElements(
+                    By.cssSelector(
+                        "[data-testid=workspace-details] [data-testid=state][data-state=ready]"))
+                .isEmpty());
+  }
+
+  private void startNewSession(String name) {
+    browser.findElement(By.cssSelector("[data-testid=session-name]")).sendKeys(name);
+    click("[data-testid=create-session]");
+    click("[data-testid=session] [data-testid=start-session]");
+    wait.until(page -> page.getCurrentUrl().contains("#/sessions/") && activeTabAttached());
+  }
+
+  private void click(String css) {
+    wait.until(page -> page.findElement(By.cssSelector(css))).click();
+  }
+
+  private void typeInActiveTab(String command) {
+    browser.findElement(By.cssSelector(ACTIVE_TERMINAL + " textarea")).sendKeys(command + "\n");
+  }
+
+  private void awaitLineInActiveTab(String text) {
+    wait.until(page -> screenLines().stream().anyMatch(line -> line.strip().equals(text)));
+  }
+
+  private String activeTabId() {
+    List<WebElement> active = browser.findElements(By.cssSelector(ACTIVE_TAB));
+    return active.isEmpty() ? "" : active.get(0).getDomAttribute("data-terminal-id");
+  }
+
+  private boolean activeTabAttached() {
+    return !browser.findElements(By.cssSelector(ACTIVE_TAB + "[data-state=attached]")).isEmpty();
+  }
+
+  private List<String> tabIds() {
+    return browser.findElements(By.cssSelector("[data-testid=tab]")).stream()
+        .map(tab -> tab.getDomAttribute("data-terminal-id"))
+        .toList();
+  }
+
+  /** The active tab's rows; a hidden tab's text is not visible, so Selenium would read nothing. */
+  private List<String> screenLines() {
+    return browser.findElements(By.cssSelector(ACTIVE_TERMINAL + " .xterm-rows > div")).stream()
         .map(WebElement::getText)
         .toList();
   }

@@ -44,6 +44,7 @@ public final class GatewayClient implements AutoCloseable {
   private final List<JsonObject> texts = new ArrayList<>();
   private final WebSocket socket;
   private String failure;
+  private int closeCode;
 
   private GatewayClient(LocalStack stack, String ticket) throws Exception {
     socket =
@@ -60,24 +61,57 @@ public final class GatewayClient implements AutoCloseable {
     return new GatewayClient(stack, ticket);
   }
 
+  /**
+   * The HTTP status with which the gateway refuses to open a WebSocket for {@code ticket}; fails if
+   * it opens one.
+   */
+  public static int refusedStatus(LocalStack stack, String ticket) throws Exception {
+    try {
+      new GatewayClient(stack, ticket).close();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+        return refused.getResponse().statusCode();
+      }
+      throw e;
+    }
+    throw new IllegalStateException("the gateway opened a socket for ticket " + ticket);
+  }
+
   /** Views {@code terminal} on {@code channel} from its first byte still buffered. */
   public void attach(int channel, String terminal) throws Exception {
+    JsonObject answer = tryAttach(channel, terminal);
+    if (!"attached".equals(answer.getString("type"))) {
+      throw new IllegalStateException("attach on channel " + channel + " failed: " + answer);
+    }
+  }
+
+  /** Asks to view {@code terminal} on {@code channel}; the gateway's answer, attached or error. */
+  public JsonObject tryAttach(int channel, String terminal) throws Exception {
     sendText(
         new JsonObject()
             .put("type", "attach")
             .put("channel", channel)
             .put("terminal", terminal)
             .put("offset", 0));
-    JsonObject answer =
-        awaitText(
-            message ->
-                message.getInteger("channel", 0) == channel
-                    && ("attached".equals(message.getString("type"))
-                        || "error".equals(message.getString("type"))),
-            CONTROL_TIMEOUT);
-    if (!"attached".equals(answer.getString("type"))) {
-      throw new IllegalStateException("attach on channel " + channel + " failed: " + answer);
+    return awaitText(
+        message ->
+            message.getInteger("channel", 0) == channel
+                && ("attached".equals(message.getString("type"))
+                    || "error".equals(message.getString("type"))),
+        CONTROL_TIMEOUT);
+  }
+
+  /** Waits for the gateway to close the socket; its close code. */
+  public synchronized int awaitClose(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (closeCode == 0) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new IllegalStateException("the gateway did not close the socket");
+      }
+      wait(left);
     }
+    return closeCode;
   }
 
   public void resize(int channel, int cols, int rows) throws Exception {
@@ -240,6 +274,9 @@ public final class GatewayClient implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+      synchronized (GatewayClient.this) {
+        closeCode = statusCode;
+      }
       fail("closed by the gateway with " + statusCode + " " + reason);
       return null;
     }

@@ -1,6 +1,7 @@
 package dev.ccc.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A shell driven through all three services, as separate processes on one Hazelcast cluster: REST
- * login and open on the api-service, keystrokes and output through the gateway, the PTY in the
- * pty-service.
+ * login, workspace and session on the api-service, keystrokes and output through the gateway, the
+ * PTY in the pty-service, and the session's end reported back to the api-service over the bus.
  */
 @ExtendWith(LocalStack.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -19,10 +20,12 @@ class ShellEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   @Test
-  void loginOpenEchoResizeAndExitCrossAllThreeServices() throws Exception {
+  void loginStartEchoResizeAndExitCrossAllThreeServices() throws Exception {
     LocalStack stack = LocalStack.get();
     ApiClient api = ApiClient.loginAsAdmin(stack);
-    String terminal = api.openTerminal(100, 30);
+    String session = api.createSession(api.createWorkspace("End to end"), "main");
+    String terminal = api.startSession(session, 100, 30);
+    assertEquals("running", api.session(session).getString("state"));
 
     try (GatewayClient browser = GatewayClient.connect(stack, api.wsTicket())) {
       browser.attach(1, terminal);
@@ -37,6 +40,12 @@ class ShellEndToEndTest {
 
       browser.type(1, "exit\n");
       assertEquals(0, browser.awaitExit(1, WAIT));
+    }
+    // The shell was the session's only terminal: its end makes the session idle.
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!"idle".equals(api.session(session).getString("state"))) {
+      assertTrue(System.nanoTime() < deadline, "the session never became idle");
+      Thread.sleep(100);
     }
   }
 }

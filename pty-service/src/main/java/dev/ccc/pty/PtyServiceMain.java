@@ -45,7 +45,7 @@ public final class PtyServiceMain {
             new Thread(() -> shutDown(vertx, registry, workspaces, log), "pty-service-shutdown"));
     try {
       // Deployment completes once the consumers are registered across the cluster.
-      await(vertx.deployVerticle(new PtyBusVerticle(registry, workspaces, sessions)));
+      await(vertx.deployVerticle(new PtyBusVerticle(workspaces, sessions)));
     } catch (Exception e) {
       log.log(Level.SEVERE, "cannot serve terminals on the bus", e);
       System.exit(1);

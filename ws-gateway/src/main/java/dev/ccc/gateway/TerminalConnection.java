@@ -25,8 +25,10 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,6 +46,13 @@ final class TerminalConnection {
   private final TicketVerifier.Ticket ticket;
   private final String user;
   private final Map<Integer, Channel> channels = new HashMap<>();
+
+  /**
+   * Channels whose terminal exited or could not be attached. Keystrokes and resizes already on
+   * their way when the client learns of it are dropped, not treated as a protocol violation.
+   */
+  private final Set<Integer> ended = new HashSet<>();
+
   private boolean closed;
 
   TerminalConnection(Vertx vertx, ServerWebSocket socket, TicketVerifier.Ticket ticket) {
@@ -109,10 +118,10 @@ final class TerminalConnection {
       if (channel != null) {
         channel.release();
       }
-    } else if (message instanceof Resize resize) {
+    } else if (message instanceof Resize resize && !ended.contains(resize.channel())) {
       control(
           resize.channel(), new BusContract.Resize(user, resize.cols(), resize.rows()).toJson());
-    } else if (message instanceof Input input) {
+    } else if (message instanceof Input input && !ended.contains(input.channel())) {
       Channel channel = attachedChannel(input.channel());
       GatewayMetrics.INPUT_BYTES.increment(input.data().length());
       vertx
@@ -132,6 +141,7 @@ final class TerminalConnection {
     }
     Channel channel = new Channel(attach.channel(), attach.terminal());
     channels.put(attach.channel(), channel);
+    ended.remove(attach.channel());
     channel
         .subscribe()
         .compose(
@@ -146,6 +156,7 @@ final class TerminalConnection {
             failure -> {
               if (channels.remove(attach.channel(), channel)) {
                 channel.release();
+                ended.add(attach.channel());
                 sendError(attach.channel(), failure);
               }
             });
@@ -290,6 +301,7 @@ final class TerminalConnection {
       Exited exited = Exited.parse(message.body());
       if (channels.remove(number, this)) {
         release();
+        ended.add(number);
         if (!closed) {
           socket.writeTextMessage(WireProtocol.exit(number, exited.exitCode()));
         }

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.CredentialCheck;
 import dev.ccc.bus.BusContract.CredentialStatus;
-import dev.ccc.bus.BusContract.OpenTerminal;
 import dev.ccc.bus.BusContract.Revoked;
+import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
 import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.bus.PtyBusVerticle;
@@ -103,8 +104,7 @@ class GatewayTest {
     Workspaces workspaces = ptyConfig.newWorkspaces();
     await(
         vertx
-            .deployVerticle(
-                new PtyBusVerticle(registry, workspaces, new Sessions(registry, workspaces)))
+            .deployVerticle(new PtyBusVerticle(workspaces, new Sessions(registry, workspaces)))
             .toCompletionStage());
 
     gateway = new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER));
@@ -214,6 +214,13 @@ class GatewayTest {
     socket.input(1, "exit 7\n");
     JsonObject exit = socket.nextTextOfType("exit");
     assertEquals(7, exit.getInteger("exitCode"));
+
+    // Keystrokes and a resize sent before the client saw the exit are dropped, not a violation.
+    socket.input(1, "ls\n");
+    socket.send(
+        new JsonObject().put("type", "resize").put("channel", 1).put("cols", 90).put("rows", 30));
+    socket.send(new JsonObject().put("type", "ping").put("id", 8));
+    assertEquals(8, socket.nextTextOfType("pong").getInteger("id"));
     socket.close();
   }
 
@@ -239,8 +246,9 @@ class GatewayTest {
     second.close();
   }
 
+  /** The ticket's user is who the pty-service checks, not anything the socket says. */
   @Test
-  void anotherUsersTerminalIsForbiddenButTheSocketStaysUsable() throws Exception {
+  void anotherUsersSessionTerminalIsForbiddenButTheSocketStaysUsable() throws Exception {
     UUID bobsTerminal = openTerminal("bob");
     Socket alice = Socket.connect("/ws?ticket=" + ticket("alice"));
     alice.attach(1, bobsTerminal, 0);
@@ -334,16 +342,22 @@ class GatewayTest {
   // ---- helpers
   // -----------------------------------------------------------------------------------
 
+  /** The first terminal of a new session of {@code owner}, in a new workspace of theirs. */
   private static UUID openTerminal(String owner) throws Exception {
+    String workspace = UUID.randomUUID().toString();
+    request(
+        BusContract.PTY_WORKSPACE_CREATE,
+        new CreateWorkspace(owner, workspace, null, null).toJson());
     Object reply =
-        await(
-                vertx
-                    .eventBus()
-                    .request(
-                        BusContract.PTY_OPEN, new OpenTerminal(owner, "shell", 80, 24).toJson())
-                    .toCompletionStage())
-            .body();
+        request(
+            BusContract.PTY_SESSION_START,
+            new StartSession(owner, UUID.randomUUID().toString(), workspace, "shell", 80, 24)
+                .toJson());
     return UUID.fromString(TerminalOpened.parse(reply).terminalId());
+  }
+
+  private static Object request(String address, JsonObject body) throws Exception {
+    return await(vertx.eventBus().request(address, body).toCompletionStage()).body();
   }
 
   private static String ticket(String user) {

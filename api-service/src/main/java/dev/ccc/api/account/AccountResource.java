@@ -45,6 +45,7 @@ public class AccountResource {
   @POST
   @Path("/password")
   public Uni<Void> changePassword(@Valid @NotNull PasswordChange change) {
+    caller.requireLogin();
     return accounts.changeOwnPassword(caller, change.currentPassword(), change.newPassword());
   }
 }

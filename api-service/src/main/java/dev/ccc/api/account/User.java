@@ -1,6 +1,6 @@
 package dev.ccc.api.account;
 
-import jakarta.persistence.AttributeConverter;
+import dev.ccc.api.db.LowerCaseEnumColumn;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -8,7 +8,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -162,15 +161,9 @@ public class User {
   }
 
   /** Maps {@link Role} to the lower-case names the schema's CHECK constraint allows. */
-  static final class RoleColumn implements AttributeConverter<Role, String> {
-    @Override
-    public String convertToDatabaseColumn(Role role) {
-      return role == null ? null : role.name().toLowerCase(Locale.ROOT);
-    }
-
-    @Override
-    public Role convertToEntityAttribute(String column) {
-      return column == null ? null : Role.valueOf(column.toUpperCase(Locale.ROOT));
+  static final class RoleColumn extends LowerCaseEnumColumn<Role> {
+    RoleColumn() {
+      super(Role.class);
     }
   }
 }

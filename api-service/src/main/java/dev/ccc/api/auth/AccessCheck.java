@@ -44,7 +44,7 @@ public class AccessCheck implements SecurityIdentityAugmentor {
                               if (!usable) {
                                 throw new AuthenticationFailedException("login revoked");
                               }
-                              return Identities.of(userId, loginId, standing.role());
+                              return Identities.ofLogin(userId, loginId, standing.role());
                             })
                     : Uni.createFrom()
                         .failure(new AuthenticationFailedException("deactivated user")));

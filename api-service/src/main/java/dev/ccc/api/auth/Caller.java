@@ -1,5 +1,6 @@
 package dev.ccc.api.auth;
 
+import dev.ccc.api.web.ApiException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
@@ -41,6 +42,17 @@ public class Caller {
   /** The login or personal access token this request came with. */
   public String credentialId() {
     return identity.getAttribute(Identities.CREDENTIAL_ATTRIBUTE);
+  }
+
+  /**
+   * Refuses (403) a request made with a personal access token: credentials (password, two-factor
+   * login, tokens) are changed only by someone who logged in, so a leaked script token cannot be
+   * turned into a lasting foothold.
+   */
+  public void requireLogin() {
+    if (!Boolean.TRUE.equals(identity.getAttribute(Identities.INTERACTIVE_ATTRIBUTE))) {
+      throw ApiException.forbidden("Log in to change credentials; a personal access token cannot.");
+    }
   }
 
   /** The client's network address, for the audit log. */

@@ -13,14 +13,28 @@ import java.util.Set;
  */
 public final class Identities {
   static final String CREDENTIAL_ATTRIBUTE = "ccc.credential";
+  static final String INTERACTIVE_ATTRIBUTE = "ccc.interactive";
 
   private Identities() {}
 
-  public static SecurityIdentity of(String userId, String credentialId, User.Role role) {
+  /** The identity of someone who logged in (with a password, and a code if they use TOTP). */
+  static SecurityIdentity ofLogin(String userId, String loginId, User.Role role) {
+    return build(userId, loginId, role, true);
+  }
+
+  /** The identity of a script holding a personal access token. */
+  public static SecurityIdentity ofPersonalAccessToken(
+      String userId, String tokenId, User.Role role) {
+    return build(userId, tokenId, role, false);
+  }
+
+  private static SecurityIdentity build(
+      String userId, String credentialId, User.Role role, boolean interactive) {
     return QuarkusSecurityIdentity.builder()
         .setPrincipal(new QuarkusPrincipal(userId))
         .addRoles(role == User.Role.ADMIN ? Set.of(Caller.ADMIN, Caller.USER) : Set.of(Caller.USER))
         .addAttribute(CREDENTIAL_ATTRIBUTE, credentialId)
+        .addAttribute(INTERACTIVE_ATTRIBUTE, interactive)
         .build();
   }
 }

@@ -8,6 +8,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -83,15 +84,19 @@ public class BusMembership {
   /**
    * Serves {@code address} on the cluster bus. The handler runs on Quarkus' own Vert.x, in a fresh
    * duplicated context per message as an HTTP request would, because Hibernate Reactive works only
-   * on the Vert.x it was started on and keeps its session in the context.
+   * on the Vert.x it was started on and keeps its session in the context. Completes once the whole
+   * cluster knows the handler.
    */
-  public void serve(String address, Handler<Message<Object>> handler) {
+  public Future<Void> serve(String address, Handler<Message<Object>> handler) {
+    Promise<Void> registered = Promise.promise();
     eventBus()
         .consumer(
             address,
             message ->
                 VertxContext.createNewDuplicatedContext(quarkusContext)
-                    .runOnContext(ignored -> handler.handle(message)));
+                    .runOnContext(ignored -> handler.handle(message)))
+        .completionHandler(registered);
+    return registered.future();
   }
 
   public EventBus eventBus() {

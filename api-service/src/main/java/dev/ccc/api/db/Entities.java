@@ -5,7 +5,9 @@ import dev.ccc.api.audit.AuditEntry;
 import dev.ccc.api.auth.Login;
 import dev.ccc.api.auth.RefreshToken;
 import dev.ccc.api.pat.PersonalAccessToken;
+import dev.ccc.api.session.Session;
 import dev.ccc.api.totp.BackupCode;
+import dev.ccc.api.workspace.Workspace;
 import java.util.List;
 
 /**
@@ -20,7 +22,9 @@ final class Entities {
           Login.class,
           RefreshToken.class,
           PersonalAccessToken.class,
-          BackupCode.class);
+          BackupCode.class,
+          Workspace.class,
+          Session.class);
 
   private Entities() {}
 }

@@ -43,7 +43,8 @@ public class PersonalAccessTokenProvider
                           if (!standing.active()) {
                             throw new AuthenticationFailedException("deactivated user");
                           }
-                          return Identities.of(token.getUserId(), token.getId(), standing.role());
+                          return Identities.ofPersonalAccessToken(
+                              token.getUserId(), token.getId(), standing.role());
                         }));
   }
 }

@@ -71,6 +71,7 @@ public class PersonalAccessTokenResource {
 
   @POST
   public Uni<Response> create(@Valid @NotNull NewToken request) {
+    caller.requireLogin();
     int days = request.expiresInDays() == null ? DEFAULT_DAYS : request.expiresInDays();
     return tokens
         .create(caller.userId(), request.name(), Duration.ofDays(days))
@@ -91,6 +92,7 @@ public class PersonalAccessTokenResource {
   @DELETE
   @Path("/{id}")
   public Uni<Void> revoke(@PathParam("id") String id) {
+    caller.requireLogin();
     return tokens
         .revoke(caller.userId(), id)
         .call(() -> audit.record(caller, AuditAction.ACCESS_TOKEN_REVOKED, id, null));

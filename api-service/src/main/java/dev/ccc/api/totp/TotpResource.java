@@ -36,18 +36,21 @@ public class TotpResource {
 
   @POST
   public Uni<TwoFactor.Enrolment> enroll() {
+    caller.requireLogin();
     return twoFactor.enroll(caller);
   }
 
   @POST
   @Path("/confirm")
   public Uni<BackupCodes> confirm(@Valid @NotNull ConfirmRequest request) {
+    caller.requireLogin();
     return twoFactor.confirm(caller, request.code()).map(BackupCodes::new);
   }
 
   @POST
   @Path("/disable")
   public Uni<Void> disable(@Valid @NotNull DisableRequest request) {
+    caller.requireLogin();
     return twoFactor.disable(caller, request.password(), request.code());
   }
 }

@@ -1,6 +1,8 @@
 package dev.ccc.api.web;
 
+import dev.ccc.api.web.Problems.FieldError;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,13 +21,25 @@ public class ApiException extends RuntimeException {
   private final String type;
   private final String title;
   private final Duration retryAfter;
+  private final List<FieldError> errors;
 
-  private ApiException(int status, String type, String title, String detail, Duration retryAfter) {
+  private ApiException(
+      int status,
+      String type,
+      String title,
+      String detail,
+      Duration retryAfter,
+      List<FieldError> errors) {
     super(detail);
     this.status = status;
     this.type = type;
     this.title = title;
     this.retryAfter = retryAfter;
+    this.errors = errors;
+  }
+
+  private ApiException(int status, String type, String title, String detail, Duration retryAfter) {
+    this(status, type, title, detail, retryAfter, null);
   }
 
   private static ApiException plain(int status, String title, String detail) {
@@ -34,6 +48,20 @@ public class ApiException extends RuntimeException {
 
   public static ApiException badRequest(String detail) {
     return plain(400, "Bad Request", detail);
+  }
+
+  /**
+   * A field that is invalid only together with others, or against stored data, so that a constraint
+   * on the request body cannot tell: a 400 shaped like a failed bean validation.
+   */
+  public static ApiException invalidField(String field, String message) {
+    return new ApiException(
+        400,
+        Problems.BLANK_TYPE,
+        "Bad Request",
+        Problems.INVALID_FIELDS,
+        null,
+        List.of(new FieldError(field, message)));
   }
 
   public static ApiException unauthorized(String detail) {
@@ -83,6 +111,11 @@ public class ApiException extends RuntimeException {
 
   public String title() {
     return title;
+  }
+
+  /** The invalid fields of a 400, or null. */
+  public List<FieldError> errors() {
+    return errors;
   }
 
   /** When the client may try again, for a {@code Retry-After} header; empty if not applicable. */

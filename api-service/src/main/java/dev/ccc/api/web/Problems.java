@@ -1,6 +1,7 @@
 package dev.ccc.api.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -12,7 +13,6 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -24,6 +24,7 @@ public class Problems {
   private static final Logger LOG = Logger.getLogger(Problems.class.getName());
   static final String MEDIA_TYPE = "application/problem+json";
   static final String BLANK_TYPE = "about:blank";
+  static final String INVALID_FIELDS = "The request has invalid fields.";
 
   /** The body of every error response. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -43,7 +44,7 @@ public class Problems {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    Response response = response(e.type(), e.status(), e.title(), e.getMessage(), null);
+    Response response = response(e.type(), e.status(), e.title(), e.getMessage(), e.errors());
     return e.retryAfter()
         .map(
             wait ->
@@ -75,28 +76,31 @@ public class Problems {
                 })
             .sorted(java.util.Comparator.comparing(FieldError::field))
             .toList();
-    return response(BLANK_TYPE, 400, "Bad Request", "The request has invalid fields.", errors);
+    return response(BLANK_TYPE, 400, "Bad Request", INVALID_FIELDS, errors);
   }
 
-  /** A body that is JSON but does not fit: an unknown field, or a value of the wrong type. */
+  /**
+   * A body that is JSON but not of the request's shape: a field it does not have (requests accept
+   * only the fields they document), or a value of the wrong type. Named like a failed validation.
+   */
   @ServerExceptionMapper
   public Response mismatched(MismatchedInputException e) {
-    String field =
-        e.getPath().stream()
-            .map(
-                reference ->
-                    reference.getFieldName() != null
-                        ? reference.getFieldName()
-                        : String.valueOf(reference.getIndex()))
-            .collect(Collectors.joining("."));
+    List<JsonMappingException.Reference> path = e.getPath();
+    if (path.isEmpty() || path.get(path.size() - 1).getFieldName() == null) {
+      return response(
+          BLANK_TYPE,
+          400,
+          "Bad Request",
+          "The request body does not have the expected shape.",
+          null);
+    }
+    String field = path.get(path.size() - 1).getFieldName();
     String message =
-        e instanceof UnrecognizedPropertyException ? "is not a known field" : "has the wrong type";
+        e instanceof UnrecognizedPropertyException
+            ? "is not a field of this request"
+            : "has the wrong type";
     return response(
-        BLANK_TYPE,
-        400,
-        "Bad Request",
-        "The request has invalid fields.",
-        List.of(new FieldError(field, message)));
+        BLANK_TYPE, 400, "Bad Request", INVALID_FIELDS, List.of(new FieldError(field, message)));
   }
 
   @ServerExceptionMapper

@@ -37,11 +37,15 @@ public final class TerminalBench {
   private final Report report;
   private final ApiClient api;
 
+  /** Where the bench's sessions run. */
+  private final String workspace;
+
   private TerminalBench(LocalStack stack, Settings settings, Report report) throws Exception {
     this.stack = stack;
     this.settings = settings;
     this.report = report;
     this.api = ApiClient.loginAsAdmin(stack);
+    this.workspace = api.createWorkspace("Bench");
   }
 
   public static void main(String[] args) throws Exception {
@@ -67,26 +71,35 @@ public final class TerminalBench {
     // First, while the services are fresh, as a server that has just started would be.
     report.attempt("shells", this::measureShells);
 
-    String echoTerminal = api.openTerminal(COLS, ROWS);
+    // The echo terminal is the session's first; the other runs open theirs as tabs beside it.
+    String session = api.createSession(workspace, "echo");
+    String echoTerminal = api.startSession(session, COLS, ROWS);
     try (GatewayClient typist = GatewayClient.connect(stack, api.wsTicket())) {
       typist.attach(1, echoTerminal);
       startCat(typist, 1);
       report.attempt("echo", () -> measureEcho(typist, 1));
-      report.attempt("throughput", this::measureThroughput);
-      report.attempt("echo during a flood", () -> measureEchoDuringFlood(typist, 1));
+      report.attempt("throughput", () -> measureThroughput(session));
+      report.attempt("echo during a flood", () -> measureEchoDuringFlood(typist, 1, session));
     }
     report.detail("RSS after all runs", Rss.describe(Rss.of(stack.pids())));
   }
 
-  /** RSS of the service JVMs with {@code bench.shells} shells open and nobody viewing them. */
+  /**
+   * RSS of the service JVMs with {@code bench.shells} shells open and nobody viewing them: one
+   * session's first terminal and its tabs.
+   */
   private void measureShells() throws Exception {
     report.detail("RSS after start, no terminals", Rss.describe(Rss.of(stack.pids())));
+    String session = api.createSession(workspace, "shells");
     List<String> shells = new ArrayList<>();
     try {
       long start = System.nanoTime();
       while (shells.size() < settings.shells()) {
         try {
-          shells.add(api.openTerminal(COLS, ROWS));
+          shells.add(
+              shells.isEmpty()
+                  ? api.startSession(session, COLS, ROWS)
+                  : api.openTab(session, COLS, ROWS));
         } catch (Exception e) {
           report.detail(
               "RSS when opening shell " + (shells.size() + 1) + " failed",
@@ -107,7 +120,10 @@ public final class TerminalBench {
     }
   }
 
-  /** Ends the shells, so that the pty-service's terminal limit leaves room for the other runs. */
+  /**
+   * Ends the shells, and with the last one their session, so that the pty-service's terminal limit
+   * leaves room for the other runs.
+   */
   private void closeShells(List<String> shells) throws Exception {
     if (shells.isEmpty()) {
       return;
@@ -158,9 +174,9 @@ public final class TerminalBench {
     return samples;
   }
 
-  private void measureThroughput() throws Exception {
+  private void measureThroughput(String session) throws Exception {
     try (GatewayClient reader = GatewayClient.connect(stack, api.wsTicket())) {
-      reader.attach(1, api.openTerminal(COLS, ROWS));
+      reader.attach(1, api.openTab(session, COLS, ROWS));
       reader.type(1, "echo READY-$((6*7))\n");
       reader.awaitOutput(1, "READY-42", READY);
       long before = reader.received(1);
@@ -183,9 +199,10 @@ public final class TerminalBench {
    * Echo in one terminal while another, viewed on a second socket as from another browser, prints
    * as fast as it can: shows whether one busy terminal slows everyone else's typing.
    */
-  private void measureEchoDuringFlood(GatewayClient typist, int channel) throws Exception {
+  private void measureEchoDuringFlood(GatewayClient typist, int channel, String session)
+      throws Exception {
     try (GatewayClient viewer = GatewayClient.connect(stack, api.wsTicket())) {
-      viewer.attach(1, api.openTerminal(COLS, ROWS));
+      viewer.attach(1, api.openTab(session, COLS, ROWS));
       viewer.type(1, "exec base64 /dev/zero\n");
       // Zeros encode as 'A'; the command line holds no such run.
       viewer.awaitOutput(1, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", READY);

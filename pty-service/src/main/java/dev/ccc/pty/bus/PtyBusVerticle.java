@@ -4,12 +4,11 @@ import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
 import dev.ccc.bus.BusContract.InvalidMessage;
-import dev.ccc.bus.BusContract.OpenTerminal;
+import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
 import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.Terminal;
-import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -23,10 +22,11 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * Serves the requests every pty-service answers: {@link BusContract#PTY_OPEN}, the workspace
- * requests and {@link BusContract#PTY_SESSION_START}. Terminals and sessions it starts go on the
- * bus as {@link TerminalEndpoint}s and {@link SessionEndpoint}s. Deploy one instance per
- * pty-service; the bus spreads requests over all pty-services of the cluster.
+ * Serves the requests every pty-service answers: the workspace requests and {@link
+ * BusContract#PTY_SESSION_START}. Terminals and sessions it starts go on the bus as {@link
+ * TerminalEndpoint}s and {@link SessionEndpoint}s. Deploy one instance per pty-service; the bus
+ * spreads requests over all pty-services of the cluster. Once it serves, it announces itself with
+ * {@link BusContract#PTY_STARTED}.
  */
 public final class PtyBusVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(PtyBusVerticle.class.getName());
@@ -37,18 +37,19 @@ public final class PtyBusVerticle extends AbstractVerticle {
    */
   private static final int CLONE_THREADS = 4;
 
-  private final TerminalRegistry registry;
   private final Workspaces workspaces;
   private final Sessions sessions;
   private WorkerExecutor cloneExecutor;
 
-  public PtyBusVerticle(TerminalRegistry registry, Workspaces workspaces, Sessions sessions) {
-    this.registry = registry;
+  public PtyBusVerticle(Workspaces workspaces, Sessions sessions) {
     this.workspaces = workspaces;
     this.sessions = sessions;
   }
 
-  /** Completes once every consumer is known to the whole cluster. */
+  /**
+   * Completes once every consumer is known to the whole cluster, and {@link PtyStarted} is
+   * published.
+   */
   @Override
   public void start(Promise<Void> started) {
     // Closed by Vert.x when the verticle is undeployed. The limit only silences the blocked-thread
@@ -58,11 +59,19 @@ public final class PtyBusVerticle extends AbstractVerticle {
         vertx.createSharedWorkerExecutor(
             "ccc-pty-clone", CLONE_THREADS, cloneLimit.toMillis(), TimeUnit.MILLISECONDS);
     Future.all(
-            serve(BusContract.PTY_OPEN, OpenTerminal::parse, this::open),
             serve(BusContract.PTY_WORKSPACE_CREATE, CreateWorkspace::parse, this::createWorkspace),
             serve(BusContract.PTY_WORKSPACE_DELETE, DeleteWorkspace::parse, this::deleteWorkspace),
             serve(BusContract.PTY_SESSION_START, StartSession::parse, this::startSession))
         .<Void>mapEmpty()
+        .onSuccess(
+            ignored ->
+                // Sessions of an earlier run of this service are gone: whoever keeps their state
+                // checks it now.
+                vertx
+                    .eventBus()
+                    .publish(
+                        BusContract.PTY_STARTED,
+                        new PtyStarted(UUID.randomUUID().toString()).toJson()))
         .onComplete(started);
   }
 
@@ -90,19 +99,6 @@ public final class PtyBusVerticle extends AbstractVerticle {
     Promise<Void> registered = Promise.promise();
     consumer.completionHandler(registered);
     return registered.future();
-  }
-
-  private Future<Object> open(OpenTerminal request) {
-    TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context);
-    // Spawning forks a process and may create a home directory: not for the event loop.
-    return vertx
-        .executeBlocking(
-            () ->
-                registry.open(
-                    request.owner(), request.profile(), request.cols(), request.rows(), endpoint),
-            false)
-        .compose(endpoint::register)
-        .map(terminal -> opened(terminal, request.owner(), request.profile()));
   }
 
   private Future<Void> createWorkspace(CreateWorkspace request) {

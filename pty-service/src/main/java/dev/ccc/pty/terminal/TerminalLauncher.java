@@ -28,24 +28,14 @@ public final class TerminalLauncher {
   }
 
   /**
-   * Starts {@code profile} for {@code owner} in a PTY of {@code cols} x {@code rows}, in the
-   * owner's home directory.
+   * Starts {@code profile} for {@code owner} in a PTY of {@code cols} x {@code rows}, in {@code
+   * workingDirectory}; its {@code HOME} is the owner's home directory, created if need be.
    *
    * @throws IllegalArgumentException for an unknown profile or an owner that is not a valid
    *     directory name
    * @throws IOException when the home directory or the process cannot be created
    */
   public Terminal launch(
-      String owner, String profile, int cols, int rows, Terminal.Listener listener)
-      throws IOException {
-    return start(owner, profile, null, cols, rows, listener);
-  }
-
-  /**
-   * Like {@link #launch(String, String, int, int, Terminal.Listener)}, but the child starts in
-   * {@code workingDirectory}; its {@code HOME} is still the owner's home.
-   */
-  public Terminal launch(
       String owner,
       String profile,
       Path workingDirectory,
@@ -53,18 +43,7 @@ public final class TerminalLauncher {
       int rows,
       Terminal.Listener listener)
       throws IOException {
-    return start(owner, profile, Objects.requireNonNull(workingDirectory), cols, rows, listener);
-  }
-
-  /** Starts the terminal in {@code workingDirectory}, or in the owner's home if that is null. */
-  private Terminal start(
-      String owner,
-      String profile,
-      Path workingDirectory,
-      int cols,
-      int rows,
-      Terminal.Listener listener)
-      throws IOException {
+    Objects.requireNonNull(workingDirectory);
     Profiles.Profile command =
         profiles
             .find(profile)
@@ -73,7 +52,7 @@ public final class TerminalLauncher {
     return Terminal.start(
         owner,
         command.command(),
-        workingDirectory == null ? home : workingDirectory,
+        workingDirectory,
         environment.forUser(owner, home),
         cols,
         rows,

@@ -29,18 +29,10 @@ public final class TerminalRegistry {
   }
 
   /**
-   * Starts a terminal in its owner's home (see {@link TerminalLauncher#launch}). It stays in the
-   * registry until its process exits.
+   * Starts a terminal in {@code workingDirectory} (see {@link TerminalLauncher#launch}). It stays
+   * in the registry until its process exits.
    *
    * @throws IOException also when the limit is reached or the service is shutting down
-   */
-  public Terminal open(String owner, String profile, int cols, int rows, Terminal.Listener listener)
-      throws IOException {
-    return open(listener, tracked -> launcher.launch(owner, profile, cols, rows, tracked));
-  }
-
-  /**
-   * Like {@link #open(String, String, int, int, Terminal.Listener)}, in {@code workingDirectory}.
    */
   public Terminal open(
       String owner,
@@ -50,22 +42,15 @@ public final class TerminalRegistry {
       int rows,
       Terminal.Listener listener)
       throws IOException {
-    return open(
-        listener,
-        tracked -> launcher.launch(owner, profile, workingDirectory, cols, rows, tracked));
-  }
-
-  /** How to start one terminal, given the listener that also keeps the registry up to date. */
-  @FunctionalInterface
-  private interface Launch {
-    Terminal start(Terminal.Listener tracked) throws IOException;
-  }
-
-  private Terminal open(Terminal.Listener listener, Launch launch) throws IOException {
     reserveSlot();
     try {
       Terminal terminal =
-          launch.start(
+          launcher.launch(
+              owner,
+              profile,
+              workingDirectory,
+              cols,
+              rows,
               Terminal.Listener.replacingExit(
                   listener,
                   (exited, exitCode) -> {

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.Attach;
 import dev.ccc.bus.BusContract.Close;
+import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.Exited;
-import dev.ccc.bus.BusContract.OpenTerminal;
 import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.Resize;
+import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import io.vertx.core.Vertx;
@@ -19,6 +21,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -37,18 +41,18 @@ class PtyBusVerticleTest {
   @TempDir Path data;
   private Vertx vertx;
   private LocalBus bus;
-  private TerminalRegistry registry;
+  private final List<TerminalRegistry> registries = new ArrayList<>();
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
     this.vertx = vertx;
     bus = new LocalBus(vertx);
-    registry = LocalBus.deployPtyService(vertx, data, Set.of("https"));
+    registries.add(LocalBus.deployPtyService(vertx, data, Set.of("https")));
   }
 
   @AfterEach
   void closeTerminals() {
-    registry.closeAll();
+    registries.forEach(TerminalRegistry::closeAll);
   }
 
   @Test
@@ -102,11 +106,12 @@ class PtyBusVerticleTest {
 
   @Test
   void malformedRequestsFailAsInvalidAndTheServiceKeepsWorking() throws Exception {
-    JsonObject badSize = new OpenTerminal("alice", "shell", 80, 24).toJson().put("cols", 0);
-    bus.assertFailure(BusContract.FAILURE_INVALID, BusContract.PTY_OPEN, badSize);
-    bus.assertFailure(BusContract.FAILURE_INVALID, BusContract.PTY_OPEN, "not json");
-    JsonObject unknownProfile = new OpenTerminal("alice", "nope", 80, 24).toJson();
-    bus.assertFailure(BusContract.FAILURE_INVALID, BusContract.PTY_OPEN, unknownProfile);
+    String workspace = createWorkspace("alice");
+    JsonObject badSize = startRequest("alice", workspace, "shell").put("cols", 0);
+    bus.assertFailure(BusContract.FAILURE_INVALID, BusContract.PTY_SESSION_START, badSize);
+    bus.assertFailure(BusContract.FAILURE_INVALID, BusContract.PTY_SESSION_START, "not json");
+    JsonObject unknownProfile = startRequest("alice", workspace, "nope");
+    bus.assertFailure(BusContract.FAILURE_INVALID, BusContract.PTY_SESSION_START, unknownProfile);
 
     String id = open("alice");
     String control = BusContract.terminalControl(id);
@@ -164,10 +169,35 @@ class PtyBusVerticleTest {
     awaitGone(id);
   }
 
+  @Test
+  void aStartedServiceAnnouncesItselfOnceItServes() throws Exception {
+    CompletableFuture<PtyStarted> announced = new CompletableFuture<>();
+    bus.subscribe(BusContract.PTY_STARTED, body -> announced.complete(PtyStarted.parse(body)));
+
+    registries.add(LocalBus.deployPtyService(vertx, data.resolve("second"), Set.of("https")));
+
+    UUID.fromString(announced.get(10, TimeUnit.SECONDS).instance());
+  }
+
+  /** A terminal of {@code owner}: the first of a new session in a new workspace. */
   private String open(String owner) throws Exception {
     Object reply =
-        bus.call(BusContract.PTY_OPEN, new OpenTerminal(owner, "shell", 80, 24).toJson());
+        bus.call(
+            BusContract.PTY_SESSION_START, startRequest(owner, createWorkspace(owner), "shell"));
     return TerminalOpened.parse(reply).terminalId();
+  }
+
+  private String createWorkspace(String owner) throws Exception {
+    String workspace = UUID.randomUUID().toString();
+    bus.call(
+        BusContract.PTY_WORKSPACE_CREATE,
+        new CreateWorkspace(owner, workspace, null, null).toJson());
+    return workspace;
+  }
+
+  private static JsonObject startRequest(String owner, String workspace, String profile) {
+    return new StartSession(owner, UUID.randomUUID().toString(), workspace, profile, 80, 24)
+        .toJson();
   }
 
   /** Between the exit and the unregistering, the terminal answers "not found". */

@@ -40,27 +40,27 @@ class TerminalRegistryTest {
   @Test
   void refusesTerminalsBeyondTheLimitAndFreesTheSlotOnExit() throws Exception {
     Recorder first = new Recorder();
-    Terminal terminal = registry.open("alice", "shell", 80, 24, first);
-    registry.open("bob", "shell", 80, 24, new Recorder());
+    Terminal terminal = registry.open("alice", "shell", data, 80, 24, first);
+    registry.open("bob", "shell", data, 80, 24, new Recorder());
     assertSame(terminal, registry.find(terminal.id()).orElseThrow());
 
     IOException refused =
         assertThrows(
-            IOException.class, () -> registry.open("carol", "shell", 80, 24, new Recorder()));
+            IOException.class, () -> registry.open("carol", "shell", data, 80, 24, new Recorder()));
     assertTrue(refused.getMessage().contains("limit of 2"), refused.getMessage());
 
     terminal.write("exit\n".getBytes(UTF_8));
     first.awaitExit();
     assertEquals(Optional.empty(), registry.find(terminal.id()));
-    registry.open("carol", "shell", 80, 24, new Recorder());
+    registry.open("carol", "shell", data, 80, 24, new Recorder());
   }
 
   @Test
   void closeAllStopsEveryTerminalAndRefusesNewOnes() throws Exception {
     Recorder alice = new Recorder();
     Recorder bob = new Recorder();
-    Terminal a = registry.open("alice", "shell", 80, 24, alice);
-    Terminal b = registry.open("bob", "shell", 80, 24, bob);
+    Terminal a = registry.open("alice", "shell", data, 80, 24, alice);
+    Terminal b = registry.open("bob", "shell", data, 80, 24, bob);
 
     registry.closeAll();
 
@@ -68,6 +68,7 @@ class TerminalRegistryTest {
     bob.awaitExit();
     Processes.awaitGone(a.pid());
     Processes.awaitGone(b.pid());
-    assertThrows(IOException.class, () -> registry.open("carol", "shell", 80, 24, new Recorder()));
+    assertThrows(
+        IOException.class, () -> registry.open("carol", "shell", data, 80, 24, new Recorder()));
   }
 }

@@ -32,11 +32,14 @@ class TerminalTest {
 
   @TempDir Path data;
   private Path homes;
+  private Path work;
   private final List<Terminal> started = new ArrayList<>();
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws IOException {
     homes = data.resolve("homes");
+    work = data.resolve("work");
+    Files.createDirectories(work);
   }
 
   @AfterEach
@@ -51,7 +54,7 @@ class TerminalTest {
             Profiles.standard(BASH),
             ChildEnvironment.of(System.getenv(), List.of(), BASH),
             bufferBytes);
-    Terminal terminal = launcher.launch("alice", "shell", 80, 24, recorder);
+    Terminal terminal = launcher.launch("alice", "shell", work, 80, 24, recorder);
     started.add(terminal);
     return terminal;
   }
@@ -196,7 +199,7 @@ class TerminalTest {
     assertFalse(env.containsKey("CCC_TEST_SECRET"), env.toString());
     assertFalse(env.containsValue("topsecret"), env.toString());
     assertEquals(home.toString(), env.get("HOME"));
-    assertEquals(home.toString(), env.get("PWD"));
+    assertEquals(work.toString(), env.get("PWD"));
     assertEquals("alice", env.get("USER"));
     assertEquals("alice", env.get("LOGNAME"));
     assertEquals(BASH, env.get("SHELL"));
@@ -234,11 +237,14 @@ class TerminalTest {
             homes, Profiles.standard(BASH), ChildEnvironment.of(Map.of(), List.of(), BASH), 1024);
     Recorder recorder = new Recorder();
     assertThrows(
-        IllegalArgumentException.class, () -> launcher.launch("alice", "claude", 80, 24, recorder));
+        IllegalArgumentException.class,
+        () -> launcher.launch("alice", "claude", work, 80, 24, recorder));
     assertThrows(
-        IllegalArgumentException.class, () -> launcher.launch("..", "shell", 80, 24, recorder));
+        IllegalArgumentException.class,
+        () -> launcher.launch("..", "shell", work, 80, 24, recorder));
     assertThrows(
-        IllegalArgumentException.class, () -> launcher.launch(".", "shell", 80, 24, recorder));
+        IllegalArgumentException.class,
+        () -> launcher.launch(".", "shell", work, 80, 24, recorder));
   }
 
   private static long pidAfter(Recorder recorder, String label) throws InterruptedException {

@@ -1,0 +1,162 @@
+package dev.ccc.api.bus;
+
+import dev.ccc.api.web.ApiException;
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.InvalidMessage;
+import dev.ccc.bus.BusContract.SessionControl;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * How the api-service talks to pty-services: requests and their failures, and the events they
+ * publish.
+ *
+ * <p>The bus belongs to the api-service's own clustered Vert.x ({@link BusMembership}), so replies
+ * and events arrive on its threads. Hibernate Reactive must not run there: every reply and event is
+ * handed back to a context of Quarkus' Vert.x before anything continues, the caller's own when
+ * there is one (so a request keeps its request scope), else a fresh one.
+ *
+ * <p>Failures become {@link ApiException}s here, in one place: no pty-service (no handler, or no
+ * answer in time) is 503, a rejected message 400, a conflict 409, another user's or a missing thing
+ * 404, and anything else the pty-service could not do 503 with its reason.
+ */
+@ApplicationScoped
+public class PtyClient {
+  private static final Logger LOG = Logger.getLogger(PtyClient.class.getName());
+
+  /** Enough for anything but a clone: the pty-service answers at once or after spawning. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final BusMembership bus;
+  private final Vertx quarkusVertx;
+
+  PtyClient(BusMembership bus, Vertx quarkusVertx) {
+    this.bus = bus;
+    this.quarkusVertx = quarkusVertx;
+  }
+
+  /** Requests {@code address}; the reply's body, or the failure as an {@link ApiException}. */
+  public Uni<Object> request(String address, JsonObject body, Duration timeout) {
+    return raw(address, body, timeout)
+        .map(Message::body)
+        .onFailure()
+        .transform(PtyClient::translate);
+  }
+
+  /**
+   * Sends {@code control} to the session's pty-service; its reply, or empty when no pty-service
+   * runs the session. Other failures as {@link ApiException}s.
+   */
+  public Uni<Optional<Message<Object>>> control(String sessionId, SessionControl control) {
+    return raw(BusContract.sessionControl(sessionId), control.toJson(), DEFAULT_TIMEOUT)
+        .map(Optional::of)
+        .onFailure(PtyClient::noHandler)
+        .recoverWithItem(Optional.empty())
+        .onFailure()
+        .transform(PtyClient::translate);
+  }
+
+  /**
+   * Listens to what pty-services publish on {@code address}: each body that {@code parse} accepts
+   * goes to {@code handle}, on a fresh context of Quarkus' Vert.x; a failure is logged. Blocks
+   * until the whole cluster knows the listener.
+   */
+  public <T> void listen(String address, Function<Object, T> parse, Function<T, Uni<?>> handle)
+      throws Exception {
+    bus.serve(
+            address,
+            message -> {
+              T event;
+              try {
+                event = parse.apply(message.body());
+              } catch (InvalidMessage e) {
+                LOG.warning("malformed message on " + address + " dropped: " + e.getMessage());
+                return;
+              }
+              run("handling " + event, () -> handle.apply(event));
+            })
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * Runs {@code work} outside any request, on a fresh context of Quarkus' Vert.x, and logs its
+   * failure: for what goes on after a response was sent, or on an event.
+   */
+  public void inBackground(String what, Supplier<Uni<?>> work) {
+    Context context = VertxContext.createNewDuplicatedContext(quarkusVertx.getOrCreateContext());
+    context.runOnContext(ignored -> run(what, work));
+  }
+
+  private static void run(String what, Supplier<Uni<?>> work) {
+    Uni.createFrom()
+        .deferred(work)
+        .subscribe()
+        .with(done -> {}, failure -> LOG.log(Level.WARNING, what + " failed", failure));
+  }
+
+  /** Whether {@code failure} says that nothing serves the address: nobody runs that session. */
+  private static boolean noHandler(Throwable failure) {
+    return failure instanceof ReplyException reply
+        && reply.failureType() == ReplyFailure.NO_HANDLERS;
+  }
+
+  private Uni<Message<Object>> raw(String address, JsonObject body, Duration timeout) {
+    return Uni.createFrom()
+        .emitter(
+            emitter -> {
+              Context caller = VertxContext.getOrCreateDuplicatedContext(quarkusVertx);
+              bus.eventBus()
+                  .request(address, body, new DeliveryOptions().setSendTimeout(timeout.toMillis()))
+                  .onComplete(
+                      reply ->
+                          caller.runOnContext(
+                              ignored -> {
+                                if (reply.succeeded()) {
+                                  emitter.complete(reply.result());
+                                } else {
+                                  emitter.fail(reply.cause());
+                                }
+                              }));
+            });
+  }
+
+  private static ApiException translate(Throwable failure) {
+    if (!(failure instanceof ReplyException reply)) {
+      LOG.log(Level.WARNING, "request to the pty-service failed", failure);
+      return ApiException.unavailable("The pty-service could not be reached.");
+    }
+    return switch (reply.failureType()) {
+      case NO_HANDLERS ->
+          ApiException.unavailable("No pty-service is running; start it and try again.");
+      case TIMEOUT ->
+          ApiException.unavailable("The pty-service did not answer in time; try again.");
+      default ->
+          switch (reply.failureCode()) {
+            case BusContract.FAILURE_INVALID -> ApiException.badRequest(reply.getMessage());
+            case BusContract.FAILURE_CONFLICT -> ApiException.conflict(reply.getMessage());
+            case BusContract.FAILURE_NOT_FOUND -> ApiException.notFound(reply.getMessage());
+            // Reported like a missing thing, whose id the pty-service does not repeat, so that
+            // ids cannot be probed.
+            case BusContract.FAILURE_FORBIDDEN -> ApiException.notFound("Not found.");
+            default -> ApiException.unavailable(reply.getMessage());
+          };
+    };
+  }
+}

@@ -1,0 +1,54 @@
+package dev.ccc.api.session;
+
+import dev.ccc.api.bus.PtyClient;
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.PtyStarted;
+import dev.ccc.bus.BusContract.SessionEnded;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the sessions' states true to what runs: corrects every live session when the api-service
+ * starts (it may have missed ends while down) and when a pty-service starts (its earlier run's
+ * sessions are gone), and a single session when a pty-service reports its end.
+ */
+@ApplicationScoped
+public class SessionReconciler {
+  private static final Logger LOG = Logger.getLogger(SessionReconciler.class.getName());
+
+  private final PtyClient pty;
+  private final SessionService sessions;
+
+  SessionReconciler(PtyClient pty, SessionService sessions) {
+    this.pty = pty;
+    this.sessions = sessions;
+  }
+
+  /** After the api-service has joined the bus, which an observer of default priority does. */
+  void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started)
+      throws Exception {
+    pty.listen(BusContract.PTY_SESSION_EVENTS, SessionEnded::parse, sessions::ended);
+    pty.listen(
+        BusContract.PTY_STARTED,
+        PtyStarted::parse,
+        event -> reconcileAll("pty-service " + event.instance() + " started"));
+    // Listening first: an end reported from now on is not missed, whatever this finds.
+    pty.inBackground("reconciling sessions at startup", () -> reconcileAll("api-service started"));
+  }
+
+  private Uni<Long> reconcileAll(String why) {
+    return sessions
+        .reconcileAll(why)
+        .invoke(
+            corrected -> {
+              if (corrected > 0) {
+                LOG.info("corrected " + corrected + " session(s): " + why);
+              }
+            });
+  }
+}

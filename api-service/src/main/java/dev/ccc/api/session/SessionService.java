@@ -1,0 +1,433 @@
+package dev.ccc.api.session;
+
+import dev.ccc.api.audit.AuditAction;
+import dev.ccc.api.audit.AuditLog;
+import dev.ccc.api.auth.Caller;
+import dev.ccc.api.bus.PtyClient;
+import dev.ccc.api.session.Session.State;
+import dev.ccc.api.session.SessionRepository.QuotaReached;
+import dev.ccc.api.web.ApiException;
+import dev.ccc.api.workspace.Workspace;
+import dev.ccc.api.workspace.WorkspaceRepository;
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.OpenTab;
+import dev.ccc.bus.BusContract.SessionEnded;
+import dev.ccc.bus.BusContract.SessionStatus;
+import dev.ccc.bus.BusContract.SessionTerminals;
+import dev.ccc.bus.BusContract.StartSession;
+import dev.ccc.bus.BusContract.StopSession;
+import dev.ccc.bus.BusContract.TerminalOpened;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Sessions: the rows here, the processes on a pty-service.
+ *
+ * <p>The pty-service is the truth about what runs. The row follows it through claims and
+ * settlements (see {@link SessionRepository}), and wherever the two may have drifted apart (a reply
+ * that never came, a process that ended on its own, a pty-service or api-service that restarted) it
+ * is corrected by asking the pty-service: {@link #reconcile}.
+ */
+@ApplicationScoped
+public class SessionService {
+  private static final Logger LOG = Logger.getLogger(SessionService.class.getName());
+
+  private final SessionRepository sessions;
+  private final WorkspaceRepository workspaces;
+  private final PtyClient pty;
+  private final AuditLog audit;
+  private final SessionConfig config;
+  private final Clock clock = Clock.systemUTC();
+
+  SessionService(
+      SessionRepository sessions,
+      WorkspaceRepository workspaces,
+      PtyClient pty,
+      AuditLog audit,
+      SessionConfig config) {
+    this.sessions = sessions;
+    this.workspaces = workspaces;
+    this.pty = pty;
+    this.audit = audit;
+    this.config = config;
+  }
+
+  /**
+   * The caller's sessions, or with {@code all} (admins only) everyone's; only those of {@code
+   * workspaceId} unless it is null.
+   */
+  public Uni<List<SessionView>> list(Caller caller, boolean all, String workspaceId) {
+    if (all && !caller.isAdmin()) {
+      return Uni.createFrom()
+          .failure(ApiException.forbidden("Only administrators may list everyone's sessions."));
+    }
+    return sessions
+        .list(all ? null : caller.userId(), workspaceId)
+        .chain(
+            found ->
+                found.isEmpty()
+                    ? Uni.createFrom().item(List.<SessionView>of())
+                    : Uni.join().all(found.stream().map(this::observe).toList()).andFailFast());
+  }
+
+  public Uni<SessionView> get(Caller caller, String id) {
+    return find(caller, id).chain(this::observe);
+  }
+
+  /** A new idle session of the caller in one of their own workspaces, which must be ready. */
+  public Uni<SessionView> create(Caller caller, String workspaceId, String name, String profile) {
+    return workspaces
+        .find(workspaceId)
+        .chain(
+            workspace -> {
+              if (workspace == null || !caller.mayAccess(workspace.getOwnerId())) {
+                throw ApiException.notFound("No such workspace.");
+              }
+              if (!workspace.getOwnerId().equals(caller.userId())) {
+                // An administrator's session would run as the administrator, whose folders do not
+                // hold another user's workspace.
+                throw ApiException.invalidField(
+                    "workspaceId", "must be one of your own workspaces");
+              }
+              if (workspace.getState() != Workspace.State.READY) {
+                throw ApiException.conflict(
+                    "The workspace is "
+                        + workspace.getState().name().toLowerCase(Locale.ROOT)
+                        + "; sessions need a ready one.");
+              }
+              Session session =
+                  Session.create(
+                      caller.userId(),
+                      workspaceId,
+                      name,
+                      profile == null ? Session.DEFAULT_PROFILE : profile,
+                      clock.instant());
+              return sessions
+                  .persistWithinQuota(session, config.maxPerUser())
+                  .onFailure(QuotaReached.class)
+                  .transform(
+                      quota ->
+                          ApiException.quotaExceeded(
+                              "You have "
+                                  + config.maxPerUser()
+                                  + " sessions, the most allowed; delete one first."));
+            })
+        .map(created -> SessionView.of(created, List.of()));
+  }
+
+  public Uni<SessionView> rename(Caller caller, String id, String name) {
+    return find(caller, id)
+        .chain(() -> sessions.rename(id, name, clock.instant()))
+        .chain(() -> find(caller, id))
+        .chain(this::observe);
+  }
+
+  /**
+   * Starts the session with a first terminal of its profile. Of concurrent starts exactly one
+   * claims it; the others get a 409 and start nothing.
+   */
+  public Uni<SessionView> start(Caller caller, String id, int cols, int rows) {
+    return find(caller, id)
+        .chain(
+            session ->
+                sessions
+                    .claimStart(
+                        id, session.getOwnerId(), config.maxRunningPerUser(), clock.instant())
+                    .onFailure(QuotaReached.class)
+                    .transform(
+                        quota ->
+                            ApiException.quotaExceeded(
+                                "You run "
+                                    + config.maxRunningPerUser()
+                                    + " sessions, the most allowed at once; stop one first."))
+                    .chain(
+                        claimed -> {
+                          if (claimed.isEmpty()) {
+                            throw ApiException.conflict(
+                                "The session is starting, running or stopping already.");
+                          }
+                          return launch(session, claimed.get(), cols, rows);
+                        }))
+        .call(started -> audit.record(caller, AuditAction.SESSION_STARTED, id, started.profile()));
+  }
+
+  /** Stops every process of the session. Stopping a session that runs nowhere just settles it. */
+  public Uni<SessionView> stop(Caller caller, String id) {
+    return find(caller, id)
+        .chain(this::halt)
+        .call(() -> audit.record(caller, AuditAction.SESSION_STOPPED, id, null))
+        .chain(this::observe);
+  }
+
+  /** Stops every process of the session, then deletes it. */
+  public Uni<Void> delete(Caller caller, String id) {
+    return find(caller, id)
+        .chain(this::halt)
+        .chain(() -> sessions.deleteAtRest(id))
+        .invoke(
+            deleted -> {
+              if (!deleted) {
+                throw ApiException.conflict(
+                    "The session was started again meanwhile; stop it, then delete it.");
+              }
+            })
+        .call(() -> audit.record(caller, AuditAction.SESSION_DELETED, id, null))
+        .replaceWithVoid();
+  }
+
+  /** Opens another terminal in the running session; its id. */
+  public Uni<String> openTab(Caller caller, String id, String profile, int cols, int rows) {
+    return find(caller, id)
+        .chain(
+            session -> {
+              if (session.getState() != State.RUNNING) {
+                throw notRunning();
+              }
+              return pty.control(id, new OpenTab(session.getOwnerId(), profile, cols, rows))
+                  .chain(
+                      reply ->
+                          reply.isPresent()
+                              ? Uni.createFrom()
+                                  .item(TerminalOpened.parse(reply.get().body()).terminalId())
+                              : correct(session, State.IDLE, "no longer running")
+                                  .chain(ignored -> Uni.createFrom().failure(notRunning())));
+            });
+  }
+
+  /**
+   * Corrects every session the database believes live; the number corrected. For when the
+   * api-service or a pty-service has just started.
+   */
+  Uni<Long> reconcileAll(String why) {
+    return sessions
+        .listLive()
+        .onItem()
+        .transformToMulti(live -> Multi.createFrom().iterable(live))
+        .onItem()
+        .transformToUniAndConcatenate(
+            session ->
+                reconcile(session, why)
+                    .map(corrected -> corrected.getVersion() != session.getVersion())
+                    .onFailure()
+                    .recoverWithItem(
+                        failure -> {
+                          LOG.warning(
+                              "cannot reconcile session " + session.getId() + ": " + failure);
+                          return false;
+                        }))
+        .filter(corrected -> corrected)
+        .collect()
+        .with(Collectors.counting());
+  }
+
+  /** A pty-service says the session's last terminal has exited: correct the row. */
+  Uni<Void> ended(SessionEnded event) {
+    return sessions
+        .find(event.session())
+        .chain(
+            session -> {
+              if (session == null) {
+                return Uni.createFrom().voidItem();
+              }
+              if (!session.getOwnerId().equals(event.owner())) {
+                LOG.warning(
+                    "ignored the end of session " + event.session() + " reported for another user");
+                return Uni.createFrom().voidItem();
+              }
+              return reconcile(session, "exited with code " + event.exitCode()).replaceWithVoid();
+            })
+        // Deleting a session stops it, and its end may be reported after the row is gone.
+        .onFailure(failure -> failure instanceof ApiException e && e.status() == 404)
+        .recoverWithNull();
+  }
+
+  private Uni<Session> find(Caller caller, String id) {
+    return sessions
+        .find(id)
+        .map(
+            session -> {
+              if (session == null || !caller.mayAccess(session.getOwnerId())) {
+                throw ApiException.notFound("No such session.");
+              }
+              return session;
+            });
+  }
+
+  /**
+   * Asks the pty-service for the first terminal. Whatever the answer, the session ends up {@code
+   * running} if a pty-service runs it afterwards (a lost reply, or a session that ran already),
+   * else {@code error} with the reason, which the caller also gets.
+   */
+  private Uni<SessionView> launch(Session session, long version, int cols, int rows) {
+    String id = session.getId();
+    StartSession request =
+        new StartSession(
+            session.getOwnerId(), id, session.getWorkspaceId(), session.getProfile(), cols, rows);
+    return pty.request(BusContract.PTY_SESSION_START, request.toJson(), PtyClient.DEFAULT_TIMEOUT)
+        .map(reply -> TerminalOpened.parse(reply).terminalId())
+        .chain(
+            terminal ->
+                settle(session, version, State.RUNNING, null)
+                    .map(
+                        settled ->
+                            SessionView.of(
+                                settled,
+                                settled.getState() == State.RUNNING
+                                    ? List.of(terminal)
+                                    : List.of())))
+        .onFailure()
+        .recoverWithUni(
+            failure ->
+                status(session)
+                    .onFailure()
+                    .recoverWithItem(Optional.empty())
+                    .chain(
+                        running ->
+                            running.isPresent()
+                                ? settle(session, version, State.RUNNING, null).chain(this::observe)
+                                : settle(session, version, State.ERROR, failure.getMessage())
+                                    .chain(ignored -> Uni.createFrom().failure(failure))));
+  }
+
+  /**
+   * Claims the stop, asks the pty-service to stop every process of the session (nothing serving it
+   * means nothing runs), and settles the row {@code idle}. If the pty-service fails, the row is
+   * corrected to what is true and the failure passed on.
+   */
+  private Uni<Session> halt(Session session) {
+    String id = session.getId();
+    return sessions
+        .claimStop(id, clock.instant())
+        .chain(
+            claimed -> {
+              if (claimed.isEmpty()) {
+                throw ApiException.conflict(
+                    "The session is starting or stopping; try again in a moment.");
+              }
+              return pty.control(id, new StopSession(session.getOwnerId()))
+                  .onFailure()
+                  .call(() -> reload(id).chain(current -> reconcile(current, "stop failed")))
+                  .chain(() -> settle(session, claimed.get(), State.IDLE, null));
+            });
+  }
+
+  /**
+   * Moves the session to {@code state} if its row is still at {@code version}, the one this
+   * operation's claim made; else someone else changed it meanwhile, and it is corrected to what the
+   * pty-service says. The row as it is afterwards.
+   */
+  private Uni<Session> settle(Session session, long version, State state, String error) {
+    String id = session.getId();
+    Instant now = clock.instant();
+    return sessions
+        .settle(id, version, state, error, state == State.RUNNING ? now : null, now)
+        .chain(
+            settled ->
+                settled
+                    ? reload(id)
+                    : reload(id).chain(changed -> reconcile(changed, "changed meanwhile")));
+  }
+
+  /**
+   * Compares a session the database believes live (starting, running or stopping) with what the
+   * pty-service says, and corrects the row unless it changed meanwhile. Others are returned as they
+   * are; so is a session whose pty-service does not answer.
+   */
+  Uni<Session> reconcile(Session session, String why) {
+    if (!State.LIVE.contains(session.getState())) {
+      return Uni.createFrom().item(session);
+    }
+    return status(session)
+        .chain(running -> correct(session, running.isPresent() ? State.RUNNING : State.IDLE, why));
+  }
+
+  /** The session's terminals, or empty when no pty-service runs it. */
+  private Uni<Optional<List<String>>> status(Session session) {
+    return pty.control(session.getId(), new SessionStatus(session.getOwnerId()))
+        .map(reply -> reply.map(answer -> SessionTerminals.parse(answer.body()).terminalIds()));
+  }
+
+  /**
+   * Moves {@code session} to {@code truth} unless its row changed since it was read. A run that
+   * ended without anyone stopping it is audited as stopped by the service itself, with {@code why}.
+   * The row as it is afterwards.
+   */
+  private Uni<Session> correct(Session session, State truth, String why) {
+    if (session.getState() == truth) {
+      return Uni.createFrom().item(session);
+    }
+    Instant now = clock.instant();
+    Instant startedAt =
+        truth != State.RUNNING
+            ? null
+            : session.getStartedAt() == null ? now : session.getStartedAt();
+    String id = session.getId();
+    return sessions
+        .settle(id, session.getVersion(), truth, null, startedAt, now)
+        .call(
+            corrected -> {
+              if (!corrected) {
+                return Uni.createFrom().voidItem();
+              }
+              LOG.info(
+                  "session "
+                      + id
+                      + " was "
+                      + session.getState()
+                      + ", is "
+                      + truth
+                      + " ("
+                      + why
+                      + ")");
+              return session.getState() == State.RUNNING && truth == State.IDLE
+                  ? audit.record(null, null, AuditAction.SESSION_STOPPED, id, why)
+                  : Uni.createFrom().voidItem();
+            })
+        .chain(() -> reload(id));
+  }
+
+  /** The session as it is now; 404 if it was deleted meanwhile. */
+  private Uni<Session> reload(String id) {
+    return sessions
+        .find(id)
+        .onItem()
+        .ifNull()
+        .failWith(() -> ApiException.notFound("The session was deleted meanwhile."));
+  }
+
+  /**
+   * The session with its terminals. One believed running is asked for them; if it runs nowhere
+   * after all, it is corrected to idle. If the pty-service does not answer, the row is shown as it
+   * is, without terminals.
+   */
+  private Uni<SessionView> observe(Session session) {
+    if (session.getState() != State.RUNNING) {
+      return Uni.createFrom().item(SessionView.of(session, List.of()));
+    }
+    return status(session)
+        .chain(
+            running ->
+                running.isPresent()
+                    ? Uni.createFrom().item(SessionView.of(session, running.get()))
+                    : correct(session, State.IDLE, "no longer running")
+                        .map(corrected -> SessionView.of(corrected, List.of())))
+        .onFailure(ApiException.class)
+        .recoverWithItem(
+            failure -> {
+              LOG.warning("no status of session " + session.getId() + ": " + failure.getMessage());
+              return SessionView.of(session, List.of());
+            });
+  }
+
+  private static ApiException notRunning() {
+    return ApiException.conflict("The session is not running; start it first.");
+  }
+}

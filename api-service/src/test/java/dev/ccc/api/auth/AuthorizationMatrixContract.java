@@ -1,0 +1,506 @@
+package dev.ccc.api.auth;
+
+import static dev.ccc.api.testing.Api.createSession;
+import static dev.ccc.api.testing.Api.createWorkspace;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ccc.api.ApiConfig;
+import dev.ccc.api.auth.TestAccounts.Account;
+import dev.ccc.api.testing.Api;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every REST route × every kind of caller, with the status each must get; one subclass per
+ * database. The route table is checked against the OpenAPI document, so a new route without a row
+ * here fails the test. The terminal WebSocket's row is in the e2e tests, where a gateway runs.
+ */
+abstract class AuthorizationMatrixContract {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** Who calls. The last five must all be turned away as unauthenticated. */
+  enum Principal {
+    OWNER,
+    OTHER_USER,
+    ADMIN,
+    OWNER_PERSONAL_ACCESS_TOKEN,
+    NO_TOKEN,
+    EXPIRED_TOKEN,
+    TAMPERED_TOKEN,
+    DEACTIVATED_USER,
+    REVOKED_TOKEN;
+
+    boolean authenticated() {
+      return ordinal() <= OWNER_PERSONAL_ACCESS_TOKEN.ordinal();
+    }
+  }
+
+  /** Who a route is for, which decides what everyone else gets. */
+  enum Audience {
+    /** Every user, about themselves. */
+    ANY_USER,
+    /** Every user about themselves, but not with a personal access token (credential changes). */
+    LOGGED_IN_USER,
+    /** The owner of the thing in the path; admins too. Anyone else: 404, as if it did not exist. */
+    OWNER_OR_ADMIN,
+    /** Only admins; everyone else: 403. */
+    ADMIN
+  }
+
+  /** One concrete call: a path and a JSON body (null for none). */
+  record Call(String path, String body) {}
+
+  /**
+   * A route as the OpenAPI document names it, who it is for, what a permitted call answers, and how
+   * to make a call for a cell; routes that destroy their target make a fresh one each time.
+   */
+  record Route(
+      String method,
+      String template,
+      Audience audience,
+      int success,
+      Function<Fixture, Call> call,
+      Map<Principal, Integer> exceptions,
+      BiConsumer<Fixture, JsonPath> undo) {
+    Route(
+        String method,
+        String template,
+        Audience audience,
+        int success,
+        Function<Fixture, Call> call) {
+      this(method, template, audience, success, call, Map.of(), (fixture, answer) -> {});
+    }
+
+    /** The same route, where {@code principals} get {@code status} instead. */
+    Route except(int status, Principal... principals) {
+      Map<Principal, Integer> more = new EnumMap<>(Principal.class);
+      more.putAll(exceptions);
+      for (Principal principal : principals) {
+        more.put(principal, status);
+      }
+      return new Route(method, template, audience, success, call, more, undo);
+    }
+
+    /** The same route, with what puts the fixture back after a call that succeeded. */
+    Route undoneBy(BiConsumer<Fixture, JsonPath> undo) {
+      return new Route(method, template, audience, success, call, exceptions, undo);
+    }
+
+    int expected(Principal principal) {
+      if (exceptions.containsKey(principal)) {
+        return exceptions.get(principal);
+      }
+      if (!principal.authenticated()) {
+        return 401;
+      }
+      boolean pat = principal == Principal.OWNER_PERSONAL_ACCESS_TOKEN;
+      return switch (audience) {
+        case ANY_USER -> success;
+        case LOGGED_IN_USER -> pat ? 403 : success;
+        case OWNER_OR_ADMIN -> principal == Principal.OTHER_USER ? 404 : success;
+        case ADMIN -> principal == Principal.ADMIN ? success : 403;
+      };
+    }
+  }
+
+  /** Routes anyone may call: logging in, and what the login page needs. */
+  private static final Set<String> PUBLIC =
+      Set.of(
+          "POST /api/auth/login",
+          "POST /api/auth/refresh",
+          "POST /api/auth/logout",
+          "GET /api/client-config");
+
+  @Inject TestAccounts accounts;
+  @Inject SigningKeys keys;
+  @Inject ApiConfig config;
+
+  /** The owner's things and a token for every principal. */
+  final class Fixture {
+    final Account owner = accounts.user();
+    final Account other = accounts.user();
+    final Account admin = accounts.admin();
+    final String workspace = createWorkspace(owner, "Matrix");
+    final String session = createSession(owner, workspace, "matrix");
+    final String runningSession = startedSession();
+    final Map<Principal, String> tokens = new EnumMap<>(Principal.class);
+    String personalAccessTokenId;
+
+    /**
+     * Whether the current cell's call is expected to succeed. Only then do routes that destroy
+     * their target get a fresh one; a refused call is aimed at the shared one, which it must not
+     * harm.
+     */
+    boolean granted;
+
+    Fixture() {
+      tokens.put(Principal.OWNER, owner.token());
+      tokens.put(Principal.OTHER_USER, other.token());
+      tokens.put(Principal.ADMIN, admin.token());
+      tokens.put(Principal.OWNER_PERSONAL_ACCESS_TOKEN, personalAccessToken());
+      tokens.put(Principal.EXPIRED_TOKEN, expired(owner.token()));
+      tokens.put(Principal.TAMPERED_TOKEN, tampered(owner.token(), admin.id()));
+      tokens.put(Principal.DEACTIVATED_USER, deactivatedUsersToken());
+      tokens.put(Principal.REVOKED_TOKEN, revokedToken());
+    }
+
+    String disposableWorkspace() {
+      return granted ? createWorkspace(owner, "Doomed " + UUID.randomUUID()) : workspace;
+    }
+
+    String disposableSession() {
+      return granted ? createSession(owner, workspace, "doomed") : session;
+    }
+
+    String disposablePersonalAccessToken() {
+      return granted
+          ? Api.as(owner)
+              .body("{\"name\":\"doomed\"}")
+              .post("/api/me/tokens")
+              .then()
+              .statusCode(201)
+              .extract()
+              .path("id")
+          : personalAccessTokenId;
+    }
+
+    private String startedSession() {
+      String id = createSession(owner, workspace, "running");
+      Api.as(owner).body("{}").post("/api/sessions/" + id + "/start").then().statusCode(200);
+      return id;
+    }
+
+    private String personalAccessToken() {
+      JsonPath created =
+          Api.as(owner)
+              .body("{\"name\":\"matrix\"}")
+              .post("/api/me/tokens")
+              .then()
+              .statusCode(201)
+              .extract()
+              .jsonPath();
+      personalAccessTokenId = created.getString("id");
+      return created.getString("token");
+    }
+
+    private String deactivatedUsersToken() {
+      Account doomed = accounts.user();
+      Api.as(admin)
+          .body("{\"active\":false}")
+          .patch("/api/users/" + doomed.id())
+          .then()
+          .statusCode(200);
+      return doomed.token();
+    }
+
+    private String revokedToken() {
+      Logins.Tokens second = accounts.anotherLogin(owner);
+      given()
+          .contentType(ContentType.JSON)
+          .body("{\"refreshToken\":\"" + second.refreshToken() + "\"}")
+          .post("/api/auth/logout")
+          .then()
+          .statusCode(204);
+      return second.accessToken();
+    }
+  }
+
+  private List<Route> routes() {
+    String newUser =
+        "{\"username\":\"%s\",\"password\":\"long enough password\",\"role\":\"user\"}";
+    return List.of(
+        new Route(
+            "POST",
+            "/api/auth/ws-ticket",
+            Audience.ANY_USER,
+            200,
+            f -> call("/api/auth/ws-ticket")),
+        new Route("GET", "/api/me", Audience.ANY_USER, 200, f -> call("/api/me")),
+        new Route(
+            "PATCH",
+            "/api/me",
+            Audience.ANY_USER,
+            200,
+            f -> call("/api/me", "{\"displayName\":\"Me\"}")),
+        // A wrong current password: the route is reached (403 from the check), nothing changes.
+        new Route(
+            "POST",
+            "/api/me/password",
+            Audience.LOGGED_IN_USER,
+            403,
+            f ->
+                call(
+                    "/api/me/password",
+                    "{\"currentPassword\":\"wrong\",\"newPassword\":\"long enough password\"}")),
+        new Route("POST", "/api/me/totp", Audience.LOGGED_IN_USER, 200, f -> call("/api/me/totp")),
+        // After the enrolment above, a wrong code: the route is reached (400), nothing is enabled.
+        new Route(
+            "POST",
+            "/api/me/totp/confirm",
+            Audience.LOGGED_IN_USER,
+            400,
+            f -> call("/api/me/totp/confirm", "{\"code\":\"000000\"}")),
+        new Route(
+            "POST",
+            "/api/me/totp/disable",
+            Audience.LOGGED_IN_USER,
+            403,
+            f -> call("/api/me/totp/disable", "{\"password\":\"wrong\",\"code\":\"000000\"}")),
+        new Route("GET", "/api/me/tokens", Audience.ANY_USER, 200, f -> call("/api/me/tokens")),
+        new Route(
+            "POST",
+            "/api/me/tokens",
+            Audience.LOGGED_IN_USER,
+            201,
+            f -> call("/api/me/tokens", "{\"name\":\"x\"}")),
+        new Route(
+                "DELETE",
+                "/api/me/tokens/{id}",
+                Audience.LOGGED_IN_USER,
+                204,
+                f -> call("/api/me/tokens/" + f.disposablePersonalAccessToken()))
+            // Tokens are personal: nobody else, admins included, finds another user's.
+            .except(404, Principal.OTHER_USER, Principal.ADMIN),
+        new Route("GET", "/api/users", Audience.ADMIN, 200, f -> call("/api/users")),
+        new Route(
+            "POST",
+            "/api/users",
+            Audience.ADMIN,
+            201,
+            f ->
+                call(
+                    "/api/users",
+                    newUser.formatted("m" + UUID.randomUUID().toString().substring(0, 8)))),
+        new Route(
+            "GET", "/api/users/{id}", Audience.ADMIN, 200, f -> call("/api/users/" + f.other.id())),
+        new Route(
+            "PATCH",
+            "/api/users/{id}",
+            Audience.ADMIN,
+            200,
+            f -> call("/api/users/" + f.other.id(), "{\"displayName\":\"Renamed\"}")),
+        new Route(
+            "POST",
+            "/api/users/{id}/password",
+            Audience.ADMIN,
+            204,
+            f ->
+                call(
+                    "/api/users/" + accounts.user().id() + "/password",
+                    "{\"newPassword\":\"long enough password\"}")),
+        new Route("GET", "/api/workspaces", Audience.ANY_USER, 200, f -> call("/api/workspaces")),
+        new Route(
+            "POST",
+            "/api/workspaces",
+            Audience.ANY_USER,
+            201,
+            f -> call("/api/workspaces", "{\"name\":\"Own " + UUID.randomUUID() + "\"}")),
+        new Route(
+            "GET",
+            "/api/workspaces/{id}",
+            Audience.OWNER_OR_ADMIN,
+            200,
+            f -> call("/api/workspaces/" + f.workspace)),
+        new Route(
+            "PATCH",
+            "/api/workspaces/{id}",
+            Audience.OWNER_OR_ADMIN,
+            200,
+            f -> call("/api/workspaces/" + f.workspace, "{\"description\":\"checked\"}")),
+        new Route(
+            "DELETE",
+            "/api/workspaces/{id}",
+            Audience.OWNER_OR_ADMIN,
+            204,
+            f -> call("/api/workspaces/" + f.disposableWorkspace())),
+        new Route("GET", "/api/sessions", Audience.ANY_USER, 200, f -> call("/api/sessions")),
+        new Route(
+                "POST",
+                "/api/sessions",
+                Audience.OWNER_OR_ADMIN,
+                201,
+                f ->
+                    call(
+                        "/api/sessions",
+                        "{\"workspaceId\":\"" + f.workspace + "\",\"name\":\"s\"}"))
+            // Sessions are made in one's own workspaces only; an admin naming another's is told so.
+            .except(400, Principal.ADMIN)
+            // Sessions count against a quota.
+            .undoneBy(
+                (f, created) ->
+                    Api.as(f.owner)
+                        .delete("/api/sessions/" + created.getString("id"))
+                        .then()
+                        .statusCode(204)),
+        new Route(
+            "GET",
+            "/api/sessions/{id}",
+            Audience.OWNER_OR_ADMIN,
+            200,
+            f -> call("/api/sessions/" + f.session)),
+        new Route(
+            "PATCH",
+            "/api/sessions/{id}",
+            Audience.OWNER_OR_ADMIN,
+            200,
+            f -> call("/api/sessions/" + f.session, "{\"name\":\"renamed\"}")),
+        new Route(
+            "DELETE",
+            "/api/sessions/{id}",
+            Audience.OWNER_OR_ADMIN,
+            204,
+            f -> call("/api/sessions/" + f.disposableSession())),
+        new Route(
+                "POST",
+                "/api/sessions/{id}/start",
+                Audience.OWNER_OR_ADMIN,
+                200,
+                f -> call("/api/sessions/" + f.session + "/start", "{}"))
+            // Running sessions count against a quota.
+            .undoneBy(
+                (f, started) ->
+                    Api.as(f.owner)
+                        .post("/api/sessions/" + f.session + "/stop")
+                        .then()
+                        .statusCode(200)),
+        new Route(
+            "POST",
+            "/api/sessions/{id}/stop",
+            Audience.OWNER_OR_ADMIN,
+            200,
+            f -> call("/api/sessions/" + f.session + "/stop")),
+        new Route(
+            "POST",
+            "/api/sessions/{id}/terminals",
+            Audience.OWNER_OR_ADMIN,
+            201,
+            f -> call("/api/sessions/" + f.runningSession + "/terminals", "{}")));
+  }
+
+  @Test
+  void everyRouteAnswersEveryKindOfCallerAsSpecified() {
+    Fixture fixture = new Fixture();
+    List<String> wrong = new ArrayList<>();
+    int cells = 0;
+    for (Route route : routes()) {
+      for (Principal principal : Principal.values()) {
+        fixture.granted = route.expected(principal) / 100 == 2;
+        Call call = route.call().apply(fixture);
+        Response answer = send(route.method(), call, fixture.tokens.get(principal));
+        int status = answer.statusCode();
+        if (status / 100 == 2) {
+          route.undo().accept(fixture, answer.jsonPath());
+        }
+        cells++;
+        if (status != route.expected(principal)) {
+          wrong.add(
+              route.method()
+                  + " "
+                  + route.template()
+                  + " as "
+                  + principal
+                  + ": expected "
+                  + route.expected(principal)
+                  + ", got "
+                  + status);
+        }
+      }
+    }
+    assertTrue(
+        wrong.isEmpty(),
+        wrong.size() + " of " + cells + " cells wrong:\n" + String.join("\n", wrong));
+  }
+
+  @Test
+  void theMatrixCoversEveryRouteOfTheOpenApiDocument() {
+    Map<String, Map<String, Object>> paths =
+        given().queryParam("format", "json").get("/q/openapi").jsonPath().getMap("paths");
+    Set<String> documented = new TreeSet<>();
+    paths.forEach(
+        (path, operations) ->
+            operations.keySet().stream()
+                .filter(method -> Set.of("get", "post", "put", "patch", "delete").contains(method))
+                .forEach(method -> documented.add(method.toUpperCase() + " " + path)));
+    Set<String> covered =
+        routes().stream()
+            .map(route -> route.method() + " " + route.template())
+            .collect(Collectors.toCollection(TreeSet::new));
+    covered.addAll(PUBLIC);
+    assertEquals(documented, covered);
+  }
+
+  private Response send(String method, Call call, String token) {
+    RequestSpecification request = given().contentType(ContentType.JSON);
+    if (token != null) {
+      request.auth().oauth2(token);
+    }
+    if (call.body() != null) {
+      request.body(call.body());
+    }
+    return request.request(method, call.path());
+  }
+
+  private static Call call(String path) {
+    return new Call(path, null);
+  }
+
+  private static Call call(String path, String body) {
+    return new Call(path, body);
+  }
+
+  /** {@code token} re-signed with the real key but expired half an hour ago. */
+  private String expired(String token) {
+    Map<String, Object> claims = claims(token);
+    Instant now = Instant.now();
+    return Jwt.issuer(config.jwt().issuer())
+        .subject((String) claims.get("sub"))
+        .upn((String) claims.get("sub"))
+        .claim(TokenIssuer.LOGIN_CLAIM, claims.get(TokenIssuer.LOGIN_CLAIM))
+        .audience(TokenIssuer.API_AUDIENCE)
+        .issuedAt(now.minus(Duration.ofHours(1)))
+        .expiresAt(now.minus(Duration.ofMinutes(30)))
+        .sign(keys.privateKey());
+  }
+
+  /** {@code token} with its subject changed to {@code subject} and the signature left as it was. */
+  private static String tampered(String token, String subject) {
+    String[] parts = token.split("\\.");
+    String payload =
+        new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+            .replaceFirst("\"sub\":\"[^\"]+\"", "\"sub\":\"" + subject + "\"");
+    return parts[0]
+        + "."
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + parts[2];
+  }
+
+  private static Map<String, Object> claims(String token) {
+    String payload =
+        new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+    return JsonPath.from(payload).getMap("");
+  }
+}

@@ -1,0 +1,498 @@
+package dev.ccc.api.session;
+
+import static dev.ccc.api.testing.Api.PROBLEM;
+import static dev.ccc.api.testing.Api.as;
+import static dev.ccc.api.testing.Api.createSession;
+import static dev.ccc.api.testing.Api.createWorkspace;
+import static dev.ccc.api.testing.Api.eventually;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.ccc.api.audit.AuditEntry;
+import dev.ccc.api.audit.AuditLog;
+import dev.ccc.api.auth.TestAccounts;
+import dev.ccc.api.auth.TestAccounts.Account;
+import dev.ccc.api.bus.BusMembership;
+import dev.ccc.api.testing.PtyServiceResource;
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.InputChunk;
+import dev.ccc.bus.BusContract.PtyStarted;
+import dev.ccc.bus.BusContract.SessionStatus;
+import dev.ccc.bus.BusContract.SessionTerminals;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session routes of docs/api.md against a real pty-service (real bash in real PTYs) on the
+ * cluster and a real database; one subclass per database. What the pty-service runs is checked on
+ * the bus, as the pty-service reports it, never only through the api-service's own answers.
+ */
+abstract class SessionApiContract {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @Inject TestAccounts accounts;
+  @Inject BusMembership bus;
+  @Inject AuditLog audit;
+  @Inject Mutiny.SessionFactory database;
+  @Inject SessionConfig config;
+  @Inject SessionRepository repository;
+
+  @Test
+  void aSessionStartsOpensATabStopsAndIsDeleted() throws Exception {
+    Account alice = accounts.user();
+    String workspace = createWorkspace(alice, "Work");
+
+    JsonPath created =
+        as(alice)
+            .body("{\"workspaceId\":\"" + workspace + "\",\"name\":\"main\"}")
+            .post("/api/sessions")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath();
+    String id = created.getString("id");
+    assertEquals("idle", created.getString("state"));
+    assertEquals("shell", created.getString("profile"));
+    assertEquals(workspace, created.getString("workspaceId"));
+    assertEquals(alice.id(), created.getString("ownerId"));
+    assertEquals(List.of(), created.getList("terminals"));
+    assertNull(created.getString("startedAt"));
+
+    JsonPath started =
+        as(alice)
+            .body("{\"cols\":100,\"rows\":30}")
+            .post("/api/sessions/" + id + "/start")
+            .then()
+            .statusCode(200)
+            .body("state", equalTo("running"))
+            .body("startedAt", notNullValue())
+            .extract()
+            .jsonPath();
+    List<String> first = started.getList("terminals");
+    assertEquals(1, first.size());
+    assertEquals(Optional.of(first), terminalsOnThePtyService(alice, id));
+
+    String tab =
+        as(alice)
+            .body("{}")
+            .post("/api/sessions/" + id + "/terminals")
+            .then()
+            .statusCode(201)
+            .body("profile", equalTo("shell"))
+            .extract()
+            .path("id");
+    as(alice)
+        .get("/api/sessions/" + id)
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("running"))
+        .body("terminals", equalTo(List.of(first.get(0), tab)));
+
+    as(alice)
+        .post("/api/sessions/" + id + "/stop")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("idle"))
+        .body("terminals", equalTo(List.of()))
+        .body("startedAt", nullValue());
+    assertEquals(Optional.empty(), terminalsOnThePtyService(alice, id));
+
+    as(alice).delete("/api/sessions/" + id).then().statusCode(204);
+    as(alice).get("/api/sessions/" + id).then().statusCode(404);
+    assertEquals(alice.id(), audited("session.started", id).getActorId());
+    assertEquals(alice.id(), audited("session.stopped", id).getActorId());
+    assertEquals(alice.id(), audited("session.deleted", id).getActorId());
+  }
+
+  @Test
+  void ofManyConcurrentStartsExactlyOneWinsAndOneShellRuns() throws Exception {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Race"), "contested");
+    int starts = 8;
+    ExecutorService clients = Executors.newFixedThreadPool(starts);
+    CompletableFuture<Void> go = new CompletableFuture<>();
+    List<Future<Integer>> statuses = new ArrayList<>();
+    try {
+      for (int i = 0; i < starts; i++) {
+        statuses.add(
+            clients.submit(
+                () -> {
+                  go.join();
+                  return as(alice).post("/api/sessions/" + id + "/start").statusCode();
+                }));
+      }
+      go.complete(null);
+      List<Integer> answered = new ArrayList<>();
+      for (Future<Integer> status : statuses) {
+        answered.add(status.get(60, TimeUnit.SECONDS));
+      }
+
+      assertEquals(
+          1, answered.stream().filter(status -> status == 200).count(), answered::toString);
+      assertEquals(
+          starts - 1,
+          answered.stream().filter(status -> status == 409).count(),
+          answered::toString);
+    } finally {
+      clients.shutdownNow();
+    }
+    assertEquals(1, terminalsOnThePtyService(alice, id).orElseThrow().size());
+    as(alice).get("/api/sessions/" + id).then().body("terminals.size()", equalTo(1));
+    as(alice).delete("/api/sessions/" + id).then().statusCode(204);
+    assertEquals(Optional.empty(), terminalsOnThePtyService(alice, id));
+  }
+
+  @Test
+  void startingARunningSessionConflictsAndStopsNothing() {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Twice"), "main");
+    as(alice).post("/api/sessions/" + id + "/start").then().statusCode(200);
+
+    as(alice)
+        .post("/api/sessions/" + id + "/start")
+        .then()
+        .statusCode(409)
+        .contentType(PROBLEM)
+        .body("type", equalTo("about:blank"));
+
+    as(alice).get("/api/sessions/" + id).then().body("state", equalTo("running"));
+    as(alice).delete("/api/sessions/" + id).then().statusCode(204);
+  }
+
+  @Test
+  void aShellThatExitsOnItsOwnLeavesTheSessionIdle() throws Exception {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Exit"), "main");
+    String terminal =
+        as(alice)
+            .post("/api/sessions/" + id + "/start")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("terminals[0]");
+
+    bus.eventBus()
+        .send(
+            BusContract.terminalInput(terminal),
+            new InputChunk(alice.id(), Buffer.buffer("exit 3\n")).encode());
+
+    // Watched in the database: showing the session would correct it too, which is not the point.
+    eventually(
+        () -> "the session is idle after its shell exited", () -> state(id) == Session.State.IDLE);
+    AuditEntry ended = audited("session.stopped", id);
+    assertNull(ended.getActorId());
+    assertEquals("exited with code 3", ended.getDetail());
+  }
+
+  @Test
+  void whenAPtyServiceStartsSessionsAreCorrectedToWhatRuns() throws Exception {
+    Account alice = accounts.user();
+    String workspace = createWorkspace(alice, "Reconcile");
+    String ghost = createSession(alice, workspace, "believed running");
+    String real = createSession(alice, workspace, "really running");
+    as(alice).post("/api/sessions/" + real + "/start").then().statusCode(200);
+    // What the database may hold after a crash: one running that runs nowhere, one running that
+    // it believes still starting.
+    setState(ghost, "running");
+    setState(real, "starting");
+
+    bus.eventBus()
+        .publish(BusContract.PTY_STARTED, new PtyStarted(UUID.randomUUID().toString()).toJson());
+
+    // Watched in the database: showing a session believed running would correct it too.
+    eventually(
+        () -> "both sessions are corrected",
+        () -> state(ghost) == Session.State.IDLE && state(real) == Session.State.RUNNING);
+    as(alice).get("/api/sessions/" + real).then().body("terminals.size()", equalTo(1));
+    assertNull(audited("session.stopped", ghost).getActorId());
+    as(alice).delete("/api/sessions/" + real).then().statusCode(204);
+  }
+
+  @Test
+  void aSessionBelievedRunningThatRunsNowhereIsShownIdle() {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Drift"), "main");
+    setState(id, "running");
+
+    as(alice)
+        .get("/api/sessions/" + id)
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("idle"))
+        .body("terminals", equalTo(List.of()));
+    as(alice).get("/api/sessions").then().body("state", equalTo(List.of("idle")));
+    as(alice).post("/api/sessions/" + id + "/terminals").then().statusCode(409);
+  }
+
+  @Test
+  void anUnknownProfileFailsTheStartAsABadRequestAndLeavesAnError() {
+    Account alice = accounts.user();
+    String workspace = createWorkspace(alice, "Profiles");
+    String id =
+        as(alice)
+            .body("{\"workspaceId\":\"" + workspace + "\",\"name\":\"x\",\"profile\":\"nope\"}")
+            .post("/api/sessions")
+            .then()
+            .statusCode(201)
+            .body("profile", equalTo("nope"))
+            .extract()
+            .path("id");
+
+    as(alice)
+        .post("/api/sessions/" + id + "/start")
+        .then()
+        .statusCode(400)
+        .contentType(PROBLEM)
+        .body("detail", containsString("nope"));
+
+    as(alice)
+        .get("/api/sessions/" + id)
+        .then()
+        .body("state", equalTo("error"))
+        .body("error", containsString("unknown profile"));
+    // An error is at rest: the session can be tried again, and deleted.
+    as(alice).post("/api/sessions/" + id + "/start").then().statusCode(400);
+    as(alice).delete("/api/sessions/" + id).then().statusCode(204);
+  }
+
+  @Test
+  void invalidFieldsAreNamed() {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Fields"), "main");
+
+    as(alice)
+        .body("{\"name\":\"\",\"profile\":\"Not A Profile\"}")
+        .post("/api/sessions")
+        .then()
+        .statusCode(400)
+        .contentType(PROBLEM)
+        .body("errors.field", containsInAnyOrder("workspaceId", "name", "profile"));
+    as(alice)
+        .body("{\"cols\":0,\"rows\":1001}")
+        .post("/api/sessions/" + id + "/start")
+        .then()
+        .statusCode(400)
+        .body("errors.field", containsInAnyOrder("cols", "rows"));
+    as(alice)
+        .body("{\"profile\":\"-x\",\"cols\":2000}")
+        .post("/api/sessions/" + id + "/terminals")
+        .then()
+        .statusCode(400)
+        .body("errors.field", containsInAnyOrder("profile", "cols"));
+    as(alice)
+        .body("{\"name\":\" \"}")
+        .patch("/api/sessions/" + id)
+        .then()
+        .statusCode(400)
+        .body("errors.field", equalTo(List.of("name")));
+    as(alice)
+        .body("{\"workspaceId\":\"" + UUID.randomUUID() + "\"}")
+        .patch("/api/sessions/" + id)
+        .then()
+        .statusCode(400);
+    as(alice).get("/api/sessions/" + id).then().body("state", equalTo("idle"));
+  }
+
+  @Test
+  void patchRenames() {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Rename"), "before");
+
+    as(alice)
+        .body("{\"name\":\"after\"}")
+        .patch("/api/sessions/" + id)
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("after"));
+    as(alice)
+        .body("{}")
+        .patch("/api/sessions/" + id)
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("after"));
+  }
+
+  @Test
+  void anotherUsersSessionIsNotFoundButAnAdminSeesIt() {
+    Account alice = accounts.user();
+    Account bob = accounts.user();
+    Account admin = accounts.admin();
+    String workspace = createWorkspace(alice, "Alice's");
+    String id = createSession(alice, workspace, "private");
+    String bobs = createSession(bob, createWorkspace(bob, "Bob's"), "bob's");
+
+    for (String action : List.of("start", "stop", "terminals")) {
+      as(bob).post("/api/sessions/" + id + "/" + action).then().statusCode(404);
+    }
+    as(bob).get("/api/sessions/" + id).then().statusCode(404).contentType(PROBLEM);
+    as(bob).body("{\"name\":\"mine\"}").patch("/api/sessions/" + id).then().statusCode(404);
+    as(bob).delete("/api/sessions/" + id).then().statusCode(404);
+    as(bob)
+        .body("{\"workspaceId\":\"" + workspace + "\",\"name\":\"in hers\"}")
+        .post("/api/sessions")
+        .then()
+        .statusCode(404);
+    as(bob).get("/api/sessions").then().body("id", equalTo(List.of(bobs)));
+    as(bob).get("/api/sessions?all=true").then().statusCode(403);
+    as(alice).get("/api/sessions?workspaceId=" + workspace).then().body("id", equalTo(List.of(id)));
+
+    as(admin).get("/api/sessions?all=true").then().statusCode(200).body("id", hasItems(id, bobs));
+    as(admin).get("/api/sessions/" + id).then().statusCode(200).body("name", equalTo("private"));
+    as(admin)
+        .body("{\"workspaceId\":\"" + workspace + "\",\"name\":\"admin's\"}")
+        .post("/api/sessions")
+        .then()
+        .statusCode(400)
+        .body("errors.field", equalTo(List.of("workspaceId")));
+    as(alice).get("/api/sessions/" + id).then().statusCode(200).body("name", equalTo("private"));
+  }
+
+  @Test
+  void sessionsNeedAReadyWorkspaceThatExists() {
+    Account alice = accounts.user();
+    as(alice)
+        .body("{\"workspaceId\":\"" + UUID.randomUUID() + "\",\"name\":\"x\"}")
+        .post("/api/sessions")
+        .then()
+        .statusCode(404)
+        .contentType(PROBLEM);
+  }
+
+  @Test
+  void quotasLimitSessionsPerUserAndRunningOnes() {
+    Account alice = accounts.user();
+    String workspace = createWorkspace(alice, "Quota");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < config.maxPerUser(); i++) {
+      ids.add(createSession(alice, workspace, "s" + i));
+    }
+    as(alice)
+        .body("{\"workspaceId\":\"" + workspace + "\",\"name\":\"one too many\"}")
+        .post("/api/sessions")
+        .then()
+        .statusCode(409)
+        .contentType(PROBLEM)
+        .body("type", equalTo("urn:ccc:problem:quota-exceeded"));
+
+    for (int i = 0; i < config.maxRunningPerUser(); i++) {
+      as(alice).post("/api/sessions/" + ids.get(i) + "/start").then().statusCode(200);
+    }
+    String last = ids.get(config.maxRunningPerUser());
+    as(alice)
+        .post("/api/sessions/" + last + "/start")
+        .then()
+        .statusCode(409)
+        .body("type", equalTo("urn:ccc:problem:quota-exceeded"));
+    as(alice).get("/api/sessions/" + last).then().body("state", equalTo("idle"));
+
+    as(alice).post("/api/sessions/" + ids.get(0) + "/stop").then().statusCode(200);
+    as(alice).post("/api/sessions/" + last + "/start").then().statusCode(200);
+    for (String id : ids) {
+      as(alice).delete("/api/sessions/" + id).then().statusCode(204);
+    }
+    createSession(alice, workspace, "room again");
+  }
+
+  @Test
+  void deletingARunningSessionKillsItsProcesses() throws Exception {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Kill"), "main");
+    as(alice).post("/api/sessions/" + id + "/start").then().statusCode(200);
+    as(alice).post("/api/sessions/" + id + "/terminals").then().statusCode(201);
+    assertEquals(2, terminalsOnThePtyService(alice, id).orElseThrow().size());
+
+    as(alice).delete("/api/sessions/" + id).then().statusCode(204);
+
+    assertEquals(Optional.empty(), terminalsOnThePtyService(alice, id));
+  }
+
+  @Test
+  void aStartWhoseWorkspaceFolderIsGoneEndsInError() throws Exception {
+    Account alice = accounts.user();
+    String workspace = createWorkspace(alice, "Vanished");
+    String id = createSession(alice, workspace, "main");
+    Path folder =
+        PtyServiceResource.DATA.resolve("workspaces").resolve(alice.id()).resolve(workspace);
+    Files.delete(folder.resolve("README.md"));
+    Files.delete(folder);
+
+    as(alice).post("/api/sessions/" + id + "/start").then().statusCode(404).contentType(PROBLEM);
+
+    as(alice)
+        .get("/api/sessions/" + id)
+        .then()
+        .body("state", equalTo("error"))
+        .body("error", containsString("no workspace"));
+  }
+
+  /** The session's terminals as the pty-service tells them; empty when it runs nowhere. */
+  private Optional<List<String>> terminalsOnThePtyService(Account owner, String session)
+      throws Exception {
+    try {
+      Object body =
+          bus.eventBus()
+              .request(BusContract.sessionControl(session), new SessionStatus(owner.id()).toJson())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+              .body();
+      return Optional.of(SessionTerminals.parse(body).terminalIds());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ReplyException reply
+          && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The state the database holds, without asking the api-service (which would correct it). */
+  private Session.State state(String session) {
+    return repository.find(session).await().atMost(TIMEOUT).getState();
+  }
+
+  /** Overwrites what the database believes, as a crash at the wrong moment could leave it. */
+  private void setState(String session, String state) {
+    database
+        .withTransaction(
+            db ->
+                db.createNativeQuery("update sessions set state = :state where id = :id")
+                    .setParameter("state", state)
+                    .setParameter("id", session)
+                    .executeUpdate())
+        .await()
+        .atMost(TIMEOUT);
+  }
+
+  private AuditEntry audited(String action, String target) {
+    return audit.newest(500).await().atMost(TIMEOUT).stream()
+        .filter(entry -> entry.getAction().equals(action) && target.equals(entry.getTarget()))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no " + action + " of " + target + " in the audit log"));
+  }
+}

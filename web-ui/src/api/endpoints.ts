@@ -1,0 +1,76 @@
+import type {
+  CreatedTerminal,
+  NewUser,
+  NewWorkspace,
+  PersonalAccessToken,
+  Session,
+  TerminalSize,
+  TotpEnrolment,
+  User,
+  UserChanges,
+  Workspace,
+  WsTicket,
+} from './types';
+
+/** Sends an authenticated request; see AuthClient.call. */
+export type AuthorizedCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** Every route of docs/api.md this app uses, except login, refresh and logout (AuthClient's). */
+export function createApi(call: AuthorizedCall) {
+  const id = encodeURIComponent;
+  return {
+    wsTicket: () => call<WsTicket>('POST', '/api/auth/ws-ticket'),
+
+    me: () => call<User>('GET', '/api/me'),
+    updateMe: (changes: { displayName: string }) => call<User>('PATCH', '/api/me', changes),
+    changePassword: (currentPassword: string, newPassword: string) =>
+      call<undefined>('POST', '/api/me/password', { currentPassword, newPassword }),
+    startTotp: () => call<TotpEnrolment>('POST', '/api/me/totp'),
+    confirmTotp: (code: string) =>
+      call<{ backupCodes: string[] }>('POST', '/api/me/totp/confirm', { code }),
+    disableTotp: (password: string, code: string) =>
+      call<undefined>('POST', '/api/me/totp/disable', { password, code }),
+    tokens: () => call<PersonalAccessToken[]>('GET', '/api/me/tokens'),
+    createToken: (name: string, expiresInDays: number) =>
+      call<PersonalAccessToken>('POST', '/api/me/tokens', { name, expiresInDays }),
+    revokeToken: (tokenId: string) => call<undefined>('DELETE', `/api/me/tokens/${id(tokenId)}`),
+
+    users: () => call<User[]>('GET', '/api/users'),
+    createUser: (user: NewUser) => call<User>('POST', '/api/users', user),
+    updateUser: (userId: string, changes: UserChanges) =>
+      call<User>('PATCH', `/api/users/${id(userId)}`, changes),
+    resetPassword: (userId: string, newPassword: string) =>
+      call<undefined>('POST', `/api/users/${id(userId)}/password`, { newPassword }),
+
+    workspaces: () => call<Workspace[]>('GET', '/api/workspaces'),
+    workspace: (workspaceId: string) =>
+      call<Workspace>('GET', `/api/workspaces/${id(workspaceId)}`),
+    createWorkspace: (workspace: NewWorkspace) =>
+      call<Workspace>('POST', '/api/workspaces', workspace),
+    updateWorkspace: (workspaceId: string, changes: { name: string; description: string }) =>
+      call<Workspace>('PATCH', `/api/workspaces/${id(workspaceId)}`, changes),
+    deleteWorkspace: (workspaceId: string) =>
+      call<undefined>('DELETE', `/api/workspaces/${id(workspaceId)}`),
+
+    sessions: (workspaceId?: string) =>
+      call<Session[]>(
+        'GET',
+        workspaceId === undefined
+          ? '/api/sessions'
+          : `/api/sessions?workspaceId=${id(workspaceId)}`,
+      ),
+    session: (sessionId: string) => call<Session>('GET', `/api/sessions/${id(sessionId)}`),
+    createSession: (workspaceId: string, name: string, profile: string) =>
+      call<Session>('POST', '/api/sessions', { workspaceId, name, profile }),
+    deleteSession: (sessionId: string) =>
+      call<undefined>('DELETE', `/api/sessions/${id(sessionId)}`),
+    startSession: (sessionId: string) =>
+      call<Session>('POST', `/api/sessions/${id(sessionId)}/start`, {}),
+    stopSession: (sessionId: string) =>
+      call<Session>('POST', `/api/sessions/${id(sessionId)}/stop`),
+    openTerminal: (sessionId: string, size: TerminalSize | null) =>
+      call<CreatedTerminal>('POST', `/api/sessions/${id(sessionId)}/terminals`, size ?? {}),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,109 @@
+/** The api-service's JSON shapes, as docs/api.md describes them. Times are ISO-8601 strings. */
+
+export type Role = 'admin' | 'user';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  active: boolean;
+  totpEnabled: boolean;
+  createdAt: string;
+}
+
+/** The answer of login and refresh. Lifetimes are in seconds. */
+export interface Tokens {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+  user: User;
+}
+
+export interface WsTicket {
+  ticket: string;
+  expiresInSeconds: number;
+}
+
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+}
+
+export interface PersonalAccessToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revoked: boolean;
+  /** The clear-text token; only in the answer that created it. */
+  token?: string | null;
+}
+
+export type WorkspaceState = 'ready' | 'cloning' | 'error';
+
+export interface Workspace {
+  id: string;
+  ownerId: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  gitUrl: string | null;
+  branch: string | null;
+  state: WorkspaceState;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewWorkspace {
+  name: string;
+  /** The folder's name; the server makes one from `name` when absent. */
+  slug?: string;
+  description?: string;
+  gitUrl?: string;
+  branch?: string;
+}
+
+export type SessionState = 'idle' | 'starting' | 'running' | 'stopping' | 'error';
+
+export interface Session {
+  id: string;
+  ownerId: string;
+  workspaceId: string;
+  name: string;
+  profile: string;
+  state: SessionState;
+  error: string | null;
+  /** Its terminals (tabs), oldest first. */
+  terminals: string[];
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+}
+
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+export interface CreatedTerminal {
+  id: string;
+  profile: string;
+}
+
+export interface NewUser {
+  username: string;
+  displayName?: string;
+  password: string;
+  role: Role;
+}
+
+export interface UserChanges {
+  displayName?: string;
+  role?: Role;
+  active?: boolean;
+}
