@@ -5,7 +5,7 @@
 # working directory, a read-only root with a fresh volume on /data and a tmpfs on /tmp, and one
 # private network namespace shared by the three, where they form their cluster. It checks what the
 # deployments rely on: every probe and health check of the deployment files, the metrics, the
-# generated admin password, and a clean stop on SIGTERM. Needs root, debootstrap, Debian's python3
+# generated admin password, a session's shell, and a clean stop on SIGTERM. Needs root, debootstrap, Debian's python3
 # with yaml, and a JDK 17 with jmods.
 #
 #   deploy/images/smoke-test.sh [--keep]
@@ -189,6 +189,7 @@ stop_all() {
     pid=$(entry_pid "$service")
     [[ -z "$pid" ]] || kill -KILL "$pid" 2>/dev/null || true
   done
+  wait
 }
 trap stop_all EXIT
 
@@ -213,7 +214,8 @@ start() {
   printf '127.0.0.1 localhost api-service ws-gateway pty-service\n' >"$root/etc/hosts"
   mount --bind "$root" "$root"
   mount -o remount,bind,ro "$root"
-  mount --bind /dev "$root/dev"
+  # Recursively, so that /dev/pts comes along: the terminals' PTYs are made there.
+  mount --rbind /dev "$root/dev"
   mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
   while read -r path; do
     volume="$work/volumes/$service$path"
@@ -254,6 +256,26 @@ await_ok() {
 # its unshare, PID 1 of the service's own PID namespace.
 entry_pid() {
   { pgrep -P "${pid_of[$1]}" || true; } | head -1
+}
+
+# The api-service's REST API as the admin: METHOD PATH BODY; prints the answer.
+api() {
+  curl -fsS -X "$1" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+    ${3:+-d "$3"} "http://127.0.0.1:8080$2"
+}
+
+# One field of the JSON object on standard input.
+json() {
+  /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+# Like expect_metric, for a value the service updates by itself a little later.
+await_metric() {
+  for _ in $(seq 1 50); do
+    grep -Eq "$2" <<<"$(curl -fsS "http://127.0.0.1:$1/metrics")" && return 0
+    sleep 0.5
+  done
+  die "no metric matching '$2' on port $1"
 }
 
 expect_metric() {
@@ -321,14 +343,34 @@ log "metrics: cluster of 3, terminals, bytes, sockets, login failures, bus round
 password_file="$work/volumes/api-service/data/initial-admin-password"
 [[ "$(stat -c '%u %a' "$password_file")" == "10001 600" ]] \
   || die "the generated admin password is not an owner-only file of uid 10001"
-status=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
+token=$(curl -fsS -H 'content-type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$(cat "$password_file")\"}" \
-  http://127.0.0.1:8080/api/auth/login)
-[[ "$status" == 200 ]] || die "logging in with the generated admin password answered $status"
+  http://127.0.0.1:8080/api/auth/login | json accessToken) \
+  || die "logging in with the generated admin password failed"
 log "the admin logs in with the password generated into the /data volume (mode 600, uid 10001)"
 [[ -f "$work/volumes/api-service/data/keys/jwt-private.pem" ]] || die "the api-service's keys are not on its volume"
 [[ "$(stat -c '%u %a' "$work/volumes/pty-service/data")" == "10001 700" ]] \
   || die "the pty-service's volume is not its own"
+
+# A session through the REST API: a workspace folder on the pty-service's volume, a shell in a PTY
+# (pty4j's native part must load from a read-only image), counted by the metrics.
+workspace=$(api POST /api/workspaces '{"name":"smoke"}' | json id) || die "creating a workspace"
+session=$(api POST /api/sessions "{\"workspaceId\":\"$workspace\",\"name\":\"smoke\"}" | json id) \
+  || die "creating a session"
+state=$(api POST "/api/sessions/$session/start" '{"cols":100,"rows":30}' | json state) \
+  || die "starting the session; see the pty-service's log in $work/logs"
+[[ "$state" == running ]] || die "the session is $state"
+shell=$(pgrep -u 10001 -x bash | head -1)
+[[ -n "$shell" ]] || die "no shell runs"
+[[ "$(cat "/proc/$(awk '/^PPid:/ {print $2}' "/proc/$shell/status")/comm")" == java ]] \
+  || die "the shell is not a child of the pty-service's JVM"
+[[ "$(readlink "/proc/$shell/cwd")" == */data/workspaces/* ]] || die "the shell runs outside its workspace"
+! tr '\0' '\n' <"/proc/$shell/environ" | grep -q '^CCC_' || die "the shell got the service's settings"
+expect_metric 9002 '^ccc_pty_terminals 1\.0'
+await_metric 9000 '^ccc_sessions\{state="running"\} 1\.0'
+api POST "/api/sessions/$session/stop" '' >/dev/null || die "stopping the session"
+await_metric 9002 '^ccc_pty_terminals 0\.0'
+log "a session starts a shell in its workspace as uid 10001, without the service's settings; metrics count it"
 
 for service in ws-gateway api-service pty-service; do
   t=$(now)
