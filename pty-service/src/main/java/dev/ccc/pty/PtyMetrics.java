@@ -23,6 +23,13 @@ public final class PtyMetrics {
           .description("Bytes read from the terminals' PTYs")
           .register(Metrics.globalRegistry);
 
+  /** Bytes typed into the children, as accepted for their PTYs. */
+  public static final Counter INPUT_BYTES =
+      Counter.builder("ccc.pty.input")
+          .baseUnit("bytes")
+          .description("Bytes accepted as input for the terminals' PTYs")
+          .register(Metrics.globalRegistry);
+
   /**
    * Starts the service's metrics ({@link ServiceMetrics}) with the number of terminals in {@code
    * terminals}; the counters here are among them from the start, at 0, since calling this
@@ -35,11 +42,4 @@ public final class PtyMetrics {
         .register(registry);
     return registry;
   }
-
-  /** Bytes typed into the children, as accepted for their PTYs. */
-  public static final Counter INPUT_BYTES =
-      Counter.builder("ccc.pty.input")
-          .baseUnit("bytes")
-          .description("Bytes accepted as input for the terminals' PTYs")
-          .register(Metrics.globalRegistry);
 }
