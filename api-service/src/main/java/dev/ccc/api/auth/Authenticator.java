@@ -5,6 +5,7 @@ import dev.ccc.api.account.UserRepository;
 import dev.ccc.api.audit.AuditAction;
 import dev.ccc.api.audit.AuditLog;
 import dev.ccc.api.auth.Logins.Tokens;
+import dev.ccc.api.metrics.LoginFailures;
 import dev.ccc.api.totp.TwoFactor;
 import dev.ccc.api.web.ApiException;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +27,7 @@ public class Authenticator {
   private final TwoFactor twoFactor;
   private final Logins logins;
   private final AuditLog audit;
+  private final LoginFailures failures;
 
   Authenticator(
       UserRepository users,
@@ -33,13 +35,15 @@ public class Authenticator {
       LoginThrottle throttle,
       TwoFactor twoFactor,
       Logins logins,
-      AuditLog audit) {
+      AuditLog audit,
+      LoginFailures failures) {
     this.users = users;
     this.hasher = hasher;
     this.throttle = throttle;
     this.twoFactor = twoFactor;
     this.logins = logins;
     this.audit = audit;
+    this.failures = failures;
   }
 
   /**
@@ -50,6 +54,7 @@ public class Authenticator {
   Uni<Tokens> login(String username, String password, String code, String address) {
     Optional<Duration> blocked = throttle.blockedFor(username, address);
     if (blocked.isPresent()) {
+      failures.record(LoginFailures.Reason.THROTTLED);
       return Uni.createFrom()
           .failure(
               ApiException.tooManyRequests(
@@ -72,6 +77,7 @@ public class Authenticator {
             user -> {
               if (user == null) {
                 throttle.recordFailure(username, address);
+                failures.record(LoginFailures.Reason.INVALID_CREDENTIALS);
                 return audit
                     .record(null, address, AuditAction.LOGIN_FAILED, username, null)
                     .chain(

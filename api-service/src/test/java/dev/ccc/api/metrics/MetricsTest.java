@@ -10,6 +10,7 @@ import dev.ccc.api.bus.BusMembership;
 import dev.ccc.bus.BusContract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.net.URL;
@@ -26,7 +27,6 @@ class MetricsTest {
   URL metrics;
 
   @Inject BusMembership bus;
-  @Inject LoginFailures loginFailures;
   @Inject SessionStates sessionStates;
   @Inject Mutiny.SessionFactory database;
 
@@ -57,10 +57,15 @@ class MetricsTest {
   }
 
   @Test
-  void loginFailuresAreCountedByReason() {
+  void aRefusedLoginIsCounted() {
     String series = "ccc_auth_login_failures_total{reason=\"invalid_credentials\"}";
     double before = value(series);
-    loginFailures.record(LoginFailures.Reason.INVALID_CREDENTIALS);
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"username\":\"nobody-" + UUID.randomUUID() + "\",\"password\":\"wrong\"}")
+        .post("/api/auth/login")
+        .then()
+        .statusCode(401);
     assertEquals(before + 1, value(series));
   }
 
