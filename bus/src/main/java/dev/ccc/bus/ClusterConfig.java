@@ -39,22 +39,16 @@ public record ClusterConfig(
    */
   public static ClusterConfig fromEnvironment(Function<String, String> lookup) {
     return new ClusterConfig(
-        setting(lookup, "CCC_CLUSTER_NAME", "ccc"),
-        Arrays.stream(setting(lookup, "CCC_CLUSTER_MEMBERS", "127.0.0.1").split(","))
+        Settings.read(lookup, "CCC_CLUSTER_NAME", "ccc"),
+        Arrays.stream(Settings.read(lookup, "CCC_CLUSTER_MEMBERS", "127.0.0.1").split(","))
             .map(String::trim)
             .filter(member -> !member.isEmpty())
             .toList(),
-        Optional.ofNullable(setting(lookup, "CCC_CLUSTER_DNS", null)),
-        setting(lookup, "CCC_CLUSTER_HOST", "127.0.0.1"),
-        Integer.parseInt(setting(lookup, "CCC_CLUSTER_PORT", "5701")),
-        Integer.parseInt(setting(lookup, "CCC_CLUSTER_PORT_COUNT", "20")),
-        Integer.parseInt(setting(lookup, "CCC_BUS_PORT", "0")));
-  }
-
-  /** The trimmed value of {@code name}, or {@code fallback} (may be null) when unset or blank. */
-  private static String setting(Function<String, String> lookup, String name, String fallback) {
-    String value = lookup.apply(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
+        Optional.ofNullable(Settings.read(lookup, "CCC_CLUSTER_DNS", null)),
+        Settings.read(lookup, "CCC_CLUSTER_HOST", "127.0.0.1"),
+        Integer.parseInt(Settings.read(lookup, "CCC_CLUSTER_PORT", "5701")),
+        Integer.parseInt(Settings.read(lookup, "CCC_CLUSTER_PORT_COUNT", "20")),
+        Integer.parseInt(Settings.read(lookup, "CCC_BUS_PORT", "0")));
   }
 
   public ClusterConfig {

@@ -1,5 +1,6 @@
 package dev.ccc.pty;
 
+import dev.ccc.bus.Settings;
 import dev.ccc.pty.terminal.ChildEnvironment;
 import dev.ccc.pty.terminal.Profiles;
 import dev.ccc.pty.terminal.TerminalLauncher;
@@ -49,18 +50,14 @@ public record PtyConfig(
   /** Reads the settings from {@code env}; a variable that is unset or blank takes its default. */
   public static PtyConfig fromEnvironment(Map<String, String> env) {
     return new PtyConfig(
-        Path.of(get(env, "CCC_DATA_DIR", "./data")),
-        get(env, "CCC_PTY_SHELL", "/bin/bash"),
-        Integer.parseInt(get(env, "CCC_PTY_BUFFER_BYTES", "2097152")),
-        list(get(env, "CCC_PTY_ENV_PASSTHROUGH", "")),
-        Integer.parseInt(get(env, "CCC_PTY_MAX_TERMINALS", "200")),
-        Set.copyOf(list(get(env, "CCC_PTY_CLONE_SCHEMES", "https"))),
-        Duration.ofSeconds(Long.parseLong(get(env, "CCC_PTY_CLONE_TIMEOUT_SECONDS", "600"))));
-  }
-
-  private static String get(Map<String, String> env, String name, String fallback) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
+        Path.of(Settings.read(env::get, "CCC_DATA_DIR", "./data")),
+        Settings.read(env::get, "CCC_PTY_SHELL", "/bin/bash"),
+        Integer.parseInt(Settings.read(env::get, "CCC_PTY_BUFFER_BYTES", "2097152")),
+        list(Settings.read(env::get, "CCC_PTY_ENV_PASSTHROUGH", "")),
+        Integer.parseInt(Settings.read(env::get, "CCC_PTY_MAX_TERMINALS", "200")),
+        Set.copyOf(list(Settings.read(env::get, "CCC_PTY_CLONE_SCHEMES", "https"))),
+        Duration.ofSeconds(
+            Long.parseLong(Settings.read(env::get, "CCC_PTY_CLONE_TIMEOUT_SECONDS", "600"))));
   }
 
   private static List<String> list(String commaSeparated) {

@@ -1,5 +1,6 @@
 package dev.ccc.gateway;
 
+import dev.ccc.bus.Settings;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -21,23 +22,17 @@ record GatewayConfig(String host, int port, Set<String> allowedOrigins, String i
 
   static GatewayConfig fromEnvironment(Map<String, String> env) {
     return new GatewayConfig(
-        get(env, "CCC_GATEWAY_HOST", "127.0.0.1"),
-        Integer.parseInt(get(env, "CCC_GATEWAY_PORT", "8081")),
+        Settings.read(env::get, "CCC_GATEWAY_HOST", "127.0.0.1"),
+        Integer.parseInt(Settings.read(env::get, "CCC_GATEWAY_PORT", "8081")),
         Arrays.stream(
-                get(
-                        env,
+                Settings.read(
+                        env::get,
                         "CCC_GATEWAY_ALLOWED_ORIGINS",
                         "http://localhost:8080,http://127.0.0.1:8080")
                     .split(","))
             .map(String::trim)
             .filter(origin -> !origin.isEmpty())
             .collect(Collectors.toUnmodifiableSet()),
-        get(env, "CCC_JWT_ISSUER", "claude-code-cloud"));
-  }
-
-  /** A variable that is unset or blank takes its default, as in the other services. */
-  private static String get(Map<String, String> env, String name, String fallback) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
+        Settings.read(env::get, "CCC_JWT_ISSUER", "claude-code-cloud"));
   }
 }

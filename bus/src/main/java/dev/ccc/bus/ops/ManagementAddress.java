@@ -1,5 +1,6 @@
 package dev.ccc.bus.ops;
 
+import dev.ccc.bus.Settings;
 import java.util.Map;
 
 /**
@@ -17,12 +18,10 @@ public record ManagementAddress(String host, int port) {
   /** Reads {@code hostVariable} and {@code portVariable}; unset or blank ones take the defaults. */
   public static ManagementAddress fromEnvironment(
       Map<String, String> env, String hostVariable, String portVariable, int defaultPort) {
-    String host = env.get(hostVariable);
-    String port = env.get(portVariable);
+    String port = Settings.read(env::get, portVariable, String.valueOf(defaultPort));
     try {
       return new ManagementAddress(
-          host == null || host.isBlank() ? "127.0.0.1" : host.trim(),
-          port == null || port.isBlank() ? defaultPort : Integer.parseInt(port.trim()));
+          Settings.read(env::get, hostVariable, "127.0.0.1"), Integer.parseInt(port));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(portVariable + " must be a port number, not " + port, e);
     }
