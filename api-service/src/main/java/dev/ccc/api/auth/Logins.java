@@ -110,14 +110,15 @@ public class Logins {
   /** Ends the login that {@code refreshToken} belongs to; does nothing for an unknown token. */
   Uni<Login> logout(String refreshToken) {
     return sessions
-        .withSession(session -> findToken(session, refreshToken))
-        .chain(
-            token ->
-                token == null
-                    ? Uni.createFrom().nullItem()
-                    : sessions
-                        .withSession(session -> session.find(Login.class, token.getLoginId()))
-                        .call(this::revoke));
+        .withSession(
+            session ->
+                findToken(session, refreshToken)
+                    .chain(
+                        token ->
+                            token == null
+                                ? Uni.createFrom().<Login>nullItem()
+                                : session.find(Login.class, token.getLoginId())))
+        .call(login -> login == null ? Uni.createFrom().voidItem() : revoke(login));
   }
 
   /**

@@ -90,13 +90,17 @@ public class BusMembership {
   public Future<Void> serve(String address, Handler<Message<Object>> handler) {
     Promise<Void> registered = Promise.promise();
     eventBus()
-        .consumer(
-            address,
-            message ->
-                VertxContext.createNewDuplicatedContext(quarkusContext)
-                    .runOnContext(ignored -> handler.handle(message)))
+        .consumer(address, message -> onQuarkusVertx(() -> handler.handle(message)))
         .completionHandler(registered);
     return registered.future();
+  }
+
+  /**
+   * Runs {@code work} on Quarkus' Vert.x in a fresh duplicated context, outside any request: where
+   * Hibernate Reactive can be used for what a bus message or event sets off.
+   */
+  public void onQuarkusVertx(Runnable work) {
+    VertxContext.createNewDuplicatedContext(quarkusContext).runOnContext(ignored -> work.run());
   }
 
   public EventBus eventBus() {

@@ -100,8 +100,7 @@ public class PtyClient {
    * failure: for what goes on after a response was sent, or on an event.
    */
   public void inBackground(String what, Supplier<Uni<?>> work) {
-    Context context = VertxContext.createNewDuplicatedContext(quarkusVertx.getOrCreateContext());
-    context.runOnContext(ignored -> run(what, work));
+    bus.onQuarkusVertx(() -> run(what, work));
   }
 
   private static void run(String what, Supplier<Uni<?>> work) {
