@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 export CCC_DATA_DIR="${CCC_DATA_DIR:-$PWD/data}"
 logs="$CCC_DATA_DIR/logs"
 api_port="${CCC_API_PORT:-8080}"
-java_opts=(-Xmx512m "-Djava.util.logging.SimpleFormatter.format=%1\$tF %1\$tT %4\$s [%3\$s] %5\$s%6\$s%n")
+java_opts=(-Xmx512m)
 
 echo "Building (first run downloads dependencies; later runs take about a minute)..."
 ./mvnw -B -q package -DskipTests

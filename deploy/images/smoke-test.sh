@@ -378,4 +378,6 @@ for service in ws-gateway api-service pty-service; do
   wait "${pid_of[$service]}" || true
   log "$service stopped on SIGTERM in $(since "$t")"
 done
-grep -q "pty-service stopping" "$work/logs/pty-service.log" || die "the pty-service did not shut down cleanly"
+for service in ws-gateway pty-service; do
+  grep -q "$service stopping" "$work/logs/$service.log" || die "the $service did not shut down cleanly"
+done

@@ -40,7 +40,6 @@ public final class LocalStack
       List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
 
   private static final Duration STARTUP = Duration.ofSeconds(120);
-  private static final String ONE_LINE_LOG_FORMAT = "%1$tF %1$tT %4$s [%3$s] %5$s%6$s%n";
 
   private static LocalStack running;
 
@@ -158,7 +157,6 @@ public final class LocalStack
     List<String> command = new ArrayList<>();
     command.add(java);
     command.addAll(jvmOptions);
-    command.add("-Djava.util.logging.SimpleFormatter.format=" + ONE_LINE_LOG_FORMAT);
     command.add("-jar");
     command.add(jar);
     ProcessBuilder builder =

@@ -2,6 +2,7 @@ package dev.ccc.pty;
 
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
+import dev.ccc.bus.ops.ServiceLogging;
 import dev.ccc.pty.bus.PtyBusVerticle;
 import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.TerminalRegistry;
@@ -24,6 +25,7 @@ public final class PtyServiceMain {
   private static final long SHUTDOWN_SECONDS = 10;
 
   public static void main(String[] args) {
+    ServiceLogging.install();
     Logger log = Logger.getLogger(PtyServiceMain.class.getName());
     Map<String, String> env = System.getenv();
     PtyConfig config = PtyConfig.fromEnvironment(env);

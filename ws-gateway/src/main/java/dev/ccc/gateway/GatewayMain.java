@@ -4,17 +4,18 @@ import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.bus.ops.ManagementAddress;
 import dev.ccc.bus.ops.ManagementServer;
+import dev.ccc.bus.ops.ServiceLogging;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Starts the ws-gateway: joins the bus, then serves WebSockets until the JVM is told to stop. */
 public final class GatewayMain {
-  private static final Logger LOG = Logger.getLogger(GatewayMain.class.getName());
-
   private GatewayMain() {}
 
   public static void main(String[] args) {
+    ServiceLogging.install();
+    Logger log = Logger.getLogger(GatewayMain.class.getName());
     GatewayConfig config = GatewayConfig.fromEnvironment(System.getenv());
     // The management port listens where the WebSocket does, on a port of its own.
     ManagementAddress management =
@@ -27,7 +28,11 @@ public final class GatewayMain {
               Runtime.getRuntime()
                   .addShutdownHook(
                       new Thread(
-                          () -> vertx.close().toCompletionStage().toCompletableFuture().join()));
+                          () -> {
+                            log.info("ws-gateway stopping: closing every socket");
+                            vertx.close().toCompletionStage().toCompletableFuture().join();
+                          },
+                          "ws-gateway-shutdown"));
               // Before the verticle starts, so that its first request on the bus is timed too.
               PrometheusMeterRegistry metrics = GatewayMetrics.start(vertx);
               return vertx
@@ -38,7 +43,7 @@ public final class GatewayMain {
             })
         .onFailure(
             e -> {
-              LOG.log(Level.SEVERE, "ws-gateway failed to start", e);
+              log.log(Level.SEVERE, "ws-gateway failed to start", e);
               System.exit(1);
             });
   }
