@@ -1,15 +1,13 @@
 package dev.ccc.api.session;
 
+import dev.ccc.api.bus.BusMembership;
 import dev.ccc.api.bus.PtyClient;
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionEnded;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 import java.util.logging.Logger;
 
 /**
@@ -29,9 +27,7 @@ public class SessionReconciler {
     this.sessions = sessions;
   }
 
-  /** After the api-service has joined the bus, which an observer of default priority does. */
-  void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started)
-      throws Exception {
+  void start(@Observes BusMembership.Joined joined) throws Exception {
     pty.listen(BusContract.PTY_SESSION_EVENTS, SessionEnded::parse, sessions::ended);
     pty.listen(
         BusContract.PTY_STARTED,

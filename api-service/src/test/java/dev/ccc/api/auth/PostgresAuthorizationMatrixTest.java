@@ -1,17 +1,15 @@
 package dev.ccc.api.auth;
 
 import dev.ccc.api.db.PostgresProfile;
+import dev.ccc.api.db.RequiresPostgresServer;
 import dev.ccc.api.testing.PtyServiceResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.condition.EnabledIf;
 
 /** The authorization matrix on PostgreSQL. */
 @QuarkusTest
 @TestProfile(PostgresProfile.class)
 @WithTestResource(PtyServiceResource.class)
-@EnabledIf(
-    value = "dev.ccc.api.db.PostgresServer#available",
-    disabledReason = "no PostgreSQL server binaries here (set CCC_TEST_POSTGRES_BIN) and not CI")
+@RequiresPostgresServer
 class PostgresAuthorizationMatrixTest extends AuthorizationMatrixContract {}

@@ -6,14 +6,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 
 /** PostgreSQL, chosen by ccc.database.url alone, on a server started for these tests. */
 @QuarkusTest
 @TestProfile(PostgresProfile.class)
-@EnabledIf(
-    value = "dev.ccc.api.db.PostgresServer#available",
-    disabledReason = "no PostgreSQL server binaries here (set CCC_TEST_POSTGRES_BIN) and not CI")
+@RequiresPostgresServer
 class PostgresPersistenceTest extends PersistenceContract {
 
   @Test
