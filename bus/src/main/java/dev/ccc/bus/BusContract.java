@@ -30,10 +30,23 @@ public final class BusContract {
 
   /**
    * Request, served by every pty-service: create a workspace folder, empty with a README or by
-   * cloning a repository. Body {@link CreateWorkspace}; the reply (empty) comes when the folder is
-   * ready, which for a clone may take minutes.
+   * cloning a repository. Body {@link CreateWorkspace}; the reply (empty) comes when an empty
+   * folder is ready, or as soon as a clone is under way: a clone may take minutes, and its outcome
+   * is published as {@link WorkspaceMade} on {@link #PTY_WORKSPACE_EVENTS}.
    */
   public static final String PTY_WORKSPACE_CREATE = "ccc.pty.workspace.create";
+
+  /**
+   * Publish, by the pty-service that cloned a workspace: the clone is done or failed. Body {@link
+   * WorkspaceMade}.
+   */
+  public static final String PTY_WORKSPACE_EVENTS = "ccc.pty.workspace.events";
+
+  /**
+   * Request, served by every pty-service: is a workspace folder there, still being made, or absent?
+   * Body {@link WorkspaceStatus}; reply {@link WorkspaceFolder}.
+   */
+  public static final String PTY_WORKSPACE_STATUS = "ccc.pty.workspace.status";
 
   /**
    * Request, served by every pty-service: delete a workspace folder. Body {@link DeleteWorkspace}.
@@ -277,6 +290,78 @@ public final class BusContract {
           string(json, "workspace"),
           optionalString(json, "cloneUrl"),
           optionalString(json, "branch"));
+    }
+  }
+
+  /**
+   * The clone of {@code workspace} for {@code owner} is over: the folder is ready when {@code
+   * error} is null, else it is gone and {@code error} says why (git's reason, or a timeout).
+   */
+  public record WorkspaceMade(String owner, String workspace, String error) {
+    public WorkspaceMade {
+      requireId("owner", owner);
+      requireUuid("workspace", workspace);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("owner", owner).put("workspace", workspace).put("error", error);
+    }
+
+    public static WorkspaceMade parse(Object body) {
+      JsonObject json = object(body);
+      return new WorkspaceMade(
+          string(json, "owner"), string(json, "workspace"), optionalString(json, "error"));
+    }
+  }
+
+  /**
+   * Where the folder of {@code workspace} of {@code owner} stands. Reply {@link WorkspaceFolder}.
+   */
+  public record WorkspaceStatus(String owner, String workspace) {
+    public WorkspaceStatus {
+      requireId("owner", owner);
+      requireUuid("workspace", workspace);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("owner", owner).put("workspace", workspace);
+    }
+
+    public static WorkspaceStatus parse(Object body) {
+      JsonObject json = object(body);
+      return new WorkspaceStatus(string(json, "owner"), string(json, "workspace"));
+    }
+  }
+
+  /** Reply to {@link WorkspaceStatus}. */
+  public record WorkspaceFolder(Presence presence) {
+    /** Whether the folder is there. */
+    public enum Presence {
+      /** Being made (a clone running or waiting for its turn) or being deleted. */
+      BUSY,
+      /** There, ready for sessions. */
+      READY,
+      /** Not there: never made, failed, or deleted. */
+      ABSENT
+    }
+
+    public WorkspaceFolder {
+      if (presence == null) {
+        throw new InvalidMessage("presence must be one of " + List.of(Presence.values()));
+      }
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("presence", presence.name());
+    }
+
+    public static WorkspaceFolder parse(Object body) {
+      String presence = string(object(body), "presence");
+      try {
+        return new WorkspaceFolder(Presence.valueOf(presence));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidMessage("presence must be one of " + List.of(Presence.values()));
+      }
     }
   }
 

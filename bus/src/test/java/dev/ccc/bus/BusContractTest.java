@@ -16,6 +16,9 @@ import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionEnded;
 import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
+import dev.ccc.bus.BusContract.WorkspaceFolder;
+import dev.ccc.bus.BusContract.WorkspaceMade;
+import dev.ccc.bus.BusContract.WorkspaceStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -41,6 +44,16 @@ class BusContractTest {
     assertEquals(terminals, SessionTerminals.parse(terminals.toJson()));
     SessionEnded ended = new SessionEnded("alice", UUID.randomUUID().toString(), 3);
     assertEquals(ended, SessionEnded.parse(ended.toJson()));
+    WorkspaceMade failed = new WorkspaceMade("alice", WORKSPACE, "fatal: repository not found");
+    assertEquals(failed, WorkspaceMade.parse(failed.toJson()));
+    WorkspaceMade made = new WorkspaceMade("alice", WORKSPACE, null);
+    assertEquals(made, WorkspaceMade.parse(made.toJson()));
+    WorkspaceStatus status = new WorkspaceStatus("alice", WORKSPACE);
+    assertEquals(status, WorkspaceStatus.parse(status.toJson()));
+    for (WorkspaceFolder.Presence presence : WorkspaceFolder.Presence.values()) {
+      WorkspaceFolder folder = new WorkspaceFolder(presence);
+      assertEquals(folder, WorkspaceFolder.parse(folder.toJson()));
+    }
     Attach attach = new Attach("alice", 1L << 40);
     assertEquals(attach, BusContract.parseControl(attach.toJson()));
   }
@@ -69,6 +82,9 @@ class BusContractTest {
     assertRejected("session", () -> StartSession.parse(new JsonObject().put("owner", "a")));
     assertRejected("instance", () -> PtyStarted.parse(new JsonObject().put("instance", "x")));
     assertRejected("op", () -> BusContract.parseControl(new JsonObject().put("op", "format")));
+    assertRejected(
+        "presence", () -> WorkspaceFolder.parse(new JsonObject().put("presence", "cloning")));
+    assertRejected("workspace", () -> new WorkspaceMade("alice", "../x", null));
     assertRejected("JSON object", () -> BusContract.parseControl("not json"));
     assertRejected("truncated", () -> InputChunk.decode(Buffer.buffer(new byte[] {40, 'a'})));
     assertRejected("binary", () -> OutputChunk.decode(Buffer.buffer(new byte[10])));

@@ -39,7 +39,10 @@ import java.util.logging.Logger;
 public class PtyClient {
   private static final Logger LOG = Logger.getLogger(PtyClient.class.getName());
 
-  /** Enough for anything but a clone: the pty-service answers at once or after spawning. */
+  /**
+   * Enough for any request: a pty-service answers at once, after spawning, or once a clone is under
+   * way.
+   */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private final BusMembership bus;
@@ -101,6 +104,11 @@ public class PtyClient {
    */
   public void inBackground(String what, Supplier<Uni<?>> work) {
     bus.onQuarkusVertx(() -> run(what, work));
+  }
+
+  /** Runs {@code work} as {@link #inBackground} does, after {@code delay}. */
+  public void later(Duration delay, String what, Supplier<Uni<?>> work) {
+    quarkusVertx.setTimer(delay.toMillis(), timer -> inBackground(what, work));
   }
 
   private static void run(String what, Supplier<Uni<?>> work) {

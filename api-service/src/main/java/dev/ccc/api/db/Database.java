@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.interceptor.Interceptor;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +22,11 @@ import org.sqlite.SQLiteException;
  * The api-service's database. At startup, before anything can use it, it migrates the schema to the
  * newest version in {@code db/migration} and starts Hibernate Reactive; it offers the {@link
  * Mutiny.SessionFactory} to inject and closes it at shutdown.
+ *
+ * <p>It starts first of all startup work: what the api-service sets off when it joins the bus runs
+ * on event loops, where starting Hibernate (which blocks on a query) would hang.
  */
-@Startup
+@Startup(Interceptor.Priority.PLATFORM_BEFORE)
 @ApplicationScoped
 public class Database {
   private static final Logger LOG = Logger.getLogger(Database.class.getName());

@@ -89,18 +89,14 @@ public class WorkspaceRepository {
                 .executeUpdate());
   }
 
-  /** Every workspace still {@code cloning} becomes {@code error} with {@code error}; how many. */
-  Uni<Integer> failEveryCloning(String error, Instant now) {
-    return sessions.withTransaction(
+  /** Every workspace still {@code cloning}, oldest first. */
+  Uni<List<Workspace>> listCloning() {
+    return sessions.withSession(
         db ->
-            db.createMutationQuery(
-                    "update Workspace set state = :error, error = :text, updatedAt = :now"
-                        + " where state = :cloning")
-                .setParameter("error", State.ERROR)
-                .setParameter("text", error)
-                .setParameter("now", now)
+            db.createSelectionQuery(
+                    "from Workspace where state = :cloning order by createdAt, id", Workspace.class)
                 .setParameter("cloning", State.CLONING)
-                .executeUpdate());
+                .getResultList());
   }
 
   /**

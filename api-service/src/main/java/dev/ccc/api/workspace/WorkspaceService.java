@@ -10,56 +10,125 @@ import dev.ccc.api.workspace.Workspace.State;
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
-import io.quarkus.runtime.StartupEvent;
+import dev.ccc.bus.BusContract.WorkspaceFolder;
+import dev.ccc.bus.BusContract.WorkspaceMade;
+import dev.ccc.bus.BusContract.WorkspaceStatus;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * Workspaces: the rows here, the folders on a pty-service. Creating an empty one waits for its
- * folder; a clone is answered at once as {@code cloning} and settles to {@code ready} or {@code
- * error} when the pty-service replies, which may take minutes.
+ * folder; a clone is answered as {@code cloning} once a pty-service has started it, and settles to
+ * {@code ready} or {@code error} when that pty-service publishes the outcome, which may take
+ * minutes. The pty-service is the truth: {@link #reconcileClones} compares the rows with it.
  */
 @ApplicationScoped
 public class WorkspaceService {
   private static final Logger LOG = Logger.getLogger(WorkspaceService.class.getName());
 
-  /** The error of a workspace whose clone nobody waits for any more. */
+  /** The error of a workspace whose clone a pty-service no longer has. */
   static final String INTERRUPTED =
-      "The api-service restarted while the workspace was being made; delete it and create it"
-          + " again.";
+      "The workspace was still being made when a service restarted; delete it and create it again.";
 
-  private static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
+  /**
+   * How long a create request may take to reach a pty-service: by then its sender has had a reply
+   * or has failed the workspace itself. A clone whose folder is absent for longer never comes.
+   */
+  static final Duration REQUEST_GRACE = PtyClient.DEFAULT_TIMEOUT;
 
   private final WorkspaceRepository workspaces;
   private final PtyClient pty;
   private final AuditLog audit;
-  private final WorkspaceConfig config;
   private final Clock clock = Clock.systemUTC();
 
-  WorkspaceService(
-      WorkspaceRepository workspaces, PtyClient pty, AuditLog audit, WorkspaceConfig config) {
+  WorkspaceService(WorkspaceRepository workspaces, PtyClient pty, AuditLog audit) {
     this.workspaces = workspaces;
     this.pty = pty;
     this.audit = audit;
-    this.config = config;
+  }
+
+  /** What {@link #reconcileClones} did. */
+  public record ClonesReconciled(int corrected, int tooRecent) {}
+
+  private enum Outcome {
+    UNCHANGED,
+    CORRECTED,
+    TOO_RECENT
+  }
+
+  /** Records how a clone went, as its pty-service published it. */
+  public Uni<Integer> cloneFinished(WorkspaceMade made) {
+    LOG.info(
+        "clone of workspace "
+            + made.workspace()
+            + (made.error() == null ? " is ready" : " failed: " + made.error()));
+    return workspaces.finishCloning(
+        made.workspace(),
+        made.error() == null ? State.READY : State.ERROR,
+        made.error(),
+        clock.instant());
   }
 
   /**
-   * At startup no clone of an earlier run can still be awaited: its reply, if any ever comes, goes
-   * to a process that is gone. So none may stay {@code cloning} for ever.
+   * Asks a pty-service about every workspace still {@code cloning}, for outcomes that were
+   * published while no api-service listened: a folder that is there is {@code ready}; one that is
+   * absent is {@code error}, unless its create request may still be on its way ({@code tooRecent}:
+   * ask again after {@link #REQUEST_GRACE}). A clone still running, or a pty-service that does not
+   * answer, changes nothing.
    */
-  void failInterruptedClones(@Observes StartupEvent started) {
-    int failed =
-        workspaces.failEveryCloning(INTERRUPTED, clock.instant()).await().atMost(STARTUP_WAIT);
-    if (failed > 0) {
-      LOG.warning(failed + " workspace(s) were being made at the last shutdown; now in error");
-    }
+  public Uni<ClonesReconciled> reconcileClones() {
+    Instant now = clock.instant();
+    return workspaces
+        .listCloning()
+        .onItem()
+        .transformToMulti(list -> Multi.createFrom().iterable(list))
+        .onItem()
+        .transformToUniAndConcatenate(workspace -> reconcileClone(workspace, now))
+        .collect()
+        .asList()
+        .map(
+            outcomes ->
+                new ClonesReconciled(
+                    Collections.frequency(outcomes, Outcome.CORRECTED),
+                    Collections.frequency(outcomes, Outcome.TOO_RECENT)));
+  }
+
+  private Uni<Outcome> reconcileClone(Workspace workspace, Instant now) {
+    String id = workspace.getId();
+    return pty.request(
+            BusContract.PTY_WORKSPACE_STATUS,
+            new WorkspaceStatus(workspace.getOwnerId(), id).toJson(),
+            PtyClient.DEFAULT_TIMEOUT)
+        .map(reply -> WorkspaceFolder.parse(reply).presence())
+        .chain(
+            presence ->
+                switch (presence) {
+                  case BUSY -> Uni.createFrom().item(Outcome.UNCHANGED);
+                  case READY -> correct(id, State.READY, null);
+                  case ABSENT ->
+                      workspace.getCreatedAt().plus(REQUEST_GRACE).isAfter(now)
+                          ? Uni.createFrom().item(Outcome.TOO_RECENT)
+                          : correct(id, State.ERROR, INTERRUPTED);
+                })
+        .onFailure()
+        .recoverWithItem(
+            failure -> {
+              LOG.warning("cannot check the clone of workspace " + id + ": " + failure);
+              return Outcome.UNCHANGED;
+            });
+  }
+
+  private Uni<Outcome> correct(String id, State state, String error) {
+    return workspaces
+        .finishCloning(id, state, error, clock.instant())
+        .map(rows -> rows == 1 ? Outcome.CORRECTED : Outcome.UNCHANGED);
   }
 
   /** The caller's workspaces, or with {@code all} (admins only) everyone's. */
@@ -174,31 +243,20 @@ public class WorkspaceService {
   }
 
   /**
-   * Starts the clone and answers at once with the workspace as it is, {@code cloning}. The clone's
-   * outcome is written when the pty-service replies, long after this request has been answered.
+   * Asks a pty-service to start the clone, and answers with the workspace as it is then: {@code
+   * cloning}, or {@code error} if no clone could be started. The outcome is written when the
+   * pty-service publishes it, long after this request has been answered.
    */
   private Uni<Workspace> clone(Workspace workspace, CreateWorkspace request) {
     String id = workspace.getId();
-    pty.inBackground(
-        "cloning workspace " + id,
-        () ->
-            pty.request(BusContract.PTY_WORKSPACE_CREATE, request.toJson(), config.cloneTimeout())
-                .replaceWith(Optional.<String>empty())
-                .onFailure()
-                .recoverWithItem(failure -> Optional.of(failure.getMessage()))
-                .invoke(
-                    error ->
-                        LOG.info(
-                            "clone of workspace "
-                                + id
-                                + (error.isPresent() ? " failed: " + error.get() : " is ready")))
-                .chain(
-                    error ->
-                        workspaces.finishCloning(
-                            id,
-                            error.isPresent() ? State.ERROR : State.READY,
-                            error.orElse(null),
-                            clock.instant())));
-    return Uni.createFrom().item(workspace);
+    return pty.request(
+            BusContract.PTY_WORKSPACE_CREATE, request.toJson(), PtyClient.DEFAULT_TIMEOUT)
+        .replaceWith(workspace)
+        .onFailure()
+        .recoverWithUni(
+            failure ->
+                workspaces
+                    .finishCloning(id, State.ERROR, failure.getMessage(), clock.instant())
+                    .chain(() -> workspaces.find(id)));
   }
 }

@@ -21,7 +21,11 @@ import dev.ccc.api.audit.AuditEntry;
 import dev.ccc.api.audit.AuditLog;
 import dev.ccc.api.auth.TestAccounts;
 import dev.ccc.api.auth.TestAccounts.Account;
+import dev.ccc.api.bus.BusMembership;
 import dev.ccc.api.testing.PtyServiceResource;
+import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.PtyStarted;
+import dev.ccc.bus.BusContract.WorkspaceMade;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -47,6 +51,7 @@ abstract class WorkspaceApiContract {
   @Inject WorkspaceRepository repository;
   @Inject WorkspaceService service;
   @Inject AuditLog audit;
+  @Inject BusMembership bus;
 
   @Test
   void anEmptyWorkspaceIsReadyWhenAnsweredWithItsFolderAndReadme() {
@@ -326,28 +331,61 @@ abstract class WorkspaceApiContract {
   }
 
   @Test
-  void aCloneLeftOverFromAnEarlierRunFailsAtStartupAndCannotBeDeletedBefore() {
+  void clonesLeftOverAreComparedWithTheirFoldersWhenAPtyServiceStarts() throws Exception {
     Account alice = accounts.user();
-    Workspace interrupted =
-        Workspace.create(
-            alice.id(),
-            "Interrupted",
-            "interrupted",
-            null,
-            "https://example.org/r.git",
-            null,
-            Instant.now());
-    repository.persist(interrupted).await().atMost(TIMEOUT);
-    String id = interrupted.getId();
-    as(alice).delete("/api/workspaces/" + id).then().statusCode(409);
+    Instant longAgo = Instant.now().minus(WorkspaceService.REQUEST_GRACE.multipliedBy(2));
+    // What the database may hold after outcomes went unheard: a clone that failed or was cut
+    // short, one that finished, and one whose request may still be on its way.
+    String lost = persistCloning(alice, "lost", longAgo);
+    String finished = persistCloning(alice, "finished", longAgo);
+    String recent = persistCloning(alice, "recent", Instant.now());
+    Files.createDirectories(folder(alice, finished));
+    as(alice).delete("/api/workspaces/" + lost).then().statusCode(409);
 
-    // What the api-service does when it starts.
-    service.failInterruptedClones(null);
+    bus.eventBus()
+        .publish(BusContract.PTY_STARTED, new PtyStarted(UUID.randomUUID().toString()).toJson());
 
-    JsonPath failed = workspace(alice, id);
-    assertEquals("error", failed.getString("state"));
-    assertEquals(WorkspaceService.INTERRUPTED, failed.getString("error"));
-    as(alice).delete("/api/workspaces/" + id).then().statusCode(204);
+    eventually(
+        () -> "the clones are compared with their folders",
+        () -> !"cloning".equals(workspace(alice, lost).getString("state")));
+    assertEquals("error", workspace(alice, lost).getString("state"));
+    assertEquals(WorkspaceService.INTERRUPTED, workspace(alice, lost).getString("error"));
+    assertEquals("ready", workspace(alice, finished).getString("state"));
+    assertEquals("cloning", workspace(alice, recent).getString("state"));
+    assertTrue(service.reconcileClones().await().atMost(TIMEOUT).tooRecent() >= 1);
+    as(alice).delete("/api/workspaces/" + lost).then().statusCode(204);
+  }
+
+  @Test
+  void aPublishedOutcomeSettlesOnlyAWorkspaceStillCloning() throws Exception {
+    Account alice = accounts.user();
+    String cloning = persistCloning(alice, "cloning", Instant.now());
+    String failed = persistCloning(alice, "failed", Instant.now());
+
+    service.cloneFinished(new WorkspaceMade(alice.id(), failed, "git: no")).await().atMost(TIMEOUT);
+    assertEquals(
+        1,
+        service
+            .cloneFinished(new WorkspaceMade(alice.id(), cloning, null))
+            .await()
+            .atMost(TIMEOUT));
+    assertEquals(
+        0,
+        service.cloneFinished(new WorkspaceMade(alice.id(), failed, null)).await().atMost(TIMEOUT));
+
+    assertEquals("ready", workspace(alice, cloning).getString("state"));
+    assertEquals("error", workspace(alice, failed).getString("state"));
+    assertEquals("git: no", workspace(alice, failed).getString("error"));
+  }
+
+  /**
+   * A workspace row in {@code cloning}, as if created at {@code created}, with no clone behind it.
+   */
+  private String persistCloning(Account owner, String slug, Instant created) {
+    Workspace workspace =
+        Workspace.create(owner.id(), slug, slug, null, "https://example.org/r.git", null, created);
+    repository.persist(workspace).await().atMost(TIMEOUT);
+    return workspace.getId();
   }
 
   private static Path folder(Account owner, String workspace) {

@@ -7,6 +7,9 @@ import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
+import dev.ccc.bus.BusContract.WorkspaceFolder;
+import dev.ccc.bus.BusContract.WorkspaceMade;
+import dev.ccc.bus.BusContract.WorkspaceStatus;
 import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.workspace.Workspaces;
@@ -23,10 +26,10 @@ import java.util.logging.Logger;
 
 /**
  * Serves the requests every pty-service answers: the workspace requests and {@link
- * BusContract#PTY_SESSION_START}. Terminals and sessions it starts go on the bus as {@link
- * TerminalEndpoint}s and {@link SessionEndpoint}s. Deploy one instance per pty-service; the bus
- * spreads requests over all pty-services of the cluster. Once it serves, it announces itself with
- * {@link BusContract#PTY_STARTED}.
+ * BusContract#PTY_SESSION_START}; publishes the outcome of clones. Terminals and sessions it starts
+ * go on the bus as {@link TerminalEndpoint}s and {@link SessionEndpoint}s. Deploy one instance per
+ * pty-service; the bus spreads requests over all pty-services of the cluster. Once it serves, it
+ * announces itself with {@link BusContract#PTY_STARTED}.
  */
 public final class PtyBusVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(PtyBusVerticle.class.getName());
@@ -61,6 +64,7 @@ public final class PtyBusVerticle extends AbstractVerticle {
     Future.all(
             serve(BusContract.PTY_WORKSPACE_CREATE, CreateWorkspace::parse, this::createWorkspace),
             serve(BusContract.PTY_WORKSPACE_DELETE, DeleteWorkspace::parse, this::deleteWorkspace),
+            serve(BusContract.PTY_WORKSPACE_STATUS, WorkspaceStatus::parse, this::workspaceStatus),
             serve(BusContract.PTY_SESSION_START, StartSession::parse, this::startSession))
         .<Void>mapEmpty()
         .onSuccess(
@@ -111,12 +115,48 @@ public final class PtyBusVerticle extends AbstractVerticle {
           },
           false);
     }
-    return cloneExecutor.executeBlocking(
-        () -> {
-          workspaces.createClone(request.owner(), workspace, request.cloneUrl(), request.branch());
-          LOG.info("cloned workspace " + workspace + " of " + request.owner());
-          return null;
-        },
+    return vertx
+        .executeBlocking(
+            () ->
+                workspaces.reserveClone(
+                    request.owner(), workspace, request.cloneUrl(), request.branch()),
+            false)
+        .onSuccess(clone -> cloneInBackground(request, clone))
+        .mapEmpty();
+  }
+
+  /** Runs a reserved clone on a clone thread, then publishes how it went. */
+  private void cloneInBackground(CreateWorkspace request, Workspaces.Clone clone) {
+    cloneExecutor
+        .executeBlocking(
+            () -> {
+              clone.run();
+              return null;
+            },
+            false)
+        .onComplete(
+            cloned -> {
+              String error =
+                  cloned.succeeded() ? null : String.valueOf(cloned.cause().getMessage());
+              if (error == null) {
+                LOG.info("cloned workspace " + request.workspace() + " of " + request.owner());
+              } else {
+                LOG.warning("clone of workspace " + request.workspace() + " failed: " + error);
+              }
+              vertx
+                  .eventBus()
+                  .publish(
+                      BusContract.PTY_WORKSPACE_EVENTS,
+                      new WorkspaceMade(request.owner(), request.workspace(), error).toJson());
+            });
+  }
+
+  private Future<Object> workspaceStatus(WorkspaceStatus request) {
+    return vertx.executeBlocking(
+        () ->
+            new WorkspaceFolder(
+                    workspaces.presence(request.owner(), UUID.fromString(request.workspace())))
+                .toJson(),
         false);
   }
 

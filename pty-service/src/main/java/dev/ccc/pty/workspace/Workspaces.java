@@ -3,6 +3,7 @@ package dev.ccc.pty.workspace;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
+import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
 import dev.ccc.pty.OwnerDirectories;
 import dev.ccc.pty.RefusedException;
 import java.io.IOException;
@@ -67,9 +68,8 @@ public final class Workspaces {
    * @throws RefusedException (conflict) when the folder exists already
    */
   public void createEmpty(String owner, UUID workspace) throws IOException, RefusedException {
-    create(
-        owner,
-        workspace,
+    fill(
+        reserve(owner, workspace),
         folder -> {
           Files.createDirectory(folder);
           Files.writeString(folder.resolve("README.md"), README, UTF_8);
@@ -77,18 +77,30 @@ public final class Workspaces {
   }
 
   /**
-   * Creates the folder of {@code workspace} as a shallow clone (depth 1) of {@code url}, of {@code
-   * branch} if not null, else of the default branch. Blocks until git is done or timed out.
+   * Reserves the folder of {@code workspace} for a shallow clone (depth 1) of {@code url}, of
+   * {@code branch} if not null, else of the default branch. The folder is busy from now until the
+   * returned clone has run, so a clone waiting for its turn already counts as being made.
    *
    * @throws IllegalArgumentException when the URL's scheme is not allowed
-   * @throws RefusedException (conflict) when the folder exists already
-   * @throws IOException when the clone fails, with git's reason; nothing of the folder is left
+   * @throws RefusedException (conflict) when the folder exists already or is being made
    */
-  public void createClone(String owner, UUID workspace, String url, String branch)
+  public Clone reserveClone(String owner, UUID workspace, String url, String branch)
       throws IOException, RefusedException {
     git.checkScheme(url);
     Path home = homes.of(owner);
-    create(owner, workspace, folder -> git.run(url, branch, folder, home));
+    Path folder = reserve(owner, workspace);
+    return new Clone(folder, target -> git.run(url, branch, target, home));
+  }
+
+  /** Where the folder of {@code workspace} stands. */
+  public Presence presence(String owner, UUID workspace) throws IOException {
+    Path folder = folder(owner, workspace);
+    synchronized (this) {
+      if (busy.contains(folder)) {
+        return Presence.BUSY;
+      }
+    }
+    return Files.isDirectory(folder, NOFOLLOW_LINKS) ? Presence.READY : Presence.ABSENT;
   }
 
   /**
@@ -159,14 +171,34 @@ public final class Workspaces {
     }
   }
 
+  /** A clone reserved by {@link #reserveClone}, to be run exactly once. */
+  public final class Clone {
+    private final Path folder;
+    private final Filler git;
+
+    private Clone(Path folder, Filler git) {
+      this.folder = folder;
+      this.git = git;
+    }
+
+    /**
+     * Clones, blocking until git is done or timed out, and frees the folder either way.
+     *
+     * @throws IOException when the clone fails, with git's reason; nothing of the folder is left
+     */
+    public void run() throws IOException {
+      fill(folder, git);
+    }
+  }
+
   /** Fills a new workspace folder, which does not exist yet. */
   @FunctionalInterface
   private interface Filler {
     void fill(Path folder) throws IOException;
   }
 
-  private void create(String owner, UUID workspace, Filler filler)
-      throws IOException, RefusedException {
+  /** Claims the folder of a new workspace, refusing one that exists or is busy. */
+  private Path reserve(String owner, UUID workspace) throws IOException, RefusedException {
     Path folder = folder(owner, workspace);
     synchronized (this) {
       // Checked under the lock, so two requests cannot both find the folder missing.
@@ -175,6 +207,11 @@ public final class Workspaces {
       }
       claim(folder);
     }
+    return folder;
+  }
+
+  /** Fills a reserved folder, removes what a failure left of it, and frees it. */
+  private void fill(Path folder, Filler filler) throws IOException {
     try {
       filler.fill(folder);
     } catch (IOException | RuntimeException e) {

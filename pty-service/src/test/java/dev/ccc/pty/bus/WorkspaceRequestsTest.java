@@ -1,11 +1,17 @@
 package dev.ccc.pty.bus;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
+import dev.ccc.bus.BusContract.WorkspaceFolder;
+import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
+import dev.ccc.bus.BusContract.WorkspaceMade;
+import dev.ccc.bus.BusContract.WorkspaceStatus;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.GitRepository;
 import io.vertx.core.Vertx;
@@ -15,6 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +43,7 @@ class WorkspaceRequestsTest {
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
     bus = new LocalBus(vertx);
-    registry = LocalBus.deployPtyService(vertx, data, Set.of("file"));
+    registry = LocalBus.deployPtyService(vertx, data, Set.of("file", "ssh"));
   }
 
   @AfterEach
@@ -60,12 +69,36 @@ class WorkspaceRequestsTest {
   }
 
   @Test
-  void aRepositoryIsClonedFromAnAllowedScheme() throws Exception {
+  void aCloneIsAnsweredAtOnceAndItsOutcomePublished() throws Exception {
     GitRepository repository = GitRepository.create(data.resolve("origin"));
+    BlockingQueue<WorkspaceMade> made = subscribeToClones();
 
     bus.call(BusContract.PTY_WORKSPACE_CREATE, create(repository.fileUrl(), "feature"));
 
+    assertEquals(new WorkspaceMade("alice", workspace, null), made.poll(20, TimeUnit.SECONDS));
     assertTrue(Files.exists(folder().resolve("feature.txt")));
+    assertEquals(Presence.READY, presence());
+  }
+
+  @Test
+  void aCloneInProgressIsBusyUntilItsFailureIsPublished() throws Exception {
+    // Git runs with the owner's home, so their configuration applies: an ssh "client" that takes
+    // two seconds and then fails.
+    Path home = data.resolve("homes/alice");
+    Files.createDirectories(home);
+    Files.writeString(home.resolve(".gitconfig"), "[core]\n\tsshCommand = \"sleep 2 #\"\n");
+    BlockingQueue<WorkspaceMade> made = subscribeToClones();
+
+    bus.call(BusContract.PTY_WORKSPACE_CREATE, create("ssh://example.invalid/r.git", null));
+
+    assertEquals(Presence.BUSY, presence());
+    bus.assertFailure(
+        BusContract.FAILURE_CONFLICT, BusContract.PTY_WORKSPACE_CREATE, create(null, null));
+    WorkspaceMade failed = made.poll(20, TimeUnit.SECONDS);
+    assertNotNull(failed, "the clone's outcome is published");
+    assertTrue(failed.error().contains("Could not read from remote repository"), failed.error());
+    assertEquals(Presence.ABSENT, presence());
+    assertFalse(Files.exists(folder()));
   }
 
   @Test
@@ -74,17 +107,17 @@ class WorkspaceRequestsTest {
         BusContract.FAILURE_INVALID,
         BusContract.PTY_WORKSPACE_CREATE,
         create("https://example.com/r.git", null));
-    assertFalse(Files.exists(folder()));
+    assertEquals(Presence.ABSENT, presence());
   }
 
   @Test
-  void aFailedCloneIsUnavailableWithGitsReasonAndLeavesNoFolder() throws Exception {
+  void aFailedClonePublishesGitsReasonAndLeavesNoFolder() throws Exception {
     String missing = data.resolve("missing").toUri().toString();
-    String reason =
-        LocalBus.assertFailure(
-            BusContract.FAILURE_UNAVAILABLE,
-            bus.request(BusContract.PTY_WORKSPACE_CREATE, create(missing, null)));
+    BlockingQueue<WorkspaceMade> made = subscribeToClones();
 
+    bus.call(BusContract.PTY_WORKSPACE_CREATE, create(missing, null));
+
+    String reason = made.poll(20, TimeUnit.SECONDS).error();
     assertTrue(reason.contains("does not appear to be a git repository"), reason);
     assertFalse(Files.exists(folder()));
   }
@@ -107,5 +140,22 @@ class WorkspaceRequestsTest {
         create(null, null).put("workspace", "../../etc"));
     bus.assertFailure(
         BusContract.FAILURE_INVALID, BusContract.PTY_WORKSPACE_DELETE, new JsonObject());
+    bus.assertFailure(
+        BusContract.FAILURE_INVALID,
+        BusContract.PTY_WORKSPACE_STATUS,
+        new JsonObject().put("owner", "alice"));
+  }
+
+  private Presence presence() throws Exception {
+    return WorkspaceFolder.parse(
+            bus.call(
+                BusContract.PTY_WORKSPACE_STATUS, new WorkspaceStatus("alice", workspace).toJson()))
+        .presence();
+  }
+
+  private BlockingQueue<WorkspaceMade> subscribeToClones() throws Exception {
+    BlockingQueue<WorkspaceMade> made = new LinkedBlockingQueue<>();
+    bus.subscribe(BusContract.PTY_WORKSPACE_EVENTS, body -> made.add(WorkspaceMade.parse(body)));
+    return made;
   }
 }

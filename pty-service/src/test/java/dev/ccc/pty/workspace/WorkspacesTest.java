@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
 import dev.ccc.pty.RefusedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class WorkspacesTest {
   void aCloneHoldsTheDefaultBranchAtDepthOne() throws Exception {
     GitRepository repository = GitRepository.create(data.resolve("origin"));
 
-    workspaces.createClone("alice", workspace, repository.fileUrl(), null);
+    workspaces.reserveClone("alice", workspace, repository.fileUrl(), null).run();
 
     assertTrue(Files.exists(folder().resolve("second.txt")));
     assertFalse(Files.exists(folder().resolve("feature.txt")));
@@ -67,7 +68,7 @@ class WorkspacesTest {
   void aCloneOfABranchHoldsOnlyThatBranch() throws Exception {
     GitRepository repository = GitRepository.create(data.resolve("origin"));
 
-    workspaces.createClone("alice", workspace, repository.fileUrl(), "feature");
+    workspaces.reserveClone("alice", workspace, repository.fileUrl(), "feature").run();
 
     assertTrue(Files.exists(folder().resolve("feature.txt")));
     assertEquals("feature", GitRepository.git(folder(), "branch", "--show-current"));
@@ -76,11 +77,28 @@ class WorkspacesTest {
   }
 
   @Test
+  void aReservedCloneIsBusyUntilItHasRunAndTheFolderCannotBeTakenMeanwhile() throws Exception {
+    GitRepository repository = GitRepository.create(data.resolve("origin"));
+    assertEquals(Presence.ABSENT, workspaces.presence("alice", workspace));
+
+    Workspaces.Clone clone =
+        workspaces.reserveClone("alice", workspace, repository.fileUrl(), null);
+
+    assertEquals(Presence.BUSY, workspaces.presence("alice", workspace));
+    RefusedException refused =
+        assertThrows(RefusedException.class, () -> workspaces.createEmpty("alice", workspace));
+    assertEquals(RefusedException.Reason.CONFLICT, refused.reason());
+    assertThrows(RefusedException.class, () -> workspaces.use("alice", workspace));
+    clone.run();
+    assertEquals(Presence.READY, workspaces.presence("alice", workspace));
+  }
+
+  @Test
   void aSchemeThatIsNotAllowedIsRejectedBeforeAnythingHappens() {
     IllegalArgumentException rejected =
         assertThrows(
             IllegalArgumentException.class,
-            () -> workspaces.createClone("alice", workspace, "https://example.com/r.git", null));
+            () -> workspaces.reserveClone("alice", workspace, "https://example.com/r.git", null));
     assertTrue(rejected.getMessage().contains("[file, ssh]"), rejected.getMessage());
     assertFalse(Files.exists(folder()));
   }
@@ -91,7 +109,8 @@ class WorkspacesTest {
 
     IOException failed =
         assertThrows(
-            IOException.class, () -> workspaces.createClone("alice", workspace, missing, null));
+            IOException.class,
+            () -> workspaces.reserveClone("alice", workspace, missing, null).run());
 
     assertTrue(
         failed.getMessage().contains("does not appear to be a git repository"),
@@ -111,7 +130,10 @@ class WorkspacesTest {
     IOException failed =
         assertThrows(
             IOException.class,
-            () -> impatient.createClone("alice", workspace, "ssh://example.invalid/r.git", null));
+            () ->
+                impatient
+                    .reserveClone("alice", workspace, "ssh://example.invalid/r.git", null)
+                    .run());
 
     assertTrue(failed.getMessage().contains("did not finish within 1 s"), failed.getMessage());
     assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
