@@ -3,6 +3,7 @@ package dev.ccc.api.bus;
 import dev.ccc.api.web.ApiException;
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.InvalidMessage;
+import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionControl;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -96,6 +97,23 @@ public class PtyClient {
         .toCompletionStage()
         .toCompletableFuture()
         .get(DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * For state kept about what pty-services hold, which may have drifted while nobody listened: runs
+   * {@code reconcile} in the background now, when this api-service has joined the bus, and again
+   * whenever a pty-service starts (its earlier run's processes and clones are gone). Its argument
+   * says why. Call it after subscribing to the events that keep the state current, so that none is
+   * missed whatever the reconciliation finds.
+   */
+  public void reconcileOnEveryStart(String what, Function<String, Uni<?>> reconcile)
+      throws Exception {
+    listen(
+        BusContract.PTY_STARTED,
+        PtyStarted::parse,
+        started -> reconcile.apply("pty-service " + started.instance() + " started"));
+    inBackground(
+        "reconciling " + what + " at startup", () -> reconcile.apply("api-service started"));
   }
 
   /**

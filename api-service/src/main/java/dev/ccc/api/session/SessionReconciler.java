@@ -3,7 +3,6 @@ package dev.ccc.api.session;
 import dev.ccc.api.bus.BusMembership;
 import dev.ccc.api.bus.PtyClient;
 import dev.ccc.bus.BusContract;
-import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionEnded;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,12 +28,7 @@ public class SessionReconciler {
 
   void start(@Observes BusMembership.Joined joined) throws Exception {
     pty.listen(BusContract.PTY_SESSION_EVENTS, SessionEnded::parse, sessions::ended);
-    pty.listen(
-        BusContract.PTY_STARTED,
-        PtyStarted::parse,
-        event -> reconcileAll("pty-service " + event.instance() + " started"));
-    // Listening first: an end reported from now on is not missed, whatever this finds.
-    pty.inBackground("reconciling sessions at startup", () -> reconcileAll("api-service started"));
+    pty.reconcileOnEveryStart("sessions", this::reconcileAll);
   }
 
   private Uni<Long> reconcileAll(String why) {

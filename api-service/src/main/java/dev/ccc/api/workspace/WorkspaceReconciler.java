@@ -3,7 +3,6 @@ package dev.ccc.api.workspace;
 import dev.ccc.api.bus.BusMembership;
 import dev.ccc.api.bus.PtyClient;
 import dev.ccc.bus.BusContract;
-import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.WorkspaceMade;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,12 +29,7 @@ public class WorkspaceReconciler {
 
   void start(@Observes BusMembership.Joined joined) throws Exception {
     pty.listen(BusContract.PTY_WORKSPACE_EVENTS, WorkspaceMade::parse, workspaces::cloneFinished);
-    pty.listen(
-        BusContract.PTY_STARTED,
-        PtyStarted::parse,
-        event -> reconcile("pty-service " + event.instance() + " started"));
-    // Listening first: an outcome published from now on is not missed, whatever this finds.
-    pty.inBackground("reconciling clones at startup", () -> reconcile("api-service started"));
+    pty.reconcileOnEveryStart("clones", this::reconcile);
   }
 
   private Uni<WorkspaceService.ClonesReconciled> reconcile(String why) {
