@@ -43,6 +43,8 @@ export function createApi(call: AuthorizedCall) {
       call<undefined>('POST', `/api/users/${id(userId)}/password`, { newPassword }),
 
     workspaces: () => call<Workspace[]>('GET', '/api/workspaces'),
+    /** Admins only. */
+    everyonesWorkspaces: () => call<Workspace[]>('GET', '/api/workspaces?all=true'),
     workspace: (workspaceId: string) =>
       call<Workspace>('GET', `/api/workspaces/${id(workspaceId)}`),
     createWorkspace: (workspace: NewWorkspace) =>
@@ -59,7 +61,11 @@ export function createApi(call: AuthorizedCall) {
           ? '/api/sessions'
           : `/api/sessions?workspaceId=${id(workspaceId)}`,
       ),
+    /** Admins only. */
+    everyonesSessions: () => call<Session[]>('GET', '/api/sessions?all=true'),
     session: (sessionId: string) => call<Session>('GET', `/api/sessions/${id(sessionId)}`),
+    renameSession: (sessionId: string, name: string) =>
+      call<Session>('PATCH', `/api/sessions/${id(sessionId)}`, { name }),
     createSession: (workspaceId: string, name: string, profile: string) =>
       call<Session>('POST', '/api/sessions', { workspaceId, name, profile }),
     deleteSession: (sessionId: string) =>

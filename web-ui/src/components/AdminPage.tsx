@@ -1,10 +1,16 @@
 import { useCallback, useState, type SubmitEvent } from 'react';
 import type { Role, User, UserChanges } from '../api/types';
 import { api } from '../backend';
-import { useAction, useLoader } from '../hooks';
+import { useAction, useLoader, usePolling } from '../hooks';
+import { SessionItem } from './SessionItem';
 import { ErrorText, formatTime, textField } from './ui';
 
-/** User management. Reaching it is a convenience for admins; the server answers 403 to others. */
+const SESSIONS_POLL_MS = 5_000;
+
+/**
+ * User management and everyone's sessions. Reaching it is a convenience for admins; the server
+ * answers 403 to others.
+ */
 export function AdminPage({ currentUserId }: { currentUserId: string }) {
   const load = useCallback(() => api.users(), []);
   const users = useLoader(load);
@@ -50,7 +56,50 @@ export function AdminPage({ currentUserId }: { currentUserId: string }) {
           />
         ))}
       </ul>
+      <EveryonesSessions users={users.data ?? []} currentUserId={currentUserId} />
     </section>
+  );
+}
+
+/** Every user's sessions, live ones first: an admin can stop or delete any of them. */
+function EveryonesSessions({ users, currentUserId }: { users: User[]; currentUserId: string }) {
+  const load = useCallback(
+    () => Promise.all([api.everyonesSessions(), api.everyonesWorkspaces()]),
+    [],
+  );
+  const loaded = useLoader(load);
+  // Sessions start, stop and end without this page doing anything.
+  usePolling(true, loaded.reload, SESSIONS_POLL_MS);
+  const [sessions, workspaces] = loaded.data ?? [[], []];
+  const userName = new Map(users.map((user) => [user.id, user.username]));
+  const workspaceName = new Map(workspaces.map((workspace) => [workspace.id, workspace.name]));
+  const live = (state: string) => (state === 'idle' ? 1 : 0);
+  const ordered = [...sessions].sort((a, b) => live(a.state) - live(b.state));
+
+  return (
+    <>
+      <div className="page__title">
+        <h2>Sessions</h2>
+      </div>
+      <ErrorText error={loaded.error} />
+      {loaded.data !== undefined && sessions.length === 0 && (
+        <p className="muted">Nobody has a session.</p>
+      )}
+      <ul className="list" data-testid="everyones-sessions">
+        {ordered.map((session) => (
+          <SessionItem
+            key={session.id}
+            session={session}
+            onChange={loaded.reload}
+            owner={{
+              name: userName.get(session.ownerId) ?? session.ownerId,
+              isViewer: session.ownerId === currentUserId,
+            }}
+            workspaceName={workspaceName.get(session.workspaceId) ?? session.workspaceId}
+          />
+        ))}
+      </ul>
+    </>
   );
 }
 

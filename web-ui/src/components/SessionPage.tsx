@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { Session, TerminalSize } from '../api/types';
 import { api, gatewayBackend } from '../backend';
 import { useAction, useLoader, usePolling } from '../hooks';
@@ -10,7 +10,7 @@ import {
 } from '../terminal/TerminalConnection';
 import { ConnectionStatus } from './ConnectionStatus';
 import { TerminalTab } from './TerminalTab';
-import { ConfirmButton, ErrorText, StateBadge } from './ui';
+import { ConfirmButton, ErrorText, StateBadge, textField } from './ui';
 
 const TRANSITION_POLL_MS = 1_000;
 /** While running, tabs opened or a stop made on another device show up within this time. */
@@ -82,9 +82,11 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
         >
           ←
         </a>
-        <span className="session-bar__name" data-testid="session-title">
-          {session?.name ?? '…'}
-        </span>
+        {session === undefined ? (
+          <span className="session-bar__name">…</span>
+        ) : (
+          <SessionName session={session} onRenamed={setSession} />
+        )}
         {session !== undefined && <StateBadge state={session.state} />}
         {running && <ConnectionStatus state={connectionState} />}
         {running && (
@@ -112,6 +114,74 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
           <NotRunning session={session} onChange={setSession} />
         ))}
     </div>
+  );
+}
+
+/** The session's name; a tap on it renames the session. */
+function SessionName({
+  session,
+  onRenamed,
+}: {
+  session: Session;
+  onRenamed: (session: Session) => void;
+}) {
+  const [editing, setEditing] = useState(false);
+  const { busy, error, run } = useAction();
+
+  function save(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const name = textField(new FormData(event.currentTarget), 'name').trim();
+    void run(async () => {
+      onRenamed(await api.renameSession(session.id, name));
+      setEditing(false);
+    });
+  }
+
+  if (!editing) {
+    return (
+      <button
+        type="button"
+        className="session-bar__name"
+        title="Rename the session"
+        data-testid="session-title"
+        onClick={() => {
+          setEditing(true);
+        }}
+      >
+        {session.name}
+      </button>
+    );
+  }
+  return (
+    <form
+      className="session-bar__rename"
+      data-testid="session-rename"
+      onSubmit={save}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') setEditing(false);
+      }}
+    >
+      <input
+        name="name"
+        aria-label="Session name"
+        defaultValue={session.name}
+        required
+        maxLength={100}
+        autoFocus
+      />
+      <button type="submit" className="primary" disabled={busy}>
+        Save
+      </button>
+      <button
+        type="button"
+        onClick={() => {
+          setEditing(false);
+        }}
+      >
+        Cancel
+      </button>
+      <ErrorText error={error} />
+    </form>
   );
 }
 

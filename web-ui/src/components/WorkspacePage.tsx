@@ -1,8 +1,9 @@
 import { useCallback, useState, type SubmitEvent } from 'react';
-import type { Session, Workspace } from '../api/types';
+import type { Workspace } from '../api/types';
 import { api } from '../backend';
 import { useAction, useLoader, usePolling } from '../hooks';
 import { navigate, routeHash } from '../routes';
+import { SessionItem } from './SessionItem';
 import { ConfirmButton, ErrorText, formatTime, StateBadge, textField } from './ui';
 
 const POLL_MS = 2_000;
@@ -171,88 +172,6 @@ function WorkspaceDetails({
       </div>
       <ErrorText error={error} />
     </div>
-  );
-}
-
-function SessionItem({ session, onChange }: { session: Session; onChange: () => Promise<void> }) {
-  const { busy, error, run } = useAction();
-  const open = () => {
-    navigate({ page: 'session', sessionId: session.id, tab: null });
-  };
-
-  function act(action: () => Promise<unknown>, after: () => void | Promise<void> = onChange) {
-    void run(async () => {
-      await action();
-      await after();
-    });
-  }
-
-  return (
-    <li className="list__item" data-testid="session" data-session-id={session.id}>
-      <div className="list__main">
-        <a
-          className="list__name"
-          href={routeHash({ page: 'session', sessionId: session.id, tab: null })}
-          data-testid="session-link"
-        >
-          {session.name}
-        </a>
-        <StateBadge state={session.state} />
-      </div>
-      <p className="list__detail muted">
-        {session.profile}
-        {session.state === 'running' &&
-          ` · ${session.terminals.length === 1 ? '1 tab' : `${session.terminals.length} tabs`}`}
-        {session.startedAt !== null && ` · started ${formatTime(session.startedAt)}`}
-      </p>
-      {session.state === 'error' && <ErrorText error={session.error} />}
-      <div className="actions">
-        {session.state === 'running' && (
-          <button type="button" className="primary" data-testid="open-session" onClick={open}>
-            Open
-          </button>
-        )}
-        {(session.state === 'idle' || session.state === 'error') && (
-          <button
-            type="button"
-            className="primary"
-            disabled={busy}
-            data-testid="start-session"
-            onClick={() => {
-              act(() => api.startSession(session.id), open);
-            }}
-          >
-            {session.state === 'error' ? 'Start again' : 'Start'}
-          </button>
-        )}
-        {session.state === 'running' && (
-          <ConfirmButton
-            confirmLabel="Stop every process"
-            disabled={busy}
-            testId="stop-session"
-            onConfirm={() => {
-              act(() => api.stopSession(session.id));
-            }}
-          >
-            Stop
-          </ConfirmButton>
-        )}
-        {/* The server refuses to delete a session while it is starting or stopping. */}
-        {session.state !== 'starting' && session.state !== 'stopping' && (
-          <ConfirmButton
-            confirmLabel="Delete session"
-            disabled={busy}
-            testId="delete-session"
-            onConfirm={() => {
-              act(() => api.deleteSession(session.id));
-            }}
-          >
-            Delete
-          </ConfirmButton>
-        )}
-      </div>
-      <ErrorText error={error} />
-    </li>
   );
 }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -25,9 +26,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A real headless Chromium goes the user's way through the app: logs in, creates a workspace and a
- * session, starts it, types into two tabs and reloads the page; the text is read back from the
- * page. Debian's {@code chromium} and {@code chromium-driver} must be installed ({@code .ci/run}
- * installs them); outside CI the test is skipped when they are not.
+ * session, starts it, types into two tabs, reloads the page and renames the session; the text is
+ * read back from the page. And an admin's: stopping another user's session. Debian's {@code
+ * chromium} and {@code chromium-driver} must be installed ({@code .ci/run} installs them); outside
+ * CI the test is skipped when they are not.
  */
 @ExtendWith(LocalStack.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -108,6 +110,42 @@ class BrowserTerminalTest {
     wait.until(page -> activeTabId().equals(firstTab) && activeTabAttached());
     awaitLineInActiveTab("hello");
     assertTrue(screenLines().stream().anyMatch(line -> line.contains("echo hello")));
+
+    click("[data-testid=session-title]");
+    WebElement name = browser.findElement(By.cssSelector("[data-testid=session-rename] input"));
+    name.clear();
+    name.sendKeys("renamed\n");
+    wait.until(
+        page ->
+            page.findElement(By.cssSelector("[data-testid=session-title]"))
+                .getText()
+                .equals("renamed"));
+  }
+
+  @Test
+  void anAdminSeesEveryonesSessionsAndStopsAnotherUsers() throws Exception {
+    LocalStack stack = LocalStack.get();
+    String username = "bob-" + UUID.randomUUID().toString().substring(0, 8);
+    ApiClient.loginAsAdmin(stack).createUser(username, "bob-password-1234");
+    ApiClient bob = ApiClient.login(stack, username, "bob-password-1234");
+    String session = bob.createSession(bob.createWorkspace("bob's"), "bob's session");
+    bob.startSession(session, 80, 24);
+
+    browser.get(stack.apiUrl() + "/#/admin");
+    logIn();
+
+    String item = "[data-testid=everyones-sessions] [data-session-id='" + session + "']";
+    wait.until(page -> page.findElement(By.cssSelector(item + " [data-state=running]")));
+    assertEquals(
+        username,
+        browser.findElement(By.cssSelector(item + " [data-testid=session-owner]")).getText());
+    // Only the owner opens a session.
+    assertTrue(
+        browser.findElements(By.cssSelector(item + " [data-testid=open-session]")).isEmpty());
+    click(item + " [data-testid=stop-session]");
+    click(item + " [data-testid=stop-session-confirm]");
+    wait.until(page -> page.findElement(By.cssSelector(item + " [data-state=idle]")));
+    assertEquals("idle", bob.session(session).getString("state"));
   }
 
   private void logIn() {
