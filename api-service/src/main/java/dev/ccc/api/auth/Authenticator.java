@@ -10,8 +10,6 @@ import dev.ccc.api.totp.TwoFactor;
 import dev.ccc.api.web.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Checks credentials against the {@code users} table. An unknown or deactivated user costs the same
@@ -52,17 +50,26 @@ public class Authenticator {
    * failed too often.
    */
   Uni<Tokens> login(String username, String password, String code, String address) {
-    Optional<Duration> blocked = throttle.blockedFor(username, address);
-    if (blocked.isPresent()) {
-      failures.record(LoginFailures.Reason.THROTTLED);
-      return Uni.createFrom()
-          .failure(
-              ApiException.tooManyRequests(
-                  "Too many failed logins; try again in "
-                      + Math.max(1, blocked.get().toMinutes())
-                      + " minute(s).",
-                  blocked.get()));
-    }
+    return throttle
+        .blockedFor(username, address)
+        .chain(
+            blocked -> {
+              if (blocked.isPresent()) {
+                failures.record(LoginFailures.Reason.THROTTLED);
+                return Uni.createFrom()
+                    .failure(
+                        ApiException.tooManyRequests(
+                            "Too many failed logins; try again in "
+                                + Math.max(1, blocked.get().toMinutes())
+                                + " minute(s).",
+                            blocked.get()));
+              }
+              return checkCredentials(username, password, code, address);
+            });
+  }
+
+  private Uni<Tokens> checkCredentials(
+      String username, String password, String code, String address) {
     return users
         .findByUsername(username)
         .chain(
@@ -76,19 +83,27 @@ public class Authenticator {
         .chain(
             user -> {
               if (user == null) {
-                throttle.recordFailure(username, address);
                 failures.record(LoginFailures.Reason.INVALID_CREDENTIALS);
-                return audit
-                    .record(null, address, AuditAction.LOGIN_FAILED, username, null)
+                return throttle
+                    .recordFailure(username, address)
+                    .chain(
+                        () -> audit.record(null, address, AuditAction.LOGIN_FAILED, username, null))
                     .chain(
                         () ->
                             Uni.createFrom()
                                 .failure(
                                     ApiException.unauthorized("Invalid username or password.")));
               }
-              throttle.recordSuccess(username);
-              return audit
-                  .record(user.getId(), address, AuditAction.LOGIN_SUCCEEDED, user.getId(), null)
+              return throttle
+                  .recordSuccess(username)
+                  .chain(
+                      () ->
+                          audit.record(
+                              user.getId(),
+                              address,
+                              AuditAction.LOGIN_SUCCEEDED,
+                              user.getId(),
+                              null))
                   .chain(() -> logins.start(user, address));
             });
   }

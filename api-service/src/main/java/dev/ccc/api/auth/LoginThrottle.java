@@ -1,88 +1,100 @@
 package dev.ccc.api.auth;
 
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Limits failed logins per account name and per client address in a sliding window, so password
- * guessing is slow whichever of the two an attacker varies. Counts live in this process: with
- * several api-service replicas each enforces its own limit (documented in docs/api.md).
+ * guessing is slow whichever of the two an attacker varies. The failures are rows in the database,
+ * so every api-service replica enforces the same limit, and a restart does not reset it.
  */
 @ApplicationScoped
 public class LoginThrottle {
   static final int MAX_FAILURES_PER_ACCOUNT = 5;
   static final int MAX_FAILURES_PER_ADDRESS = 20;
   static final Duration WINDOW = Duration.ofMinutes(15);
-  private static final int MAX_TRACKED_KEYS = 100_000;
 
-  private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
-  private final Clock clock;
+  private final Mutiny.SessionFactory sessions;
+  private final Clock clock = Clock.systemUTC();
 
-  LoginThrottle() {
-    this(Clock.systemUTC());
-  }
-
-  LoginThrottle(Clock clock) {
-    this.clock = clock;
+  LoginThrottle(Mutiny.SessionFactory sessions) {
+    this.sessions = sessions;
   }
 
   /** How long this account or address must wait before trying again, if it must. */
-  Optional<Duration> blockedFor(String username, String address) {
-    long now = clock.millis();
-    long wait =
-        Math.max(
-            waitMillis("user:" + username.toLowerCase(), MAX_FAILURES_PER_ACCOUNT, now),
-            waitMillis("addr:" + address, MAX_FAILURES_PER_ADDRESS, now));
-    return wait > 0 ? Optional.of(Duration.ofMillis(wait)) : Optional.empty();
+  Uni<Optional<Duration>> blockedFor(String username, String address) {
+    Instant now = clock.instant();
+    String account = accountKey(username);
+    String client = addressKey(address);
+    return sessions
+        .withSession(
+            db ->
+                db.createSelectionQuery(
+                        "select throttleKey, count(*), min(failedAt) from LoginFailure"
+                            + " where throttleKey in (:keys) and failedAt > :since"
+                            + " group by throttleKey",
+                        Object[].class)
+                    .setParameter("keys", List.of(account, client))
+                    .setParameter("since", now.minus(WINDOW))
+                    .getResultList())
+        .map(
+            counts -> {
+              Duration wait = Duration.ZERO;
+              for (Object[] row : counts) {
+                int limit =
+                    row[0].equals(account) ? MAX_FAILURES_PER_ACCOUNT : MAX_FAILURES_PER_ADDRESS;
+                if (((Number) row[1]).longValue() >= limit) {
+                  // Blocked until the oldest failure in the window leaves it.
+                  Duration left = Duration.between(now, ((Instant) row[2]).plus(WINDOW));
+                  wait = left.compareTo(wait) > 0 ? left : wait;
+                }
+              }
+              return wait.isZero() ? Optional.<Duration>empty() : Optional.of(wait);
+            });
   }
 
-  void recordFailure(String username, String address) {
-    if (failures.size() > MAX_TRACKED_KEYS) {
-      prune(clock.millis());
-    }
-    long now = clock.millis();
-    record("user:" + username.toLowerCase(), now);
-    record("addr:" + address, now);
+  /**
+   * Counts a failure against the account and the address, and forgets failures out of the window.
+   */
+  Uni<Void> recordFailure(String username, String address) {
+    Instant now = clock.instant();
+    return sessions.withTransaction(
+        db ->
+            db.persistAll(
+                    LoginFailure.of(accountKey(username), now),
+                    LoginFailure.of(addressKey(address), now))
+                .chain(
+                    () ->
+                        db.createMutationQuery("delete from LoginFailure where failedAt <= :since")
+                            .setParameter("since", now.minus(WINDOW))
+                            .executeUpdate())
+                .replaceWithVoid());
   }
 
   /** A successful login forgets the account's failures (not the address's). */
-  void recordSuccess(String username) {
-    failures.remove("user:" + username.toLowerCase());
+  Uni<Void> recordSuccess(String username) {
+    return sessions
+        .withTransaction(
+            db ->
+                db.createMutationQuery("delete from LoginFailure where throttleKey = :key")
+                    .setParameter("key", accountKey(username))
+                    .executeUpdate())
+        .replaceWithVoid();
   }
 
-  private void record(String key, long now) {
-    failures.compute(
-        key,
-        (k, times) -> {
-          Deque<Long> deque = times == null ? new ArrayDeque<>() : times;
-          deque.addLast(now);
-          return deque;
-        });
+  /** Names that differ only in case count as one, so changing the case buys no more guesses. */
+  private static String accountKey(String username) {
+    return "user:" + username.toLowerCase(Locale.ROOT);
   }
 
-  private long waitMillis(String key, int limit, long now) {
-    long[] wait = {0};
-    failures.computeIfPresent(
-        key,
-        (k, times) -> {
-          while (!times.isEmpty() && times.peekFirst() <= now - WINDOW.toMillis()) {
-            times.removeFirst();
-          }
-          if (times.size() >= limit) {
-            wait[0] = times.peekFirst() + WINDOW.toMillis() - now;
-          }
-          return times.isEmpty() ? null : times;
-        });
-    return wait[0];
-  }
-
-  private void prune(long now) {
-    failures.keySet().forEach(key -> waitMillis(key, Integer.MAX_VALUE, now));
+  private static String addressKey(String address) {
+    return "addr:" + address;
   }
 }

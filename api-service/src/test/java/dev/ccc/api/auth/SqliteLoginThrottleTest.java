@@ -1,0 +1,7 @@
+package dev.ccc.api.auth;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The login throttle on SQLite, the default database. */
+@QuarkusTest
+class SqliteLoginThrottleTest extends LoginThrottleContract {}
