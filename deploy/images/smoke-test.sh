@@ -5,7 +5,8 @@
 # working directory, a read-only root with a fresh volume on /data and a tmpfs on /tmp, and one
 # private network namespace shared by the three, where they form their cluster. It checks what the
 # deployments rely on: every probe and health check of the deployment files, the metrics, the
-# generated admin password, a session's shell, and a clean stop on SIGTERM. Needs root, debootstrap, Debian's python3
+# generated admin password, a session's shell and a command typed into it through the gateway's
+# WebSocket, and a clean stop on SIGTERM. Needs root, debootstrap, Debian's python3
 # with yaml, and a JDK 17 with jmods.
 #
 #   deploy/images/smoke-test.sh [--keep]
@@ -368,9 +369,19 @@ shell=$(pgrep -u 10001 -x bash | head -1)
 ! tr '\0' '\n' <"/proc/$shell/environ" | grep -q '^CCC_' || die "the shell got the service's settings"
 expect_metric 9002 '^ccc_pty_terminals 1\.0'
 await_metric 9000 '^ccc_sessions\{state="running"\} 1\.0'
+log "a session starts a shell in its workspace as uid 10001, without the service's settings; metrics count it"
+
+# The browser's way in: a ticket from the api-service, the gateway's WebSocket, the shell's answer.
+terminal=$(api GET "/api/sessions/$session" '' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["terminals"][0])') \
+  || die "reading the session's terminal"
+ticket=$(api POST /api/auth/ws-ticket '{}' | json ticket) || die "getting a WebSocket ticket"
+java "$here/TerminalProbe.java" ws://127.0.0.1:8081/ws http://localhost:8080 "$ticket" "$terminal" >/dev/null \
+  || die "typing into the terminal through the gateway's WebSocket; see $work/logs"
+await_metric 9001 '^ccc_gateway_output_bytes_total [1-9]'
+log "a command typed through the gateway's WebSocket is answered by the shell"
+
 api POST "/api/sessions/$session/stop" '' >/dev/null || die "stopping the session"
 await_metric 9002 '^ccc_pty_terminals 0\.0'
-log "a session starts a shell in its workspace as uid 10001, without the service's settings; metrics count it"
 
 for service in ws-gateway api-service pty-service; do
   t=$(now)
