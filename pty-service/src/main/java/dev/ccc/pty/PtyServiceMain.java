@@ -9,6 +9,7 @@ import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -32,6 +33,16 @@ public final class PtyServiceMain {
     ClusterConfig cluster = ClusterConfig.fromEnvironment(env::get);
     TerminalRegistry registry = config.newRegistry(env);
     Workspaces workspaces = config.newWorkspaces();
+    try {
+      int removed = workspaces.removeUnfinishedClones();
+      if (removed > 0) {
+        log.warning("removed " + removed + " clone(s) left unfinished by an earlier run");
+      }
+    } catch (IOException e) {
+      log.log(Level.SEVERE, "cannot clean the workspaces up", e);
+      System.exit(1);
+      return;
+    }
     Sessions sessions = new Sessions(registry, workspaces);
 
     Vertx vertx;

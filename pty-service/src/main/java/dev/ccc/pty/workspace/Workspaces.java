@@ -7,8 +7,10 @@ import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
 import dev.ccc.pty.OwnerDirectories;
 import dev.ccc.pty.RefusedException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +39,10 @@ public final class Workspaces {
       folder.
       """;
 
+  /** Suffix of the folder a clone is made in before it becomes the workspace's. */
+  private static final String UNFINISHED_CLONE = ".unfinished-clone";
+
+  private final Path root;
   private final OwnerDirectories owners;
   private final OwnerDirectories homes;
   private final GitClone git;
@@ -53,6 +59,7 @@ public final class Workspaces {
    * @param cloneTimeout how long a clone may take before it is killed
    */
   public Workspaces(Path root, Path homes, Set<String> cloneSchemes, Duration cloneTimeout) {
+    this.root = root.toAbsolutePath().normalize();
     this.owners = new OwnerDirectories(root);
     this.homes = new OwnerDirectories(homes);
     this.git = new GitClone(cloneSchemes, cloneTimeout);
@@ -89,7 +96,48 @@ public final class Workspaces {
     git.checkScheme(url);
     Path home = homes.of(owner);
     Path folder = reserve(owner, workspace);
-    return new Clone(folder, target -> git.run(url, branch, target, home));
+    return new Clone(
+        folder,
+        target -> {
+          // Cloned beside the folder and moved into place when complete, so that a crash in the
+          // middle leaves no half-cloned workspace: only a leftover that startup removes.
+          Path unfinished = target.resolveSibling(target.getFileName() + UNFINISHED_CLONE);
+          FileTree.delete(unfinished);
+          try {
+            git.run(url, branch, unfinished, home);
+            Files.move(unfinished, target, StandardCopyOption.ATOMIC_MOVE);
+          } finally {
+            FileTree.delete(unfinished);
+          }
+        });
+  }
+
+  /**
+   * Removes what clones cut short by a crash of an earlier run left behind. Call at startup, before
+   * any clone starts.
+   *
+   * @return how many were removed
+   */
+  public int removeUnfinishedClones() throws IOException {
+    int removed = 0;
+    if (!Files.isDirectory(root, NOFOLLOW_LINKS)) {
+      return removed;
+    }
+    try (DirectoryStream<Path> ownerFolders = Files.newDirectoryStream(root)) {
+      for (Path ownerFolder : ownerFolders) {
+        if (!Files.isDirectory(ownerFolder, NOFOLLOW_LINKS)) {
+          continue;
+        }
+        try (DirectoryStream<Path> leftovers =
+            Files.newDirectoryStream(ownerFolder, "*" + UNFINISHED_CLONE)) {
+          for (Path leftover : leftovers) {
+            FileTree.delete(leftover);
+            removed++;
+          }
+        }
+      }
+    }
+    return removed;
   }
 
   /** Where the folder of {@code workspace} stands. */

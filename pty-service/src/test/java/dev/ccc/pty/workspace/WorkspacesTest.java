@@ -13,8 +13,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -104,7 +106,7 @@ class WorkspacesTest {
   }
 
   @Test
-  void aFailedCloneGivesGitsReasonAndLeavesNoFolder() {
+  void aFailedCloneGivesGitsReasonAndLeavesNoFolder() throws Exception {
     String missing = data.resolve("missing").toUri().toString();
 
     IOException failed =
@@ -116,6 +118,23 @@ class WorkspacesTest {
         failed.getMessage().contains("does not appear to be a git repository"),
         failed.getMessage());
     assertFalse(Files.exists(folder(), LinkOption.NOFOLLOW_LINKS));
+    try (Stream<Path> left = Files.list(folder().getParent())) {
+      assertEquals(List.of(), left.toList());
+    }
+  }
+
+  @Test
+  void clonesLeftUnfinishedByACrashAreRemovedAndNothingElse() throws Exception {
+    workspaces.createEmpty("alice", workspace);
+    Path unfinished = folder().resolveSibling(UUID.randomUUID() + ".unfinished-clone");
+    Files.createDirectories(unfinished.resolve(".git"));
+    Files.writeString(unfinished.resolve("half.txt"), "half");
+
+    assertEquals(1, workspaces.removeUnfinishedClones());
+
+    assertFalse(Files.exists(unfinished));
+    assertTrue(Files.exists(folder().resolve("README.md")));
+    assertEquals(0, workspaces.removeUnfinishedClones());
   }
 
   @Test
