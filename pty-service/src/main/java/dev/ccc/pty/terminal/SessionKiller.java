@@ -3,15 +3,18 @@ package dev.ccc.pty.terminal;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -23,12 +26,15 @@ import java.util.stream.Collectors;
  * each background job runs in a process group of its own, so killing the shell's group misses them;
  * {@code nohup} and {@code disown} make jobs ignore or outlive the shell's hangup. What they all
  * keep is the session: pty4j starts the shell with {@code setsid()}, so the session id of
- * everything started from that terminal is the shell's pid. So this sends SIGHUP to every member of
- * the session (the polite "terminal went away"), polls briefly for them to go, and SIGKILLs
- * whatever is left. A process that calls {@code setsid()} itself leaves the session and is out of
- * reach.
+ * everything started from that terminal is the shell's pid. A process that calls {@code setsid()}
+ * itself (a daemon, {@code setsid cmd}) leaves the session, but keeps its environment, where every
+ * terminal's processes carry {@link #TERMINAL_VARIABLE} with the terminal's id. So the members are
+ * the session's processes and those with the terminal's mark; this sends each SIGHUP (the polite
+ * "terminal went away"), polls briefly for them to go, and SIGKILLs whatever is left. Only a
+ * process that both leaves the session and replaces its environment is out of reach.
  *
- * <p>Linux only: members are found through {@code /proc/<pid>/stat}.
+ * <p>Linux only: members are found through {@code /proc/<pid>/stat} and {@code
+ * /proc/<pid>/environ}.
  */
 final class SessionKiller {
   private SessionKiller() {}
@@ -41,6 +47,19 @@ final class SessionKiller {
   private static final long POLL_MILLIS = 20;
   private static final Path PROC = Path.of("/proc");
 
+  /**
+   * Set in every terminal's environment to the terminal's id, and so inherited by its processes.
+   */
+  static final String TERMINAL_VARIABLE = "CODE_CLOUD_TERMINAL_ID";
+
+  /** A terminal's first process, which leads its session, and the terminal's id. */
+  record Leader(Process process, UUID terminal) {
+    /** How the terminal's processes are marked: the entry in their environment. */
+    byte[] mark() {
+      return (TERMINAL_VARIABLE + "=" + terminal).getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
   /** The tiny part of libc this needs; pty4j already depends on JNA. */
   private interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
@@ -52,7 +71,7 @@ final class SessionKiller {
    * Stops the sessions led by {@code leaders}, all at once so that shutting down many terminals
    * costs one grace period, not one each. Returns once nothing of them is left or SIGKILL was sent.
    */
-  static void stop(Collection<? extends Process> leaders) {
+  static void stop(Collection<Leader> leaders) {
     List<Long> members = members(leaders);
     if (members.isEmpty()) {
       return;
@@ -66,27 +85,53 @@ final class SessionKiller {
   }
 
   /**
-   * Live (non-zombie) processes whose session is led by one of {@code leaders}. Once a leader has
-   * been reaped its pid may be reused, but not while the session still has members (the kernel
-   * keeps the id allocated); so a live process with the leader's pid after the leader was reaped
-   * belongs to somebody else, and that session is skipped rather than hit by mistake.
+   * Live (non-zombie) processes whose session is led by one of {@code leaders}, or that carry the
+   * mark of one of their terminals. Once a leader has been reaped its pid may be reused, but not
+   * while the session still has members (the kernel keeps the id allocated); so a live process with
+   * the leader's pid after the leader was reaped belongs to somebody else, and that session is
+   * skipped rather than hit by mistake. Marks are terminal ids, never reused.
    */
-  private static List<Long> members(Collection<? extends Process> leaders) {
-    Set<Long> sessions = leaders.stream().map(Process::pid).collect(Collectors.toSet());
+  private static List<Long> members(Collection<Leader> leaders) {
+    Set<Long> sessions =
+        leaders.stream().map(leader -> leader.process().pid()).collect(Collectors.toSet());
+    List<byte[]> marks = leaders.stream().map(Leader::mark).toList();
     Map<Long, Stat> processes = processes();
-    for (Process leader : leaders) {
-      if (!leader.isAlive() && processes.containsKey(leader.pid())) {
-        sessions.remove(leader.pid());
+    for (Leader leader : leaders) {
+      if (!leader.process().isAlive() && processes.containsKey(leader.process().pid())) {
+        sessions.remove(leader.process().pid());
       }
     }
     List<Long> members = new ArrayList<>();
     processes.forEach(
         (pid, stat) -> {
-          if (sessions.contains(stat.session()) && stat.state() != 'Z') {
+          if (stat.state() != 'Z' && (sessions.contains(stat.session()) || marked(pid, marks))) {
             members.add(pid);
           }
         });
     return members;
+  }
+
+  /** Whether the environment of {@code pid} holds one of {@code marks} as a whole entry. */
+  private static boolean marked(long pid, List<byte[]> marks) {
+    byte[] environment;
+    try {
+      environment = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+    } catch (IOException e) {
+      // Gone, or another user's process: not one of ours either way.
+      return false;
+    }
+    int start = 0;
+    for (int end = 0; end <= environment.length; end++) {
+      if (end == environment.length || environment[end] == 0) {
+        for (byte[] mark : marks) {
+          if (Arrays.equals(environment, start, end, mark, 0, mark.length)) {
+            return true;
+          }
+        }
+        start = end + 1;
+      }
+    }
+    return false;
   }
 
   /** State and session of a process, fields 3 and 6 of {@code /proc/<pid>/stat}. */

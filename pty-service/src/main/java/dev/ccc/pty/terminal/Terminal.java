@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -83,7 +84,7 @@ public final class Terminal {
     }
   }
 
-  private final UUID id = UUID.randomUUID();
+  private final UUID id;
   private final String owner;
   private final PtyProcess process;
   private final Listener listener;
@@ -94,7 +95,8 @@ public final class Terminal {
   private final AtomicLong pendingInput = new AtomicLong();
   private volatile boolean exited;
 
-  private Terminal(String owner, PtyProcess process, int bufferBytes, Listener listener) {
+  private Terminal(UUID id, String owner, PtyProcess process, int bufferBytes, Listener listener) {
+    this.id = id;
     this.owner = owner;
     this.process = process;
     this.listener = listener;
@@ -116,14 +118,17 @@ public final class Terminal {
       int bufferBytes,
       Listener listener)
       throws IOException {
+    UUID id = UUID.randomUUID();
+    Map<String, String> marked = new HashMap<>(environment);
+    marked.put(SessionKiller.TERMINAL_VARIABLE, id.toString());
     PtyProcess process =
         new PtyProcessBuilder(command.toArray(String[]::new))
-            .setEnvironment(environment)
+            .setEnvironment(marked)
             .setDirectory(directory.toString())
             .setInitialColumns(cols)
             .setInitialRows(rows)
             .start();
-    Terminal terminal = new Terminal(owner, process, bufferBytes, listener);
+    Terminal terminal = new Terminal(id, owner, process, bufferBytes, listener);
     daemon(terminal::readUntilExit, "terminal-" + terminal.id + "-output").start();
     return terminal;
   }
@@ -198,7 +203,11 @@ public final class Terminal {
 
   /** {@link #close} for many terminals at once, so that they share one grace period. */
   public static void closeAll(Collection<Terminal> terminals) {
-    SessionKiller.stop(terminals.stream().map(terminal -> terminal.process).toList());
+    SessionKiller.stop(terminals.stream().map(Terminal::leader).toList());
+  }
+
+  private SessionKiller.Leader leader() {
+    return new SessionKiller.Leader(process, id);
   }
 
   private void readUntilExit() {
@@ -216,7 +225,7 @@ public final class Terminal {
     }
     // pty4j ends the stream once the child has exited and its output is drained. Whatever ended
     // it, the terminal is over: nothing of its session may outlive it, and the exit comes last.
-    SessionKiller.stop(List.of(process));
+    SessionKiller.stop(List.of(leader()));
     int exitCode = awaitExit();
     inputWriter.shutdownNow();
     closeQuietly(output);

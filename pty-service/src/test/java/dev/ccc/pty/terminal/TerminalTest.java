@@ -113,6 +113,24 @@ class TerminalTest {
   }
 
   @Test
+  void closeAlsoKillsWhatLeftTheSessionWithSetsid() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    // A foreground job leads its process group, so setsid forks: the child, in a session of its
+    // own, tells its pid and becomes the sleep.
+    type(terminal, "setsid sh -c 'echo escaped=$$; exec sleep 1004'");
+    long escaped = pidAfter(recorder, "escaped=");
+    String stat = Files.readString(Path.of("/proc", Long.toString(escaped), "stat"));
+    assertNotEquals(terminal.pid(), SessionKiller.Stat.parse(stat).session(), "left the session");
+    assertFalse(Processes.isGone(escaped));
+
+    terminal.close();
+
+    recorder.awaitExit();
+    Processes.awaitGone(escaped);
+  }
+
+  @Test
   void anExitingShellTakesItsLeftoverJobsWithIt() throws Exception {
     Recorder recorder = new Recorder();
     Terminal terminal = start(recorder);
@@ -206,6 +224,7 @@ class TerminalTest {
     assertEquals("xterm-256color", env.get("TERM"));
     assertEquals("truecolor", env.get("COLORTERM"));
     assertEquals("C.UTF-8", env.get("LANG"));
+    assertEquals(terminal.id().toString(), env.get(SessionKiller.TERMINAL_VARIABLE));
   }
 
   @Test
