@@ -1,7 +1,9 @@
 package dev.ccc.e2e;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,6 +48,7 @@ public final class LocalStack
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final Path logs = Path.of(System.getProperty("ccc.e2e.logs", "target/e2e-logs"));
   private final List<String> jvmOptions;
+  private final Map<String, String> env = new HashMap<>();
   private Thread shutdownHook;
   final int apiPort = freePort();
   final int gatewayPort = freePort();
@@ -121,7 +124,6 @@ public final class LocalStack
     Files.createDirectories(logs);
     Path data = Files.createTempDirectory("ccc-e2e");
     int clusterPort = freePortRange(10);
-    Map<String, String> env = new HashMap<>();
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     env.put("HOME", System.getProperty("user.home"));
     env.put("LANG", "C.UTF-8");
@@ -139,17 +141,45 @@ public final class LocalStack
     env.put("CCC_ADMIN_USERNAME", ADMIN);
     env.put("CCC_ADMIN_PASSWORD", ADMIN_PASSWORD);
 
-    launch("pty-service", System.getProperty("ccc.pty-service.jar"), env);
-    launch("api-service", System.getProperty("ccc.api-service.jar"), env);
-    launch("ws-gateway", System.getProperty("ccc.ws-gateway.jar"), env);
+    launch("pty-service", Redirect.to(log("pty-service")));
+    launch("api-service", Redirect.to(log("api-service")));
+    launch("ws-gateway", Redirect.to(log("ws-gateway")));
 
     long deadline = System.nanoTime() + STARTUP.toNanos();
     awaitLogLine("pty-service", "pty-service ready", deadline);
-    awaitHealthy(apiUrl() + "/q/health/ready", deadline);
-    awaitHealthy("http://127.0.0.1:" + gatewayPort + "/health/ready", deadline);
+    awaitReady("api-service", deadline);
+    awaitReady("ws-gateway", deadline);
   }
 
-  private void launch(String name, String jar, Map<String, String> env) throws IOException {
+  /**
+   * Stops the api-service or the ws-gateway as an orchestrator would (SIGTERM), starts it again
+   * with the same settings and data, and waits until it is ready.
+   */
+  public void restart(String name) throws Exception {
+    Process process = processes.get(name);
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(name + " did not stop on SIGTERM");
+    }
+    launch(name, Redirect.appendTo(log(name)));
+    awaitReady(name, System.nanoTime() + STARTUP.toNanos());
+  }
+
+  private void awaitReady(String name, long deadline) throws Exception {
+    switch (name) {
+      case "api-service" -> awaitHealthy(apiUrl() + "/q/health/ready", deadline);
+      case "ws-gateway" ->
+          awaitHealthy("http://127.0.0.1:" + gatewayPort + "/health/ready", deadline);
+      default -> throw new IllegalArgumentException("no readiness check for " + name);
+    }
+  }
+
+  private File log(String name) {
+    return logs.resolve(name + ".log").toFile();
+  }
+
+  private void launch(String name, Redirect log) throws IOException {
+    String jar = System.getProperty("ccc." + name + ".jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("no packaged " + name + " at " + jar + "; run mvn verify");
     }
@@ -160,9 +190,7 @@ public final class LocalStack
     command.add("-jar");
     command.add(jar);
     ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(logs.resolve(name + ".log").toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
     builder.environment().clear();
     builder.environment().putAll(env);
     processes.put(name, builder.start());
