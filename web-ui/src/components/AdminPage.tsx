@@ -1,14 +1,14 @@
 import { useCallback, useState, type SubmitEvent } from 'react';
-import type { Role, User, UserChanges } from '../api/types';
+import type { Role, User, UserChanges, Workspace } from '../api/types';
 import { api } from '../backend';
 import { useAction, useLoader, usePolling } from '../hooks';
 import { SessionItem } from './SessionItem';
-import { ErrorText, formatTime, textField } from './ui';
+import { ConfirmButton, ErrorText, formatTime, StateBadge, textField } from './ui';
 
 const SESSIONS_POLL_MS = 5_000;
 
 /**
- * User management and everyone's sessions. Reaching it is a convenience for admins; the server
+ * User management and everyone's sessions and workspaces. Reaching it is a convenience for admins; the server
  * answers 403 to others.
  */
 export function AdminPage({ currentUserId }: { currentUserId: string }) {
@@ -56,13 +56,16 @@ export function AdminPage({ currentUserId }: { currentUserId: string }) {
           />
         ))}
       </ul>
-      <EveryonesSessions users={users.data ?? []} currentUserId={currentUserId} />
+      <EveryonesWork users={users.data ?? []} currentUserId={currentUserId} />
     </section>
   );
 }
 
-/** Every user's sessions, live ones first: an admin can stop or delete any of them. */
-function EveryonesSessions({ users, currentUserId }: { users: User[]; currentUserId: string }) {
+/**
+ * Every user's sessions (live ones first) and workspaces: an admin can stop or delete any session,
+ * and delete a workspace once it has none.
+ */
+function EveryonesWork({ users, currentUserId }: { users: User[]; currentUserId: string }) {
   const load = useCallback(
     () => Promise.all([api.everyonesSessions(), api.everyonesWorkspaces()]),
     [],
@@ -72,6 +75,10 @@ function EveryonesSessions({ users, currentUserId }: { users: User[]; currentUse
   usePolling(true, loaded.reload, SESSIONS_POLL_MS);
   const [sessions, workspaces] = loaded.data ?? [[], []];
   const userName = new Map(users.map((user) => [user.id, user.username]));
+  const ownerOf = (ownerId: string) => ({
+    name: userName.get(ownerId) ?? ownerId,
+    isViewer: ownerId === currentUserId,
+  });
   const workspaceName = new Map(workspaces.map((workspace) => [workspace.id, workspace.name]));
   const live = (state: string) => (state === 'idle' ? 1 : 0);
   const ordered = [...sessions].sort((a, b) => live(a.state) - live(b.state));
@@ -91,15 +98,74 @@ function EveryonesSessions({ users, currentUserId }: { users: User[]; currentUse
             key={session.id}
             session={session}
             onChange={loaded.reload}
-            owner={{
-              name: userName.get(session.ownerId) ?? session.ownerId,
-              isViewer: session.ownerId === currentUserId,
-            }}
+            owner={ownerOf(session.ownerId)}
             workspaceName={workspaceName.get(session.workspaceId) ?? session.workspaceId}
           />
         ))}
       </ul>
+      <div className="page__title">
+        <h2>Workspaces</h2>
+      </div>
+      <ul className="list" data-testid="everyones-workspaces">
+        {workspaces.map((workspace) => (
+          <WorkspaceRow
+            key={workspace.id}
+            workspace={workspace}
+            owner={ownerOf(workspace.ownerId)}
+            sessions={sessions.filter((session) => session.workspaceId === workspace.id).length}
+            onChange={loaded.reload}
+          />
+        ))}
+      </ul>
     </>
+  );
+}
+
+function WorkspaceRow({
+  workspace,
+  owner,
+  sessions,
+  onChange,
+}: {
+  workspace: Workspace;
+  owner: { name: string; isViewer: boolean };
+  sessions: number;
+  onChange: () => Promise<void>;
+}) {
+  const { busy, error, run } = useAction();
+  return (
+    <li className="list__item" data-testid="workspace" data-workspace-id={workspace.id}>
+      <div className="list__main">
+        <span className="list__name">{workspace.name}</span>
+        <StateBadge state={workspace.state} />
+        <span className="badge" data-testid="workspace-owner">
+          {owner.isViewer ? 'you' : owner.name}
+        </span>
+      </div>
+      <p className="list__detail muted">
+        {workspace.slug} · {sessions === 1 ? '1 session' : `${sessions} sessions`} · created{' '}
+        {formatTime(workspace.createdAt)}
+      </p>
+      {/* The server refuses while it has sessions or is still being cloned. */}
+      {sessions === 0 && workspace.state !== 'cloning' && (
+        <div className="actions">
+          <ConfirmButton
+            confirmLabel="Delete workspace and its files"
+            disabled={busy}
+            testId="delete-workspace"
+            onConfirm={() => {
+              void run(async () => {
+                await api.deleteWorkspace(workspace.id);
+                await onChange();
+              });
+            }}
+          >
+            Delete
+          </ConfirmButton>
+        </div>
+      )}
+      <ErrorText error={error} />
+    </li>
   );
 }
 

@@ -27,9 +27,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A real headless Chromium goes the user's way through the app: logs in, creates a workspace and a
  * session, starts it, types into two tabs, reloads the page and renames the session; the text is
- * read back from the page. And an admin's: stopping another user's session. Debian's {@code
- * chromium} and {@code chromium-driver} must be installed ({@code .ci/run} installs them); outside
- * CI the test is skipped when they are not.
+ * read back from the page. And an admin's: stopping another user's session, then deleting it and
+ * its workspace. Debian's {@code chromium} and {@code chromium-driver} must be installed ({@code
+ * .ci/run} installs them); outside CI the test is skipped when they are not.
  */
 @ExtendWith(LocalStack.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -123,12 +123,13 @@ class BrowserTerminalTest {
   }
 
   @Test
-  void anAdminSeesEveryonesSessionsAndStopsAnotherUsers() throws Exception {
+  void anAdminStopsAnotherUsersSessionAndCleansUpTheirWorkspace() throws Exception {
     LocalStack stack = LocalStack.get();
     String username = "bob-" + UUID.randomUUID().toString().substring(0, 8);
     ApiClient.loginAsAdmin(stack).createUser(username, "bob-password-1234");
     ApiClient bob = ApiClient.login(stack, username, "bob-password-1234");
-    String session = bob.createSession(bob.createWorkspace("bob's"), "bob's session");
+    String workspace = bob.createWorkspace("bob's");
+    String session = bob.createSession(workspace, "bob's session");
     bob.startSession(session, 80, 24);
 
     browser.get(stack.apiUrl() + "/#/admin");
@@ -146,6 +147,24 @@ class BrowserTerminalTest {
     click(item + " [data-testid=stop-session-confirm]");
     wait.until(page -> page.findElement(By.cssSelector(item + " [data-state=idle]")));
     assertEquals("idle", bob.session(session).getString("state"));
+
+    String workspaceItem =
+        "[data-testid=everyones-workspaces] [data-workspace-id='" + workspace + "']";
+    assertEquals(
+        username,
+        browser
+            .findElement(By.cssSelector(workspaceItem + " [data-testid=workspace-owner]"))
+            .getText());
+    // A workspace with sessions cannot be deleted, so it offers no Delete until they are gone.
+    assertTrue(
+        browser
+            .findElements(By.cssSelector(workspaceItem + " [data-testid=delete-workspace]"))
+            .isEmpty());
+    click(item + " [data-testid=delete-session]");
+    click(item + " [data-testid=delete-session-confirm]");
+    click(workspaceItem + " [data-testid=delete-workspace]");
+    click(workspaceItem + " [data-testid=delete-workspace-confirm]");
+    wait.until(page -> page.findElements(By.cssSelector(workspaceItem)).isEmpty());
   }
 
   private void logIn() {
