@@ -7,3 +7,5 @@ CREATE TABLE login_failures (
     failed_at    BIGINT       NOT NULL
 );
 CREATE INDEX login_failures_key_time ON login_failures (throttle_key, failed_at);
+-- For the pruning, which deletes by age across all keys.
+CREATE INDEX login_failures_time ON login_failures (failed_at);
