@@ -73,18 +73,19 @@ public class WorkspaceRepository {
 
   /**
    * Ends the making of the folder: {@code ready}, or {@code error} with {@code error} saying why.
-   * Changes nothing unless the workspace is still {@code cloning}.
+   * Changes nothing unless the workspace is still {@code cloning} and belongs to {@code ownerId}.
    */
-  Uni<Integer> finishCloning(String id, State state, String error, Instant now) {
+  Uni<Integer> finishCloning(String id, String ownerId, State state, String error, Instant now) {
     return sessions.withTransaction(
         db ->
             db.createMutationQuery(
                     "update Workspace set state = :state, error = :error, updatedAt = :now"
-                        + " where id = :id and state = :cloning")
+                        + " where id = :id and ownerId = :owner and state = :cloning")
                 .setParameter("state", state)
                 .setParameter("error", error)
                 .setParameter("now", now)
                 .setParameter("id", id)
+                .setParameter("owner", ownerId)
                 .setParameter("cloning", State.CLONING)
                 .executeUpdate());
   }

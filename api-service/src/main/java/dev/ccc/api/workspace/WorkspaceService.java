@@ -63,7 +63,10 @@ public class WorkspaceService {
     TOO_RECENT
   }
 
-  /** Records how a clone went, as its pty-service published it. */
+  /**
+   * Records how a clone went, as its pty-service published it; an outcome naming another owner than
+   * the workspace's changes nothing.
+   */
   public Uni<Integer> cloneFinished(WorkspaceMade made) {
     LOG.info(
         "clone of workspace "
@@ -71,6 +74,7 @@ public class WorkspaceService {
             + (made.error() == null ? " is ready" : " failed: " + made.error()));
     return workspaces.finishCloning(
         made.workspace(),
+        made.owner(),
         made.error() == null ? State.READY : State.ERROR,
         made.error(),
         clock.instant());
@@ -111,11 +115,11 @@ public class WorkspaceService {
             presence ->
                 switch (presence) {
                   case BUSY -> Uni.createFrom().item(Outcome.UNCHANGED);
-                  case READY -> correct(id, State.READY, null);
+                  case READY -> correct(workspace, State.READY, null);
                   case ABSENT ->
                       workspace.getCreatedAt().plus(REQUEST_GRACE).isAfter(now)
                           ? Uni.createFrom().item(Outcome.TOO_RECENT)
-                          : correct(id, State.ERROR, INTERRUPTED);
+                          : correct(workspace, State.ERROR, INTERRUPTED);
                 })
         .onFailure()
         .recoverWithItem(
@@ -125,9 +129,9 @@ public class WorkspaceService {
             });
   }
 
-  private Uni<Outcome> correct(String id, State state, String error) {
+  private Uni<Outcome> correct(Workspace workspace, State state, String error) {
     return workspaces
-        .finishCloning(id, state, error, clock.instant())
+        .finishCloning(workspace.getId(), workspace.getOwnerId(), state, error, clock.instant())
         .map(rows -> rows == 1 ? Outcome.CORRECTED : Outcome.UNCHANGED);
   }
 
@@ -236,7 +240,10 @@ public class WorkspaceService {
     String id = workspace.getId();
     return pty.request(
             BusContract.PTY_WORKSPACE_CREATE, request.toJson(), PtyClient.DEFAULT_TIMEOUT)
-        .chain(() -> workspaces.finishCloning(id, State.READY, null, clock.instant()))
+        .chain(
+            () ->
+                workspaces.finishCloning(
+                    id, workspace.getOwnerId(), State.READY, null, clock.instant()))
         .onFailure()
         .call(() -> workspaces.delete(id))
         .chain(() -> workspaces.find(id));
@@ -256,7 +263,12 @@ public class WorkspaceService {
         .recoverWithUni(
             failure ->
                 workspaces
-                    .finishCloning(id, State.ERROR, failure.getMessage(), clock.instant())
+                    .finishCloning(
+                        id,
+                        workspace.getOwnerId(),
+                        State.ERROR,
+                        failure.getMessage(),
+                        clock.instant())
                     .chain(() -> workspaces.find(id)));
   }
 }

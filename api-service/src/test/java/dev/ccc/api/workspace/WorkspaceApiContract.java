@@ -357,11 +357,16 @@ abstract class WorkspaceApiContract {
   }
 
   @Test
-  void aPublishedOutcomeSettlesOnlyAWorkspaceStillCloning() throws Exception {
+  void aPublishedOutcomeSettlesOnlyAWorkspaceStillCloningOfTheOwnerItNames() throws Exception {
     Account alice = accounts.user();
+    Account bob = accounts.user();
     String cloning = persistCloning(alice, "cloning", Instant.now());
     String failed = persistCloning(alice, "failed", Instant.now());
 
+    assertEquals(
+        0,
+        service.cloneFinished(new WorkspaceMade(bob.id(), cloning, "x")).await().atMost(TIMEOUT));
+    assertEquals("cloning", workspace(alice, cloning).getString("state"));
     service.cloneFinished(new WorkspaceMade(alice.id(), failed, "git: no")).await().atMost(TIMEOUT);
     assertEquals(
         1,
