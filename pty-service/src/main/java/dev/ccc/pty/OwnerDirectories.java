@@ -22,6 +22,11 @@ public final class OwnerDirectories {
     this.root = root.toAbsolutePath().normalize();
   }
 
+  /** The directory holding the users' directories. */
+  public Path root() {
+    return root;
+  }
+
   /**
    * {@code <root>/<owner>}, created private to the service's user if it does not exist yet.
    *

@@ -1,6 +1,8 @@
 package dev.ccc.pty;
 
 import dev.ccc.bus.Settings;
+import dev.ccc.pty.sandbox.Sandboxes;
+import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.ChildEnvironment;
 import dev.ccc.pty.terminal.Profiles;
 import dev.ccc.pty.terminal.TerminalLauncher;
@@ -20,8 +22,8 @@ import java.util.stream.Collectors;
  *
  * @param dataDir where users' home directories and workspaces live, as {@code
  *     <dataDir>/homes/<user>} and {@code <dataDir>/workspaces/<user>/<workspace>}; the per-user
- *     directories are created with mode 0700 on first use ({@code CCC_DATA_DIR}, default {@code
- *     ./data})
+ *     directories are created with mode 0700 on first use, owned by the user's own uid where users
+ *     are sandboxed ({@code CCC_DATA_DIR}, default {@code ./data})
  * @param shell the shell of the {@code shell} profile, started as a login shell, and the children's
  *     {@code SHELL} ({@code CCC_PTY_SHELL}, default {@code /bin/bash})
  * @param bufferBytes output kept per terminal for viewers that attach later or reconnect ({@code
@@ -37,6 +39,8 @@ import java.util.stream.Collectors;
  *     ({@code CCC_PTY_CLONE_SCHEMES}, default {@code https})
  * @param cloneTimeout how long cloning a workspace may take before git is killed and the request
  *     fails ({@code CCC_PTY_CLONE_TIMEOUT_SECONDS}, default 600)
+ * @param maxTabs how many terminals one session runs at once ({@code CCC_PTY_MAX_TABS_PER_SESSION},
+ *     default 16)
  */
 public record PtyConfig(
     Path dataDir,
@@ -45,7 +49,8 @@ public record PtyConfig(
     List<String> envPassthrough,
     int maxTerminals,
     Set<String> cloneSchemes,
-    Duration cloneTimeout) {
+    Duration cloneTimeout,
+    int maxTabs) {
 
   /** Reads the settings from {@code env}; a variable that is unset or blank takes its default. */
   public static PtyConfig fromEnvironment(Map<String, String> env) {
@@ -57,7 +62,8 @@ public record PtyConfig(
         Integer.parseInt(Settings.read(env::get, "CCC_PTY_MAX_TERMINALS", "200")),
         Set.copyOf(list(Settings.read(env::get, "CCC_PTY_CLONE_SCHEMES", "https"))),
         Duration.ofSeconds(
-            Long.parseLong(Settings.read(env::get, "CCC_PTY_CLONE_TIMEOUT_SECONDS", "600"))));
+            Long.parseLong(Settings.read(env::get, "CCC_PTY_CLONE_TIMEOUT_SECONDS", "600"))),
+        Integer.parseInt(Settings.read(env::get, "CCC_PTY_MAX_TABS_PER_SESSION", "16")));
   }
 
   private static List<String> list(String commaSeparated) {
@@ -86,25 +92,29 @@ public record PtyConfig(
     if (cloneTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("CCC_PTY_CLONE_TIMEOUT_SECONDS must be at least 1");
     }
+    if (maxTabs < 1) {
+      throw new IllegalArgumentException("CCC_PTY_MAX_TABS_PER_SESSION must be at least 1");
+    }
   }
 
   /** The terminals of a service with these settings, running in {@code serviceEnvironment}. */
   public TerminalRegistry newRegistry(Map<String, String> serviceEnvironment) {
     TerminalLauncher launcher =
         new TerminalLauncher(
-            homes(),
             Profiles.standard(shell),
             ChildEnvironment.of(serviceEnvironment, envPassthrough, shell),
             bufferBytes);
     return new TerminalRegistry(launcher, maxTerminals);
   }
 
-  /** The workspace folders of a service with these settings. */
-  public Workspaces newWorkspaces() {
-    return new Workspaces(dataDir.resolve("workspaces"), homes(), cloneSchemes, cloneTimeout);
+  /** The workspace folders of a service with these settings, changed in {@code sandboxes}. */
+  public Workspaces newWorkspaces(Sandboxes sandboxes) {
+    return new Workspaces(dataDir.resolve("workspaces"), sandboxes, cloneSchemes, cloneTimeout);
   }
 
-  private Path homes() {
-    return dataDir.resolve("homes");
+  /** The sessions of a service with these settings. */
+  public Sessions newSessions(
+      TerminalRegistry registry, Workspaces workspaces, Sandboxes sandboxes) {
+    return new Sessions(registry, workspaces, sandboxes, maxTabs);
   }
 }

@@ -1,6 +1,7 @@
 package dev.ccc.pty;
 
 import dev.ccc.bus.ops.ServiceMetrics;
+import dev.ccc.pty.sandbox.Isolation;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,15 +31,32 @@ public final class PtyMetrics {
           .description("Bytes accepted as input for the terminals' PTYs")
           .register(Metrics.globalRegistry);
 
+  /** Connections the egress proxy made to the internet for sandboxes. */
+  public static final Counter EGRESS_CONNECTIONS =
+      Counter.builder("ccc.pty.egress.connections")
+          .description("Connections the egress proxy opened for sandboxed processes")
+          .register(Metrics.globalRegistry);
+
+  /** Destinations the egress proxy refused: the installation, private networks. */
+  public static final Counter EGRESS_REFUSED =
+      Counter.builder("ccc.pty.egress.refused")
+          .description("Connections the egress proxy refused for sandboxed processes")
+          .register(Metrics.globalRegistry);
+
   /**
    * Starts the service's metrics ({@link ServiceMetrics}) with the number of terminals in {@code
-   * terminals}; the counters here are among them from the start, at 0, since calling this
-   * initializes them.
+   * terminals} and the isolation they get; the counters here are among them from the start, at 0,
+   * since calling this initializes them.
    */
-  static PrometheusMeterRegistry start(Vertx vertx, TerminalRegistry terminals) {
+  static PrometheusMeterRegistry start(
+      Vertx vertx, TerminalRegistry terminals, Isolation isolation) {
     PrometheusMeterRegistry registry = ServiceMetrics.start(vertx);
     Gauge.builder("ccc.pty.terminals", terminals, TerminalRegistry::size)
         .description("Terminals this pty-service runs")
+        .register(registry);
+    Gauge.builder("ccc.pty.isolation", () -> 1)
+        .description("The isolation users' processes get here, as its label")
+        .tag("level", isolation.label())
         .register(registry);
     return registry;
   }

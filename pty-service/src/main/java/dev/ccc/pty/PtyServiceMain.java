@@ -4,12 +4,16 @@ import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.bus.ops.ServiceLogging;
 import dev.ccc.pty.bus.PtyBusVerticle;
+import dev.ccc.pty.sandbox.SandboxConfig;
+import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -31,8 +35,21 @@ public final class PtyServiceMain {
     Map<String, String> env = System.getenv();
     PtyConfig config = PtyConfig.fromEnvironment(env);
     ClusterConfig cluster = ClusterConfig.fromEnvironment(env::get);
+    Sandboxes sandboxes;
+    try {
+      sandboxes =
+          Sandboxes.forThisMachine(
+              SandboxConfig.fromEnvironment(env),
+              config.dataDir(),
+              config.shell(),
+              clusterHosts(cluster));
+    } catch (IOException | RuntimeException e) {
+      log.log(Level.SEVERE, "cannot start: " + e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
     TerminalRegistry registry = config.newRegistry(env);
-    Workspaces workspaces = config.newWorkspaces();
+    Workspaces workspaces = config.newWorkspaces(sandboxes);
     try {
       int removed = workspaces.removeUnfinishedClones();
       if (removed > 0) {
@@ -43,7 +60,7 @@ public final class PtyServiceMain {
       System.exit(1);
       return;
     }
-    Sessions sessions = new Sessions(registry, workspaces);
+    Sessions sessions = config.newSessions(registry, workspaces, sandboxes);
 
     Vertx vertx;
     try {
@@ -55,7 +72,9 @@ public final class PtyServiceMain {
     }
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> shutDown(vertx, registry, workspaces, log), "pty-service-shutdown"));
+            new Thread(
+                () -> shutDown(vertx, registry, workspaces, sandboxes, log),
+                "pty-service-shutdown"));
     try {
       // Deployment completes once the consumers are registered across the cluster.
       await(vertx.deployVerticle(new PtyBusVerticle(workspaces, sessions)));
@@ -65,14 +84,32 @@ public final class PtyServiceMain {
       return;
     }
     try {
-      await(PtyManagement.start(vertx, env, registry));
+      await(PtyManagement.start(vertx, env, registry, sandboxes.isolation()));
     } catch (Exception e) {
       log.log(Level.SEVERE, "cannot open the management port", e);
       System.exit(1);
       return;
     }
     log.info(
-        "pty-service ready (cluster " + cluster.name() + ", data in " + config.dataDir() + ")");
+        "pty-service ready (cluster "
+            + cluster.name()
+            + ", data in "
+            + config.dataDir()
+            + ", isolation "
+            + sandboxes.isolation().label()
+            + ")");
+  }
+
+  /** The hosts of the cluster's members, which no sandbox may reach. */
+  private static List<String> clusterHosts(ClusterConfig cluster) {
+    List<String> hosts = new ArrayList<>();
+    hosts.add(cluster.host());
+    cluster.dns().ifPresent(hosts::add);
+    for (String member : cluster.members()) {
+      // host or host:port; an IPv6 literal keeps its colons.
+      hosts.add(member.matches("[^:]+:[0-9]+") ? member.substring(0, member.indexOf(':')) : member);
+    }
+    return hosts;
   }
 
   private static <T> T await(Future<T> future) throws Exception {
@@ -80,12 +117,17 @@ public final class PtyServiceMain {
   }
 
   private static void shutDown(
-      Vertx vertx, TerminalRegistry registry, Workspaces workspaces, Logger log) {
+      Vertx vertx,
+      TerminalRegistry registry,
+      Workspaces workspaces,
+      Sandboxes sandboxes,
+      Logger log) {
     log.info("pty-service stopping: closing every terminal");
     // Clones in progress fail and remove their half-written folders; sessions end with their
-    // terminals.
+    // terminals, and what still runs in their sandboxes with the sandboxes.
     workspaces.stopClones();
     registry.closeAll();
+    sandboxes.close();
     try {
       vertx
           .close()

@@ -13,7 +13,7 @@ import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
 import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.bus.PtyBusVerticle;
-import dev.ccc.pty.session.Sessions;
+import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
 import io.micrometer.core.instrument.Metrics;
@@ -99,12 +99,15 @@ class GatewayTest {
     Path data = Files.createTempDirectory("gateway-test");
     PtyConfig ptyConfig =
         new PtyConfig(
-            data, "/bin/bash", 1 << 20, List.of(), 20, Set.of("https"), Duration.ofMinutes(1));
+            data, "/bin/bash", 1 << 20, List.of(), 20, Set.of("https"), Duration.ofMinutes(1), 8);
     registry = ptyConfig.newRegistry(Map.of());
-    Workspaces workspaces = ptyConfig.newWorkspaces();
+    Sandboxes sandboxes = Sandboxes.unconfined(data);
+    Workspaces workspaces = ptyConfig.newWorkspaces(sandboxes);
     await(
         vertx
-            .deployVerticle(new PtyBusVerticle(workspaces, new Sessions(registry, workspaces)))
+            .deployVerticle(
+                new PtyBusVerticle(
+                    workspaces, ptyConfig.newSessions(registry, workspaces, sandboxes)))
             .toCompletionStage());
 
     gateway = new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER));

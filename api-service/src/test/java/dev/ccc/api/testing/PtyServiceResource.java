@@ -4,7 +4,7 @@ import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.bus.PtyBusVerticle;
-import dev.ccc.pty.session.Sessions;
+import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -55,11 +55,16 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
             "CCC_CLUSTER_PORT_COUNT",
             "10");
     PtyConfig config =
-        new PtyConfig(DATA, "/bin/bash", 1 << 20, List.of(), 50, Set.of("https"), WAIT);
+        new PtyConfig(DATA, "/bin/bash", 1 << 20, List.of(), 50, Set.of("https"), WAIT, 16);
     registry = config.newRegistry(System.getenv());
-    workspaces = config.newWorkspaces();
+    // Unconfined: these tests are about the api-service, and their git server is on loopback,
+    // which no sandbox may reach. The sandboxes have tests of their own.
+    Sandboxes sandboxes = Sandboxes.unconfined(DATA);
+    workspaces = config.newWorkspaces(sandboxes);
     vertx = await(ClusteredBus.join(ClusterConfig.fromEnvironment(cluster::get)));
-    await(vertx.deployVerticle(new PtyBusVerticle(workspaces, new Sessions(registry, workspaces))));
+    await(
+        vertx.deployVerticle(
+            new PtyBusVerticle(workspaces, config.newSessions(registry, workspaces, sandboxes))));
     return cluster;
   }
 

@@ -37,9 +37,22 @@ public final class ManagementServer {
       ManagementAddress address,
       PrometheusMeterRegistry registry,
       BooleanSupplier ready) {
+    return start(vertx, address, registry, ready, new JsonObject());
+  }
+
+  /**
+   * {@link #start(Vertx, ManagementAddress, PrometheusMeterRegistry, BooleanSupplier)}, with {@code
+   * details} added to every health answer: what an operator checking on the service should know.
+   */
+  public static Future<HttpServer> start(
+      Vertx vertx,
+      ManagementAddress address,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      JsonObject details) {
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(address.host()).setPort(address.port()))
-        .requestHandler(request -> route(request, registry, ready))
+        .requestHandler(request -> route(request, registry, ready, details))
         .listen()
         .onSuccess(
             server -> LOG.info("management port " + server.actualPort() + " on " + address.host()));
@@ -63,7 +76,10 @@ public final class ManagementServer {
   }
 
   private static void route(
-      HttpServerRequest request, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+      HttpServerRequest request,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      JsonObject details) {
     if (request.method() != HttpMethod.GET) {
       request.response().setStatusCode(405).putHeader("allow", "GET").end();
       return;
@@ -71,17 +87,17 @@ public final class ManagementServer {
     switch (request.path()) {
       case "/metrics" ->
           request.response().putHeader("content-type", METRICS_CONTENT_TYPE).end(registry.scrape());
-      case "/health/live" -> health(request, true);
-      case "/health/ready" -> health(request, ready.getAsBoolean());
+      case "/health/live" -> health(request, true, details);
+      case "/health/ready" -> health(request, ready.getAsBoolean(), details);
       default -> request.response().setStatusCode(404).end();
     }
   }
 
-  private static void health(HttpServerRequest request, boolean up) {
+  private static void health(HttpServerRequest request, boolean up, JsonObject details) {
     request
         .response()
         .setStatusCode(up ? 200 : 503)
         .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
+        .end(details.copy().put("status", up ? "UP" : "DOWN").encode());
   }
 }

@@ -10,6 +10,7 @@ import dev.ccc.bus.BusContract.TerminalOpened;
 import dev.ccc.bus.BusContract.WorkspaceFolder;
 import dev.ccc.bus.BusContract.WorkspaceMade;
 import dev.ccc.bus.BusContract.WorkspaceStatus;
+import dev.ccc.pty.sandbox.Owner;
 import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.workspace.Workspaces;
@@ -177,7 +178,7 @@ public final class PtyBusVerticle extends AbstractVerticle {
             () ->
                 sessions.start(
                     UUID.fromString(request.session()),
-                    request.owner(),
+                    new Owner(request.owner(), false),
                     UUID.fromString(request.workspace()),
                     request.profile(),
                     request.cols(),

@@ -1,6 +1,7 @@
 package dev.ccc.pty.session;
 
 import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.sandbox.SessionSandbox;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
@@ -12,10 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The terminals one user runs in one workspace. A session lives from its first terminal until its
- * last one has exited, whether stopped or on its own; then it is over for good, and a new start
- * makes a new session. While it lives, it keeps its workspace in use, so the folder cannot be
- * deleted under it.
+ * The terminals one user runs in one workspace, all in one sandbox. A session lives from its first
+ * terminal until its last one has exited, whether stopped or on its own; then it is over for good,
+ * its sandbox is closed with whatever still ran in it, and a new start makes a new session. While
+ * it lives, it keeps its workspace in use, so the folder cannot be deleted under it.
  */
 public final class Session {
 
@@ -31,6 +32,8 @@ public final class Session {
   private final UUID id;
   private final String owner;
   private final Workspaces.Lease workspace;
+  private final SessionSandbox sandbox;
+  private final int maxTabs;
   private final TerminalRegistry registry;
   private final Listener listener;
   private final Consumer<Session> forget;
@@ -45,14 +48,17 @@ public final class Session {
 
   Session(
       UUID id,
-      String owner,
       Workspaces.Lease workspace,
+      SessionSandbox sandbox,
+      int maxTabs,
       TerminalRegistry registry,
       Listener listener,
       Consumer<Session> forget) {
     this.id = id;
-    this.owner = owner;
+    this.owner = sandbox.owner();
     this.workspace = workspace;
+    this.sandbox = sandbox;
+    this.maxTabs = maxTabs;
     this.registry = registry;
     this.listener = listener;
     this.forget = forget;
@@ -72,10 +78,11 @@ public final class Session {
   }
 
   /**
-   * Opens another terminal running {@code profile} in the workspace folder; see {@link
-   * TerminalRegistry#open}.
+   * Opens another terminal running {@code profile} in the session's sandbox, in the workspace
+   * folder; see {@link TerminalRegistry#open}.
    *
-   * @throws RefusedException when the session is over (not found) or being stopped (conflict)
+   * @throws RefusedException when the session is over (not found), being stopped or has all the
+   *     tabs it may have (conflict)
    */
   public synchronized Terminal open(
       String profile, int cols, int rows, Terminal.Listener terminalListener)
@@ -86,13 +93,15 @@ public final class Session {
     if (stopping) {
       throw RefusedException.conflict("the session is stopping");
     }
+    if (terminals.size() >= maxTabs) {
+      throw RefusedException.conflict("a session has at most " + maxTabs + " tabs");
+    }
     // Spawned under the lock (a few milliseconds): a concurrent stop() either sees the new
     // terminal or refuses it, and the session cannot end for want of terminals while one starts.
     Terminal terminal =
         registry.open(
-            owner,
+            sandbox,
             profile,
-            workspace.folder(),
             cols,
             rows,
             Terminal.Listener.replacingExit(
@@ -111,9 +120,9 @@ public final class Session {
   }
 
   /**
-   * Stops every process of every terminal (see {@link Terminal#close}) and refuses new terminals.
-   * Blocks for up to about half a second; the end follows through the {@link Listener} once the
-   * terminals' exits have been delivered.
+   * Stops every terminal (see {@link Terminal#close}), then everything else in the sandbox, and
+   * refuses new terminals. Blocks for up to about half a second; the end follows through the {@link
+   * Listener} once the terminals' exits have been delivered.
    */
   public void stop() {
     List<Terminal> all;
@@ -121,7 +130,9 @@ public final class Session {
       stopping = true;
       all = List.copyOf(terminals);
     }
+    // Terminals first, so that their programs hear the hang-up and can save their work.
     Terminal.closeAll(all);
+    sandbox.close();
   }
 
   /** Gives up a session whose first terminal failed to start: it ends without being reported. */
@@ -147,8 +158,12 @@ public final class Session {
     listener.onEnded(this, exitCode);
   }
 
-  /** Frees the workspace and the session id; the id may start a new session right away. */
+  /**
+   * Ends what the terminals left running in the sandbox, frees the workspace and the session id;
+   * the id may start a new session right away.
+   */
   private void end() {
+    sandbox.close();
     workspace.release();
     forget.accept(this);
   }

@@ -1,6 +1,9 @@
 package dev.ccc.pty.session;
 
 import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.sandbox.Owner;
+import dev.ccc.pty.sandbox.Sandboxes;
+import dev.ccc.pty.sandbox.SessionSandbox;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
@@ -9,17 +12,25 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
-/** Starts sessions, and knows which are running on this pty-service. */
+/** Starts sessions, each in a sandbox of its own, and knows which are running on this service. */
 public final class Sessions {
   private final TerminalRegistry registry;
   private final Workspaces workspaces;
+  private final Sandboxes sandboxes;
+  private final int maxTabs;
 
   // Guarded by this.
   private final Set<UUID> running = new HashSet<>();
 
-  public Sessions(TerminalRegistry registry, Workspaces workspaces) {
+  /**
+   * @param maxTabs terminals one session may run at once
+   */
+  public Sessions(
+      TerminalRegistry registry, Workspaces workspaces, Sandboxes sandboxes, int maxTabs) {
     this.registry = registry;
     this.workspaces = workspaces;
+    this.sandboxes = sandboxes;
+    this.maxTabs = maxTabs;
   }
 
   /**
@@ -27,14 +38,15 @@ public final class Sessions {
    * terminal running {@code profile}. The session runs until its last terminal exits; then {@code
    * sessionListener} hears of it.
    *
-   * @throws RefusedException when the session is running already (conflict) or the workspace folder
-   *     does not exist (not found)
+   * @throws RefusedException when the session is running already or the owner is over their disk
+   *     quota (conflict), or the workspace folder does not exist (not found)
    * @throws IllegalArgumentException for an unknown profile or an invalid owner
-   * @throws IOException when the terminal cannot be started
+   * @throws IOException when the sandbox or the terminal cannot be started, or the owner may not
+   *     run terminals here
    */
   public Started start(
       UUID id,
-      String owner,
+      Owner owner,
       UUID workspace,
       String profile,
       int cols,
@@ -42,16 +54,25 @@ public final class Sessions {
       Terminal.Listener terminalListener,
       Session.Listener sessionListener)
       throws IOException, RefusedException {
-    Session session;
+    Workspaces.Lease folder;
     // One lock over the check and the registration: of two concurrent starts, one gets a conflict.
     synchronized (this) {
       if (running.contains(id)) {
         throw RefusedException.conflict("the session is running already");
       }
-      Workspaces.Lease folder = workspaces.use(owner, workspace);
-      session = new Session(id, owner, folder, registry, sessionListener, this::forget);
+      folder = workspaces.use(owner.id(), workspace);
       running.add(id);
     }
+    SessionSandbox sandbox;
+    try {
+      sandbox = sandboxes.openSession(owner, folder.folder());
+    } catch (IOException | RefusedException | RuntimeException e) {
+      folder.release();
+      forget(id);
+      throw e;
+    }
+    Session session =
+        new Session(id, folder, sandbox, maxTabs, registry, sessionListener, this::forget);
     try {
       return new Started(session, session.open(profile, cols, rows, terminalListener));
     } catch (Exception e) {
@@ -63,7 +84,11 @@ public final class Sessions {
   /** A session that has just started, and its first terminal. */
   public record Started(Session session, Terminal terminal) {}
 
-  private synchronized void forget(Session session) {
-    running.remove(session.id());
+  private void forget(Session session) {
+    forget(session.id());
+  }
+
+  private synchronized void forget(UUID id) {
+    running.remove(id);
   }
 }

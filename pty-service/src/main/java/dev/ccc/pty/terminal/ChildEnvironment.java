@@ -1,6 +1,5 @@
 package dev.ccc.pty.terminal;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,9 @@ import java.util.Map;
  *
  * <p>A child gets {@code PATH}, {@code LANG}, {@code TERM}, {@code COLORTERM} with fixed defaults,
  * then the variables the operator named for passthrough (which may override those defaults, e.g. a
- * {@code PATH} that includes where agent CLIs are installed), then {@code HOME}, {@code USER},
- * {@code LOGNAME} and {@code SHELL}, which describe the terminal's owner and cannot be overridden.
+ * {@code PATH} that includes where agent CLIs are installed), then what the terminal's sandbox sets
+ * ({@code HOME}, {@code USER}, {@code LOGNAME}, the proxy) and {@code SHELL}, which describe the
+ * terminal's owner and its sandbox and cannot be overridden.
  */
 public final class ChildEnvironment {
   public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
@@ -46,12 +46,14 @@ public final class ChildEnvironment {
     return new ChildEnvironment(shared, shell);
   }
 
-  /** The complete environment of a child owned by {@code user}, whose home is {@code home}. */
-  Map<String, String> forUser(String user, Path home) {
+  /**
+   * The complete environment of a child in a sandbox: the shared variables, then what the sandbox
+   * sets ({@code HOME}, {@code USER}, {@code LOGNAME} as the child sees them, the proxy), then
+   * {@code SHELL}.
+   */
+  Map<String, String> inSandbox(Map<String, String> sandboxed) {
     Map<String, String> environment = new HashMap<>(shared);
-    environment.put("HOME", home.toString());
-    environment.put("USER", user);
-    environment.put("LOGNAME", user);
+    environment.putAll(sandboxed);
     environment.put("SHELL", shell);
     return environment;
   }

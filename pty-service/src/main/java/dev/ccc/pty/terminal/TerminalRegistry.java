@@ -1,7 +1,7 @@
 package dev.ccc.pty.terminal;
 
+import dev.ccc.pty.sandbox.SessionSandbox;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,26 +29,20 @@ public final class TerminalRegistry {
   }
 
   /**
-   * Starts a terminal in {@code workingDirectory} (see {@link TerminalLauncher#launch}). It stays
-   * in the registry until its process exits.
+   * Starts a terminal in {@code sandbox} (see {@link TerminalLauncher#launch}). It stays in the
+   * registry until its process exits.
    *
    * @throws IOException also when the limit is reached or the service is shutting down
    */
   public Terminal open(
-      String owner,
-      String profile,
-      Path workingDirectory,
-      int cols,
-      int rows,
-      Terminal.Listener listener)
+      SessionSandbox sandbox, String profile, int cols, int rows, Terminal.Listener listener)
       throws IOException {
     reserveSlot();
     try {
       Terminal terminal =
           launcher.launch(
-              owner,
+              sandbox,
               profile,
-              workingDirectory,
               cols,
               rows,
               Terminal.Listener.replacingExit(

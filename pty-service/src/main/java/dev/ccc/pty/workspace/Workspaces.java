@@ -6,21 +6,23 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
 import dev.ccc.pty.OwnerDirectories;
 import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.sandbox.Sandboxes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * The workspace folders of this pty-service, {@code <root>/<owner>/<workspace id>}: created empty
- * or by cloning a repository, used by sessions, deleted.
+ * or by cloning a repository, used by sessions, deleted. Whatever changes a folder runs in its
+ * owner's sandbox, as its owner.
  *
  * <p>A folder being created or deleted is busy: it can be neither used nor created or deleted again
  * until that finishes. A folder in use by a running session (see {@link #use}) cannot be deleted.
@@ -44,7 +46,7 @@ public final class Workspaces {
 
   private final Path root;
   private final OwnerDirectories owners;
-  private final OwnerDirectories homes;
+  private final Sandboxes sandboxes;
   private final GitClone git;
 
   // Guarded by this.
@@ -52,16 +54,18 @@ public final class Workspaces {
   private final Map<Path, Integer> users = new HashMap<>();
 
   /**
-   * @param root directory holding one directory of workspaces per user
-   * @param homes directory holding the users' home directories; git runs with the owner's as {@code
-   *     HOME}, so it sees their git configuration
+   * @param root directory holding one directory of workspaces per user; the one {@code sandboxes}
+   *     give their users
+   * @param sandboxes where the work on a user's folders runs; git runs there with the owner's home
+   *     as {@code HOME}, so it sees their git configuration
    * @param cloneSchemes the URL schemes a repository may be cloned from, in lower case
    * @param cloneTimeout how long a clone may take before it is killed
    */
-  public Workspaces(Path root, Path homes, Set<String> cloneSchemes, Duration cloneTimeout) {
+  public Workspaces(
+      Path root, Sandboxes sandboxes, Set<String> cloneSchemes, Duration cloneTimeout) {
     this.root = root.toAbsolutePath().normalize();
     this.owners = new OwnerDirectories(root);
-    this.homes = new OwnerDirectories(homes);
+    this.sandboxes = sandboxes;
     this.git = new GitClone(cloneSchemes, cloneTimeout);
   }
 
@@ -76,11 +80,23 @@ public final class Workspaces {
    */
   public void createEmpty(String owner, UUID workspace) throws IOException, RefusedException {
     fill(
+        owner,
         reserve(owner, workspace),
-        folder -> {
-          Files.createDirectory(folder);
-          Files.writeString(folder.resolve("README.md"), README, UTF_8);
-        });
+        folder ->
+            runAs(
+                owner,
+                new Sandboxes.Job(
+                    "creating the workspace",
+                    where ->
+                        List.of(
+                            "sh",
+                            "-c",
+                            "mkdir -m 0700 -- \"$1\" && cat > \"$1/README.md\"",
+                            "ccc-create",
+                            where.resolve(folder.getFileName().toString()).toString()),
+                    Map.of(),
+                    README.getBytes(UTF_8),
+                    Duration.ofMinutes(1))));
   }
 
   /**
@@ -94,20 +110,19 @@ public final class Workspaces {
   public Clone reserveClone(String owner, UUID workspace, String url, String branch)
       throws IOException, RefusedException {
     git.checkScheme(url);
-    Path home = homes.of(owner);
+    sandboxes.checkDiskQuota(owner);
     Path folder = reserve(owner, workspace);
+    String name = folder.getFileName().toString();
+    // Cloned beside the folder and moved into place when complete, so that a crash in the middle
+    // leaves no half-cloned workspace: only a leftover that startup removes.
+    Sandboxes.Job clone = git.job(url, branch, name, name + UNFINISHED_CLONE);
     return new Clone(
+        owner,
         folder,
         target -> {
-          // Cloned beside the folder and moved into place when complete, so that a crash in the
-          // middle leaves no half-cloned workspace: only a leftover that startup removes.
-          Path unfinished = target.resolveSibling(target.getFileName() + UNFINISHED_CLONE);
-          FileTree.delete(unfinished);
-          try {
-            git.run(url, branch, unfinished, home);
-            Files.move(unfinished, target, StandardCopyOption.ATOMIC_MOVE);
-          } finally {
-            FileTree.delete(unfinished);
+          Sandboxes.Outcome outcome = sandboxes.run(owner, clone);
+          if (outcome.exitCode() != 0) {
+            throw new IOException(GitClone.reason(outcome.errors(), outcome.exitCode()));
           }
         });
   }
@@ -131,7 +146,7 @@ public final class Workspaces {
         try (DirectoryStream<Path> leftovers =
             Files.newDirectoryStream(ownerFolder, "*" + UNFINISHED_CLONE)) {
           for (Path leftover : leftovers) {
-            FileTree.delete(leftover);
+            remove(ownerFolder.getFileName().toString(), leftover.getFileName().toString());
             removed++;
           }
         }
@@ -166,7 +181,7 @@ public final class Workspaces {
       claim(folder);
     }
     try {
-      FileTree.delete(folder);
+      remove(owner, folder.getFileName().toString());
     } finally {
       release(folder);
     }
@@ -192,7 +207,7 @@ public final class Workspaces {
 
   /** Kills the clones in progress, e.g. when the service shuts down; their requests fail. */
   public void stopClones() {
-    git.stopAll();
+    sandboxes.stopJobs();
   }
 
   /** A folder in use, from {@link #use}. */
@@ -221,10 +236,12 @@ public final class Workspaces {
 
   /** A clone reserved by {@link #reserveClone}, to be run exactly once. */
   public final class Clone {
+    private final String owner;
     private final Path folder;
     private final Filler git;
 
-    private Clone(Path folder, Filler git) {
+    private Clone(String owner, Path folder, Filler git) {
+      this.owner = owner;
       this.folder = folder;
       this.git = git;
     }
@@ -235,7 +252,7 @@ public final class Workspaces {
      * @throws IOException when the clone fails, with git's reason; nothing of the folder is left
      */
     public void run() throws IOException {
-      fill(folder, git);
+      fill(owner, folder, git);
     }
   }
 
@@ -259,18 +276,43 @@ public final class Workspaces {
   }
 
   /** Fills a reserved folder, removes what a failure left of it, and frees it. */
-  private void fill(Path folder, Filler filler) throws IOException {
+  private void fill(String owner, Path folder, Filler filler) throws IOException {
     try {
       filler.fill(folder);
     } catch (IOException | RuntimeException e) {
       try {
-        FileTree.delete(folder);
+        remove(owner, folder.getFileName().toString());
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
       throw e;
     } finally {
       release(folder);
+    }
+  }
+
+  /**
+   * Deletes {@code name} from the owner's folder of workspaces and everything in it, as the owner;
+   * symbolic links are removed, never followed.
+   */
+  private void remove(String owner, String name) throws IOException {
+    runAs(
+        owner,
+        new Sandboxes.Job(
+            "deleting " + name,
+            where ->
+                List.of("rm", "-rf", "--one-file-system", "--", where.resolve(name).toString()),
+            Map.of(),
+            new byte[0],
+            Duration.ofMinutes(10)));
+  }
+
+  /** Runs {@code job} for {@code owner}; a failure says what the job wrote to its errors. */
+  private void runAs(String owner, Sandboxes.Job job) throws IOException {
+    Sandboxes.Outcome outcome = sandboxes.run(owner, job);
+    if (outcome.exitCode() != 0) {
+      throw new IOException(
+          job.description() + " failed (" + outcome.exitCode() + "): " + outcome.errors().strip());
     }
   }
 

@@ -10,7 +10,7 @@ import dev.ccc.bus.BusContract.Attach;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.OutputChunk;
 import dev.ccc.pty.PtyConfig;
-import dev.ccc.pty.session.Sessions;
+import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.Future;
@@ -47,10 +47,13 @@ final class LocalBus {
       throws Exception {
     PtyConfig config =
         new PtyConfig(
-            data, "/bin/bash", 1 << 20, List.of(), 10, cloneSchemes, Duration.ofMinutes(1));
+            data, "/bin/bash", 1 << 20, List.of(), 10, cloneSchemes, Duration.ofMinutes(1), 4);
     TerminalRegistry registry = config.newRegistry(System.getenv());
-    Workspaces workspaces = config.newWorkspaces();
-    await(vertx.deployVerticle(new PtyBusVerticle(workspaces, new Sessions(registry, workspaces))));
+    Sandboxes sandboxes = Sandboxes.unconfined(data);
+    Workspaces workspaces = config.newWorkspaces(sandboxes);
+    await(
+        vertx.deployVerticle(
+            new PtyBusVerticle(workspaces, config.newSessions(registry, workspaces, sandboxes))));
     return registry;
   }
 

@@ -10,6 +10,8 @@ import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.PtyManagement;
+import dev.ccc.pty.sandbox.Owner;
+import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import io.vertx.core.Context;
@@ -46,6 +48,7 @@ class PtyManagementTest {
   @TempDir Path data;
   private Vertx vertx;
   private TerminalRegistry terminals;
+  private Sandboxes sandboxes;
   private HttpServer management;
 
   @BeforeEach
@@ -61,10 +64,13 @@ class PtyManagementTest {
     vertx = await(ClusteredBus.join(cluster));
     PtyConfig config =
         new PtyConfig(
-            data, "/bin/bash", 1 << 20, List.of(), 10, Set.of("https"), Duration.ofMinutes(1));
+            data, "/bin/bash", 1 << 20, List.of(), 10, Set.of("https"), Duration.ofMinutes(1), 4);
     terminals = config.newRegistry(System.getenv());
+    sandboxes = Sandboxes.unconfined(data);
     management =
-        await(PtyManagement.start(vertx, Map.of("CCC_PTY_MANAGEMENT_PORT", "0"), terminals));
+        await(
+            PtyManagement.start(
+                vertx, Map.of("CCC_PTY_MANAGEMENT_PORT", "0"), terminals, sandboxes.isolation()));
   }
 
   @AfterEach
@@ -84,7 +90,9 @@ class PtyManagementTest {
     assertEquals(0.0, metric("ccc_pty_terminals"));
     Context context = vertx.getOrCreateContext();
     TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context);
-    Terminal terminal = terminals.open("alice", "shell", data, 80, 24, endpoint);
+    Terminal terminal =
+        terminals.open(
+            sandboxes.openSession(new Owner("alice", false), data), "shell", 80, 24, endpoint);
     Promise<Terminal> registered = Promise.promise();
     context.runOnContext(ignored -> endpoint.register(terminal).onComplete(registered));
     await(registered.future());

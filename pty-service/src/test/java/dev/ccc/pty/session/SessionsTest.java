@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.sandbox.Owner;
+import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.terminal.ChildEnvironment;
 import dev.ccc.pty.terminal.Profiles;
 import dev.ccc.pty.terminal.Recorder;
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Sessions of real bash terminals in real workspace folders, without the bus. */
 @Timeout(20)
 class SessionsTest {
+  private static final Owner ALICE = new Owner("alice", false);
+
   @TempDir Path data;
   private TerminalRegistry registry;
   private Workspaces workspaces;
@@ -44,18 +48,15 @@ class SessionsTest {
     registry =
         new TerminalRegistry(
             new TerminalLauncher(
-                data.resolve("homes"),
                 Profiles.standard("/bin/bash"),
                 ChildEnvironment.of(System.getenv(), List.of(), "/bin/bash"),
                 1 << 16),
             10);
+    Sandboxes sandboxes = Sandboxes.unconfined(data);
     workspaces =
         new Workspaces(
-            data.resolve("workspaces"),
-            data.resolve("homes"),
-            Set.of("https"),
-            Duration.ofMinutes(1));
-    sessions = new Sessions(registry, workspaces);
+            data.resolve("workspaces"), sandboxes, Set.of("https"), Duration.ofMinutes(1));
+    sessions = new Sessions(registry, workspaces, sandboxes, 3);
     workspaces.createEmpty("alice", workspace);
   }
 
@@ -83,7 +84,7 @@ class SessionsTest {
   }
 
   private Sessions.Started start(Recorder recorder) throws Exception {
-    return sessions.start(id, "alice", workspace, "shell", 80, 24, recorder, ending);
+    return sessions.start(id, ALICE, workspace, "shell", 80, 24, recorder, ending);
   }
 
   private static void type(Terminal terminal, String line) {
@@ -123,7 +124,7 @@ class SessionsTest {
     RefusedException refused =
         assertThrows(
             RefusedException.class,
-            () -> sessions.start(id, "alice", missing, "shell", 80, 24, new Recorder(), ending));
+            () -> sessions.start(id, ALICE, missing, "shell", 80, 24, new Recorder(), ending));
     assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
 
     start(new Recorder());
@@ -133,7 +134,7 @@ class SessionsTest {
   void aSessionWhoseFirstTerminalFailsToStartIsGoneWithoutAnEnd() throws Exception {
     assertThrows(
         IllegalArgumentException.class,
-        () -> sessions.start(id, "alice", workspace, "nope", 80, 24, new Recorder(), ending));
+        () -> sessions.start(id, ALICE, workspace, "nope", 80, 24, new Recorder(), ending));
 
     workspaces.delete("alice", workspace);
     assertFalse(ending.exitCode.isDone());
@@ -182,6 +183,6 @@ class SessionsTest {
         assertThrows(
             RefusedException.class, () -> started.session().open("shell", 80, 24, new Recorder()));
     assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
-    sessions.start(id, "alice", workspace, "shell", 80, 24, new Recorder(), new Ending());
+    sessions.start(id, ALICE, workspace, "shell", 80, 24, new Recorder(), new Ending());
   }
 }

@@ -3,7 +3,6 @@ package dev.ccc.pty.terminal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ class ChildEnvironmentTest {
   @Test
   void childGetsOnlyTheFixedVariablesByDefault() {
     Map<String, String> env =
-        ChildEnvironment.of(SERVICE, List.of(), "/bin/bash").forUser("bob", Path.of("/h/bob"));
+        ChildEnvironment.of(SERVICE, List.of(), "/bin/bash").inSandbox(identity("bob", "/h/bob"));
     assertEquals(
         Map.of(
             "PATH", ChildEnvironment.DEFAULT_PATH,
@@ -38,12 +37,17 @@ class ChildEnvironmentTest {
     Map<String, String> env =
         ChildEnvironment.of(
                 SERVICE, List.of("ANTHROPIC_API_KEY", "PATH", "HOME", "UNSET"), "/bin/sh")
-            .forUser("bob", Path.of("/h/bob"));
+            .inSandbox(identity("bob", "/h/bob"));
     assertEquals("sk-passed", env.get("ANTHROPIC_API_KEY"));
     assertEquals("/opt/agents/bin:/usr/bin:/bin", env.get("PATH"));
     assertEquals("/h/bob", env.get("HOME"));
     assertFalse(env.containsKey("UNSET"));
     assertFalse(env.containsKey("CCC_CLUSTER_NAME"));
     assertEquals(9, env.size());
+  }
+
+  /** What a sandbox sets about its user. */
+  private static Map<String, String> identity(String user, String home) {
+    return Map.of("HOME", home, "USER", user, "LOGNAME", user);
   }
 }

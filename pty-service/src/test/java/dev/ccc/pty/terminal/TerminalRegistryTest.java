@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ccc.pty.sandbox.Owner;
+import dev.ccc.pty.sandbox.Sandboxes;
+import dev.ccc.pty.sandbox.SessionSandbox;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,16 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 class TerminalRegistryTest {
   @TempDir Path data;
   private TerminalRegistry registry;
+  private Sandboxes sandboxes;
 
   @BeforeEach
   void setUp() {
     TerminalLauncher launcher =
         new TerminalLauncher(
-            data.resolve("homes"),
             Profiles.standard("/bin/bash"),
             ChildEnvironment.of(System.getenv(), List.of(), "/bin/bash"),
             4096);
     registry = new TerminalRegistry(launcher, 2);
+    sandboxes = Sandboxes.unconfined(data);
   }
 
   @AfterEach
@@ -40,27 +44,28 @@ class TerminalRegistryTest {
   @Test
   void refusesTerminalsBeyondTheLimitAndFreesTheSlotOnExit() throws Exception {
     Recorder first = new Recorder();
-    Terminal terminal = registry.open("alice", "shell", data, 80, 24, first);
-    registry.open("bob", "shell", data, 80, 24, new Recorder());
+    Terminal terminal = registry.open(sandbox("alice"), "shell", 80, 24, first);
+    registry.open(sandbox("bob"), "shell", 80, 24, new Recorder());
     assertSame(terminal, registry.find(terminal.id()).orElseThrow());
 
     IOException refused =
         assertThrows(
-            IOException.class, () -> registry.open("carol", "shell", data, 80, 24, new Recorder()));
+            IOException.class,
+            () -> registry.open(sandbox("carol"), "shell", 80, 24, new Recorder()));
     assertTrue(refused.getMessage().contains("limit of 2"), refused.getMessage());
 
     terminal.write("exit\n".getBytes(UTF_8));
     first.awaitExit();
     assertEquals(Optional.empty(), registry.find(terminal.id()));
-    registry.open("carol", "shell", data, 80, 24, new Recorder());
+    registry.open(sandbox("carol"), "shell", 80, 24, new Recorder());
   }
 
   @Test
   void closeAllStopsEveryTerminalAndRefusesNewOnes() throws Exception {
     Recorder alice = new Recorder();
     Recorder bob = new Recorder();
-    Terminal a = registry.open("alice", "shell", data, 80, 24, alice);
-    Terminal b = registry.open("bob", "shell", data, 80, 24, bob);
+    Terminal a = registry.open(sandbox("alice"), "shell", 80, 24, alice);
+    Terminal b = registry.open(sandbox("bob"), "shell", 80, 24, bob);
 
     registry.closeAll();
 
@@ -69,6 +74,10 @@ class TerminalRegistryTest {
     Processes.awaitGone(a.pid());
     Processes.awaitGone(b.pid());
     assertThrows(
-        IOException.class, () -> registry.open("carol", "shell", data, 80, 24, new Recorder()));
+        IOException.class, () -> registry.open(sandbox("carol"), "shell", 80, 24, new Recorder()));
+  }
+
+  private SessionSandbox sandbox(String owner) throws Exception {
+    return sandboxes.openSession(new Owner(owner, false), data);
   }
 }

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ccc.pty.sandbox.Owner;
+import dev.ccc.pty.sandbox.Sandboxes;
+import dev.ccc.pty.sandbox.SessionSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,19 +50,24 @@ class TerminalTest {
     started.forEach(Terminal::close);
   }
 
-  private Terminal start(Recorder recorder, int bufferBytes) throws IOException {
+  private Terminal start(Recorder recorder, int bufferBytes) throws Exception {
     TerminalLauncher launcher =
         new TerminalLauncher(
-            homes,
             Profiles.standard(BASH),
             ChildEnvironment.of(System.getenv(), List.of(), BASH),
             bufferBytes);
-    Terminal terminal = launcher.launch("alice", "shell", work, 80, 24, recorder);
+    Terminal terminal =
+        launcher.launch(
+            Sandboxes.unconfined(data).openSession(new Owner("alice", false), work),
+            "shell",
+            80,
+            24,
+            recorder);
     started.add(terminal);
     return terminal;
   }
 
-  private Terminal start(Recorder recorder) throws IOException {
+  private Terminal start(Recorder recorder) throws Exception {
     return start(recorder, 1 << 20);
   }
 
@@ -250,20 +258,19 @@ class TerminalTest {
   }
 
   @Test
-  void unknownProfilesAndDotOwnersAreRejected() {
+  void unknownProfilesAndDotOwnersAreRejected() throws Exception {
     TerminalLauncher launcher =
         new TerminalLauncher(
-            homes, Profiles.standard(BASH), ChildEnvironment.of(Map.of(), List.of(), BASH), 1024);
-    Recorder recorder = new Recorder();
+            Profiles.standard(BASH), ChildEnvironment.of(Map.of(), List.of(), BASH), 1024);
+    Sandboxes sandboxes = Sandboxes.unconfined(data);
+    SessionSandbox alice = sandboxes.openSession(new Owner("alice", false), work);
     assertThrows(
         IllegalArgumentException.class,
-        () -> launcher.launch("alice", "claude", work, 80, 24, recorder));
+        () -> launcher.launch(alice, "claude", 80, 24, new Recorder()));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> launcher.launch("..", "shell", work, 80, 24, recorder));
+        IllegalArgumentException.class, () -> sandboxes.openSession(new Owner("..", false), work));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> launcher.launch(".", "shell", work, 80, 24, recorder));
+        IllegalArgumentException.class, () -> sandboxes.openSession(new Owner(".", false), work));
   }
 
   private static long pidAfter(Recorder recorder, String label) throws InterruptedException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
 import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.sandbox.Sandboxes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,7 +38,7 @@ class WorkspacesTest {
   }
 
   private Workspaces workspaces(Duration cloneTimeout) {
-    return new Workspaces(root, data.resolve("homes"), Set.of("file", "ssh"), cloneTimeout);
+    return new Workspaces(root, Sandboxes.unconfined(data), Set.of("file", "ssh"), cloneTimeout);
   }
 
   private Path folder() {

@@ -1,0 +1,55 @@
+package dev.ccc.pty.sandbox;
+
+import dev.ccc.pty.RefusedException;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where the machine cannot sandbox: only administrators' sessions run (unconfined, as the service's
+ * user, which an administrator of the installation can be trusted with); everybody else is told
+ * why. Workspace folders are still made for everyone.
+ */
+final class AdminsOnly implements Sandboxes {
+  private final Sandboxes unconfined;
+
+  AdminsOnly(Sandboxes unconfined) {
+    this.unconfined = unconfined;
+  }
+
+  @Override
+  public Isolation isolation() {
+    return unconfined.isolation();
+  }
+
+  @Override
+  public SessionSandbox openSession(Owner owner, Path workspace)
+      throws IOException, RefusedException {
+    if (!owner.admin()) {
+      throw new IOException(
+          "terminals are for administrators only here: this pty-service cannot sandbox users ("
+              + isolation().detail()
+              + ")");
+    }
+    return unconfined.openSession(owner, workspace);
+  }
+
+  @Override
+  public Outcome run(String owner, Job job) throws IOException {
+    return unconfined.run(owner, job);
+  }
+
+  @Override
+  public void checkDiskQuota(String owner) throws IOException, RefusedException {
+    unconfined.checkDiskQuota(owner);
+  }
+
+  @Override
+  public void stopJobs() {
+    unconfined.stopJobs();
+  }
+
+  @Override
+  public void close() {
+    unconfined.close();
+  }
+}
