@@ -115,6 +115,11 @@ public final class ApiClient {
         .getString("id");
   }
 
+  /** Stops the session: every process of it ends. */
+  public void stopSession(String session) throws IOException, InterruptedException {
+    send("POST", "/api/sessions/" + session + "/stop", null);
+  }
+
   /** The session as the api-service shows it. */
   public JsonObject session(String session) throws IOException, InterruptedException {
     return send("GET", "/api/sessions/" + session, null);

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,25 +42,46 @@ public final class LocalStack
   private static final List<String> TEST_JVM_OPTIONS =
       List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
 
+  /**
+   * Limits per user low enough for a test to reach them quickly, high enough for every test's
+   * shells.
+   */
+  static final int USER_MAX_PROCESSES = 128;
+
+  static final int PROCESS_MAX_MEMORY_MB = 512;
+
   private static final Duration STARTUP = Duration.ofSeconds(120);
+
+  /** Hazelcast ports, one per member and some to spare. */
+  private static final int CLUSTER_PORTS = 10;
 
   private static LocalStack running;
 
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final Path logs = Path.of(System.getProperty("ccc.e2e.logs", "target/e2e-logs"));
   private final List<String> jvmOptions;
+  private final Map<String, String> limits;
   private final Map<String, String> env = new HashMap<>();
+  private final Map<String, Map<String, String>> serviceEnv = new HashMap<>();
+  private Path data;
   private Thread shutdownHook;
   final int apiPort = freePort();
   final int gatewayPort = freePort();
+  final int ptyManagementPort = freePort();
+  private int clusterPort;
 
   /** For JUnit's {@code @ExtendWith}. */
   public LocalStack() {
-    this(TEST_JVM_OPTIONS);
+    this(
+        TEST_JVM_OPTIONS,
+        Map.of(
+            "CCC_PTY_USER_MAX_PROCESSES", String.valueOf(USER_MAX_PROCESSES),
+            "CCC_PTY_PROCESS_MAX_MEMORY_MB", String.valueOf(PROCESS_MAX_MEMORY_MB)));
   }
 
-  private LocalStack(List<String> jvmOptions) {
+  private LocalStack(List<String> jvmOptions, Map<String, String> limits) {
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.limits = Map.copyOf(limits);
   }
 
   static LocalStack get() {
@@ -72,7 +94,7 @@ public final class LocalStack
    * otherwise outlive it.
    */
   public static LocalStack startStandalone(List<String> jvmOptions) throws Exception {
-    LocalStack stack = new LocalStack(jvmOptions);
+    LocalStack stack = new LocalStack(jvmOptions, Map.of());
     stack.shutdownHook = new Thread(stack::close, "local-stack-shutdown");
     Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
     stack.start();
@@ -103,6 +125,24 @@ public final class LocalStack
     return "ws://127.0.0.1:" + gatewayPort + "/ws";
   }
 
+  /**
+   * The pty-service's data: users' homes under {@code homes/}, workspaces under {@code
+   * workspaces/}.
+   */
+  public Path ptyData() {
+    return data.resolve("pty-service");
+  }
+
+  /** The api-service's data: its keys and its database. */
+  public Path apiData() {
+    return data.resolve("api-service");
+  }
+
+  /** Whether {@code port} is one of the cluster's Hazelcast ports, not an event-bus port. */
+  public boolean isHazelcastPort(int port) {
+    return port >= clusterPort && port < clusterPort + CLUSTER_PORTS;
+  }
+
   /** The process id of each service, by name: pty-service, api-service, ws-gateway. */
   public Map<String, Long> pids() {
     Map<String, Long> pids = new LinkedHashMap<>();
@@ -122,24 +162,31 @@ public final class LocalStack
 
   private void launchAndAwaitReady() throws Exception {
     Files.createDirectories(logs);
-    Path data = Files.createTempDirectory("ccc-e2e");
-    int clusterPort = freePortRange(10);
+    // Each service keeps its data in a folder of its own, as on one machine: users' processes
+    // must never reach the api-service's.
+    data = Files.createTempDirectory("ccc-e2e");
+    // Users' sandboxes pass through it to their folders in the pty-service's data.
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx--x--x"));
+    clusterPort = freePortRange(CLUSTER_PORTS);
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     env.put("HOME", System.getProperty("user.home"));
     env.put("LANG", "C.UTF-8");
-    env.put("CCC_DATA_DIR", data.toString());
     env.put("CCC_CLUSTER_NAME", "ccc-e2e-" + UUID.randomUUID());
     env.put("CCC_CLUSTER_PORT", String.valueOf(clusterPort));
-    env.put("CCC_CLUSTER_PORT_COUNT", "10");
+    env.put("CCC_CLUSTER_PORT_COUNT", String.valueOf(CLUSTER_PORTS));
     env.put("CCC_API_PORT", String.valueOf(apiPort));
     env.put("CCC_GATEWAY_PORT", String.valueOf(gatewayPort));
     env.put("CCC_API_MANAGEMENT_PORT", String.valueOf(freePort()));
     env.put("CCC_GATEWAY_MANAGEMENT_PORT", String.valueOf(freePort()));
-    env.put("CCC_PTY_MANAGEMENT_PORT", String.valueOf(freePort()));
+    env.put("CCC_PTY_MANAGEMENT_PORT", String.valueOf(ptyManagementPort));
     env.put("CCC_GATEWAY_ALLOWED_ORIGINS", origin() + ",http://localhost:" + apiPort);
     env.put("CCC_GATEWAY_PUBLIC_URL", "ws://{hostname}:" + gatewayPort + "/ws");
     env.put("CCC_ADMIN_USERNAME", ADMIN);
     env.put("CCC_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.putAll(limits);
+    serviceEnv.put("pty-service", Map.of("CCC_DATA_DIR", ptyData().toString()));
+    serviceEnv.put("api-service", Map.of("CCC_DATA_DIR", apiData().toString()));
+    serviceEnv.put("ws-gateway", Map.of());
 
     launch("pty-service", Redirect.to(log("pty-service")));
     launch("api-service", Redirect.to(log("api-service")));
@@ -193,6 +240,7 @@ public final class LocalStack
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
     builder.environment().clear();
     builder.environment().putAll(env);
+    builder.environment().putAll(serviceEnv.get(name));
     processes.put(name, builder.start());
   }
 

@@ -1,6 +1,7 @@
 package dev.ccc.api.db;
 
 import dev.ccc.api.ApiConfig;
+import dev.ccc.api.DataFolder;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -40,7 +41,8 @@ public class Database {
   private final Mutiny.SessionFactory sessionFactory;
 
   Database(DatabaseConfig config, ApiConfig api, Vertx vertx) {
-    DatabaseKind database = DatabaseKind.from(config, api.dataDir());
+    // The first work at startup: the folder is private before anything is written to it.
+    DatabaseKind database = DatabaseKind.from(config, DataFolder.makePrivate(api.dataDir()));
     migrate(database.migrationDataSource());
     pool = database.createPool(vertx);
     try {

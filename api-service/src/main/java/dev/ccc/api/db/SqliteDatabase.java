@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -43,8 +44,15 @@ final class SqliteDatabase implements DatabaseKind {
   public DataSource migrationDataSource() {
     try {
       Files.createDirectories(file.getParent());
+      // Made here, owner-only, so that SQLite, which gives its journal and WAL files the
+      // database's mode, keeps them owner-only too.
+      if (!Files.exists(file)) {
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the folder of " + file, e);
+      throw new UncheckedIOException("cannot create " + file, e);
     }
     SQLiteDataSource dataSource = new SQLiteDataSource(connectionSettings());
     dataSource.setUrl(jdbcUrl());

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -78,6 +79,18 @@ final class Bubblewrap implements Sandboxes {
     // Every sandbox's bwrap, running as its user, must pass through these to reach the user's own
     // folder inside; none of them can be listed.
     Files.createDirectories(dataDir);
+    for (Path above = dataDir.toRealPath().getParent(); above != null; above = above.getParent()) {
+      if (!Files.getPosixFilePermissions(above).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+        throw new IOException(
+            "users' sandboxes cannot pass through "
+                + above
+                + " to reach their folders in "
+                + dataDir
+                + "; let them (chmod o+x "
+                + above
+                + ") or keep the data elsewhere");
+      }
+    }
     for (Path folder : List.of(dataDir, dataDir.resolve("homes"), dataDir.resolve("workspaces"))) {
       Files.createDirectories(folder);
       Ownership.traversable(folder);
