@@ -1,19 +1,46 @@
 #!/usr/bin/env bash
 # Builds Claude Code Cloud and runs all three services on this machine: one Hazelcast cluster on
-# loopback, state under ./data (or $CCC_DATA_DIR). Ctrl-C stops all three.
+# loopback, state under ./data (or $CCC_DATA_DIR), one folder per service. Ctrl-C stops all three.
 # Prerequisites: a JDK >= 17 and Node.js >= 20 with npm; the Maven wrapper brings Maven.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-export CCC_DATA_DIR="${CCC_DATA_DIR:-$PWD/data}"
-logs="$CCC_DATA_DIR/logs"
+# Each service keeps its state in a folder of its own under the data folder: the api-service's
+# keys and database (mode 0700) must never be within reach of the users' processes, which the
+# pty-service runs next to them on this machine.
+data="${CCC_DATA_DIR:-$PWD/data}"
+unset CCC_DATA_DIR
+logs="$data/logs"
 api_port="${CCC_API_PORT:-8080}"
 java_opts=(-Xmx512m)
+
+# Run as root, the pty-service gives every user a Unix identity and a sandbox of their own; run as
+# anybody else, it cannot, and runs only administrators' terminals (README, "Isolation").
+if ((EUID == 0)); then
+  echo "Running as root: every user's terminals will run in a sandbox of their own."
+else
+  echo "Not running as root: the pty-service cannot sandbox users and will run only"
+  echo "administrators' terminals (CCC_PTY_ISOLATION=none runs everyone's, unsafe for several users)."
+fi
 
 echo "Building (first run downloads dependencies; later runs take about a minute)..."
 ./mvnw -B -q package -DskipTests
 
 mkdir -p "$logs"
+chmod 0700 "$logs"
+# Data of an earlier layout, where both services shared one folder, moves into theirs.
+if [[ -e "$data/ccc.sqlite" && ! -e "$data/api-service" ]]; then
+  mkdir -m 0700 "$data/api-service"
+  for item in ccc.sqlite ccc.sqlite-wal ccc.sqlite-shm keys initial-admin-password; do
+    [[ -e "$data/$item" ]] && mv "$data/$item" "$data/api-service/"
+  done
+fi
+if [[ -e "$data/homes" && ! -e "$data/pty-service" ]]; then
+  mkdir "$data/pty-service"
+  for item in homes workspaces; do
+    [[ -e "$data/$item" ]] && mv "$data/$item" "$data/pty-service/"
+  done
+fi
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -31,7 +58,7 @@ trap stop EXIT
 launch() {
   local name=$1 jar=$2
   : >"$logs/$name.log"
-  java "${java_opts[@]}" -jar "$jar" >>"$logs/$name.log" 2>&1 &
+  CCC_DATA_DIR="$data/$name" java "${java_opts[@]}" -jar "$jar" >>"$logs/$name.log" 2>&1 &
   pids+=($!)
 }
 
@@ -57,11 +84,13 @@ await_line ws-gateway "ws-gateway ready"
 
 echo
 echo "Claude Code Cloud is running: http://localhost:$api_port"
+grep -o 'isolation [a-z-]*' "$logs/pty-service.log" | tail -1 | sed 's/^/Users: /'
+password_file="$data/api-service/initial-admin-password"
 if [[ -n "${CCC_ADMIN_PASSWORD:-}" ]]; then
   echo "Log in as '${CCC_ADMIN_USERNAME:-admin}' with the password in CCC_ADMIN_PASSWORD."
-elif [[ -f "$CCC_DATA_DIR/initial-admin-password" ]]; then
-  echo "Log in as '${CCC_ADMIN_USERNAME:-admin}' with the generated password in $CCC_DATA_DIR/initial-admin-password:"
-  echo "  $(cat "$CCC_DATA_DIR/initial-admin-password")"
+elif [[ -f "$password_file" ]]; then
+  echo "Log in as '${CCC_ADMIN_USERNAME:-admin}' with the generated password in $password_file:"
+  echo "  $(cat "$password_file")"
   echo "  (delete that file once you have noted the password)"
 else
   echo "Log in as '${CCC_ADMIN_USERNAME:-admin}' with the password generated on the first start."

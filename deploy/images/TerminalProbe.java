@@ -11,16 +11,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * The smoke test's browser: opens the gateway's WebSocket with a ticket, attaches to a terminal on
  * channel 1, types a command whose answer only the shell can compute, and waits for that answer in
- * the terminal's output (docs/protocol.md). Exits 0 when it arrives, 1 otherwise. Run with the
- * JDK's source launcher:
+ * the terminal's output (docs/protocol.md). Exits 0 when it arrives, 1 otherwise. Given a command,
+ * it types that first, and the answer comes once the command is done (within three minutes). Run
+ * with the JDK's source launcher:
  *
- * <pre>java TerminalProbe.java ws://127.0.0.1:8081/ws ORIGIN TICKET TERMINAL_ID</pre>
+ * <pre>java TerminalProbe.java ws://127.0.0.1:8081/ws ORIGIN TICKET TERMINAL_ID [COMMAND]</pre>
  */
 public final class TerminalProbe {
-  private static final String COMMAND = "echo probe-$((6*7))\r";
+  private static final String PROBE = "echo probe-$((6*7))\r";
   private static final String ANSWER = "probe-42";
 
   public static void main(String[] args) throws Exception {
+    String typed = args.length > 4 ? args[4] + "; " + PROBE : PROBE;
+    long answerSeconds = args.length > 4 ? 180 : 15;
     URI uri = URI.create(args[0] + "?ticket=" + args[2]);
     String terminal = args[3];
     CompletableFuture<String> attached = new CompletableFuture<>();
@@ -38,14 +41,14 @@ public final class TerminalProbe {
             "{\"type\":\"attach\",\"channel\":1,\"terminal\":\"" + terminal + "\",\"offset\":0}",
             true)
         .get(10, TimeUnit.SECONDS);
-    byte[] command = COMMAND.getBytes(StandardCharsets.UTF_8);
+    byte[] command = typed.getBytes(StandardCharsets.UTF_8);
     ByteBuffer input = ByteBuffer.allocate(3 + command.length);
     input.put((byte) 0x01).putShort((short) 1).put(command).flip();
     try {
       // Input for a channel before its "attached" is a protocol error.
       attached.get(10, TimeUnit.SECONDS);
       socket.sendBinary(input, true).get(10, TimeUnit.SECONDS);
-      System.out.println(answered.get(15, TimeUnit.SECONDS));
+      System.out.println(answered.get(answerSeconds, TimeUnit.SECONDS));
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("no answer in the terminal (" + e + "); it showed: " + output);

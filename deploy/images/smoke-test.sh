@@ -55,7 +55,7 @@ build_base() {
     bookworm "$root" "${CCC_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$tmp/debootstrap.log" 2>&1 \
     || { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap"; }
   log "jlink the Java 17 runtime into /opt/java"
-  "$java_home/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.zipfs,jdk.naming.dns \
+  "$java_home/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.zipfs,jdk.naming.dns,jdk.net \
     --strip-debug --no-man-pages --no-header-files --compress=2 --output "$root/opt/java"
   chroot "$root" groupadd --gid 10001 ccc
   chroot "$root" useradd --uid 10001 --gid 10001 --home-dir /data --no-create-home --shell /bin/bash ccc
@@ -203,7 +203,23 @@ deployment_env() {
   echo "CCC_CLUSTER_HOST=$service"
   echo "CCC_CLUSTER_PORT_COUNT=3"
   [[ "$service" == ws-gateway ]] && echo "CCC_GATEWAY_ALLOWED_ORIGINS=http://localhost:8080"
+  # Limits low enough for the attack below to reach them quickly.
+  if [[ "$service" == pty-service ]]; then
+    echo "CCC_PTY_USER_MAX_PROCESSES=$process_limit"
+    echo "CCC_PTY_PROCESS_MAX_MEMORY_MB=$memory_limit_mb"
+  fi
   return 0
+}
+process_limit=128
+memory_limit_mb=512
+
+# The capabilities the compose file adds to a service, as setpriv's ",+name" list.
+compose_capabilities() {
+  /usr/bin/python3 - "$repo/docker-compose.yml" "$1" <<'EOF'
+import sys, yaml
+service = yaml.safe_load(open(sys.argv[1]))["services"][sys.argv[2]]
+print("".join(",+" + cap.lower() for cap in service.get("cap_add", [])))
+EOF
 }
 
 # The root filesystem read-only, a fresh volume on each of the image's volumes (starting, as
@@ -228,10 +244,15 @@ start() {
   done <"$dir/volumes"
   mapfile -t entrypoint <"$dir/entrypoint"
   mapfile -t env < <(cat "$dir/env"; deployment_env "$service")
+  IFS=: read -r uid gid <"$dir/user"
   # unshare forks the chroot as PID 1 of a new PID namespace, with its own /proc; chroot execs
-  # env, which execs the entrypoint in the working directory with exactly the image's variables.
+  # setpriv, which becomes the image's user with only the capabilities the compose file adds and
+  # no way to gain more (no-new-privileges), then env, which execs the entrypoint in the working
+  # directory with exactly the image's variables.
   unshare --pid --fork --mount-proc="$root/proc" \
-    chroot --userspec="$(cat "$dir/user")" "$root" \
+    chroot "$root" \
+    /usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups --inh-caps=-all \
+    --bounding-set="-all$(compose_capabilities "$service")" --no-new-privs -- \
     /usr/bin/env -i --chdir="$(cat "$dir/workdir")" "${env[@]}" "${entrypoint[@]}" \
     >"$work/logs/$service.log" 2>&1 &
   pid_of[$service]=$!
@@ -261,8 +282,13 @@ entry_pid() {
 
 # The api-service's REST API as the admin: METHOD PATH BODY; prints the answer.
 api() {
-  curl -fsS -X "$1" -H "authorization: Bearer $token" -H 'content-type: application/json' \
-    ${3:+-d "$3"} "http://127.0.0.1:8080$2"
+  api_as "$token" "$@"
+}
+
+# The REST API with another access token: TOKEN METHOD PATH BODY.
+api_as() {
+  curl -fsS -X "$2" -H "authorization: Bearer $1" -H 'content-type: application/json' \
+    ${4:+-d "$4"} "http://127.0.0.1:8080$3"
 }
 
 # One field of the JSON object on standard input.
@@ -285,6 +311,99 @@ expect_metric() {
   grep -Eq "$pattern" <<<"$text" || die "no metric matching '$pattern' on port $port"
 }
 
+# The pid of a bash running as a uid of at least $1, and of at most $2 if given: a user's shell.
+shell_of_uid_at_least() {
+  ps -eo pid=,uid=,comm= | awk -v least="$1" -v most="${2:-4294967295}" \
+    '$3 == "bash" && $2 >= least && $2 <= most {print $1; exit}'
+}
+
+# A user with a running shell: prints "ID TOKEN TERMINAL".
+user_with_a_shell() {
+  local name=$1 id user_token workspace session terminal
+  id=$(api POST /api/users "{\"username\":\"$name\",\"password\":\"smoke-test-password\",\"role\":\"user\"}" | json id) \
+    || die "creating the user $name"
+  user_token=$(curl -fsS -H 'content-type: application/json' \
+    -d "{\"username\":\"$name\",\"password\":\"smoke-test-password\"}" \
+    http://127.0.0.1:8080/api/auth/login | json accessToken) || die "logging in as $name"
+  workspace=$(api_as "$user_token" POST /api/workspaces '{"name":"work"}' | json id) || die "a workspace of $name"
+  session=$(api_as "$user_token" POST /api/sessions "{\"workspaceId\":\"$workspace\",\"name\":\"main\"}" | json id) \
+    || die "a session of $name"
+  terminal=$(api_as "$user_token" POST "/api/sessions/$session/start" '{"cols":120,"rows":40}' \
+    | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["terminals"][0])') \
+    || die "starting the session of $name"
+  echo "$id $user_token $terminal $session $workspace"
+}
+
+# Types COMMAND into the terminal of a user (TOKEN TERMINAL COMMAND) and waits until it is done.
+type_as() {
+  local ticket
+  ticket=$(api_as "$1" POST /api/auth/ws-ticket '{}' | json ticket) || die "a WebSocket ticket"
+  java "$here/TerminalProbe.java" ws://127.0.0.1:8081/ws http://localhost:8080 "$ticket" "$2" "$3" >/dev/null \
+    || die "typing '$3' into a terminal; see $work/logs"
+}
+
+# The end-to-end test's attack (e2e-tests/.../isolation/attack.sh), run from a second user's
+# terminal against the first user and the three images: only the internet, an HTTP server in a
+# network namespace standing in for it, may answer. Then the second user's session is stopped and
+# nothing of it may be left.
+attack_from_a_second_user() {
+  local alice bob secret home report jvm bus targets pids uid
+  read -r -a alice < <(user_with_a_shell alice)
+  read -r -a bob < <(user_with_a_shell bob)
+  secret="secret-$RANDOM$RANDOM"
+  type_as "${alice[1]}" "${alice[2]}" "echo $secret | tee ~/secret.txt > secret.txt"
+
+  ip netns add ccc-outside
+  ip link add ccc-out type veth peer name ccc-in
+  ip link set ccc-in netns ccc-outside
+  ip addr add 203.0.113.254/24 dev ccc-out
+  ip link set ccc-out up
+  ip netns exec ccc-outside ip addr add 203.0.113.1/24 dev ccc-in
+  ip netns exec ccc-outside ip link set ccc-in up
+  mkdir -p "$work/outside" && printf outside-ok >"$work/outside/index.html"
+  ip netns exec ccc-outside /usr/bin/python3 -m http.server 8000 --bind 203.0.113.1 \
+    --directory "$work/outside" >/dev/null 2>&1 &
+  for _ in $(seq 1 50); do curl -fs http://203.0.113.1:8000/ >/dev/null && break; sleep 0.1; done
+
+  jvm=$(pgrep -P "$(entry_pid pty-service)" -x java)
+  bus=$(ss -Hltnp | grep "pid=$jvm," | awk '{print $4}' | sed 's/^\*/127.0.0.1/; s/^\[::ffff:\(.*\)\]/\1/' \
+    | grep -Ev ':(9002|570[0-9])$' | head -1)
+  targets=$(ss -Hltn | awk '{print $4}' | sed 's/^\*/127.0.0.1/; s/^0\.0\.0\.0/127.0.0.1/; s/^\[::ffff:\(.*\)\]/\1/' \
+    | grep -v '^\[' | sort -u | tr '\n' ' ')
+  pids="pty-service:$jvm api-service:$(entry_pid api-service) ws-gateway:$(entry_pid ws-gateway)"
+  uid=$(stat -c %u "$work/volumes/pty-service/data/homes/${alice[0]}")
+  pids+=" other-shell:$(shell_of_uid_at_least "$uid" "$uid")"
+  home="$work/volumes/pty-service/data/homes/${bob[0]}"
+  install -m 0644 "$repo/e2e-tests/src/test/resources/isolation/attack.sh" "$home/attack.sh"
+  cat >"$home/attack.env" <<EOF
+OTHER_HOME=/data/homes/${alice[0]}
+OTHER_WORKSPACE=/data/workspaces/${alice[0]}/${alice[4]}
+OTHER_SECRET=$secret
+SEARCH='/home /workspaces /tmp /run /data'
+OTHER_TERMINAL=${alice[2]}
+API_DATA=/data
+PIDS='$pids'
+TARGETS='$targets 203.0.113.254:8000'
+BUS=$bus
+OUTSIDE_URL=http://203.0.113.1:8000/
+PROCESS_LIMIT=$process_limit
+MEMORY_LIMIT_MB=$memory_limit_mb
+EOF
+  type_as "${bob[1]}" "${bob[2]}" "bash ~/attack.sh > ~/attack.report 2>&1"
+  report=$(grep -v ' blocked$' "$home/attack.report")
+  [[ "$report" == "internet OPEN outside-ok" ]] \
+    || { cat "$home/attack.report" >&2; die "the second user reached more than the internet"; }
+  log "from a second user's terminal: $(grep -c ' blocked$' "$home/attack.report") attacks on the other user and the services blocked, the internet reached"
+
+  uid=$(stat -c %u "$home")
+  type_as "${bob[1]}" "${bob[2]}" "env -i setsid sleep 1000 </dev/null >/dev/null 2>&1 & nohup sleep 1001 >/dev/null 2>&1 &"
+  pgrep -u "$uid" -x sleep >/dev/null || die "the escaping processes did not start"
+  api_as "${bob[1]}" POST "/api/sessions/${bob[3]}/stop" '' >/dev/null || die "stopping the second user's session"
+  for _ in $(seq 1 50); do pgrep -u "$uid" >/dev/null || break; sleep 0.1; done
+  ! pgrep -u "$uid" >/dev/null || die "processes of a stopped session are still running: $(pgrep -u "$uid" -a)"
+  log "a stopped session leaves nothing running, not even what left its terminal's session"
+}
+
 t0=$(now)
 for service in "${services[@]}"; do start "$service"; done
 await_ok "pty-service" "http://127.0.0.1:9002/health/ready" "$t0"
@@ -296,11 +415,19 @@ for service in "${services[@]}"; do
   pid=$(entry_pid "$service")
   [[ -n "$pid" ]] || die "$service has no entrypoint process"
   uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
+  capabilities=$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status")
   nspid=$(awk '/^NSpid:/ {print $NF}' "/proc/$pid/status")
   comm=$(cat "/proc/$pid/comm")
-  ((uid == 10001)) || die "$service runs as uid $uid"
+  if [[ "$service" == pty-service ]]; then
+    # CHOWN, DAC_OVERRIDE, FOWNER, KILL, SETGID and SETUID: bits 0, 1, 3, 5, 6 and 7.
+    ((uid == 0)) && [[ "$capabilities" == 00000000000000eb ]] \
+      || die "$service runs as uid $uid with capabilities $capabilities"
+  else
+    ((uid == 10001)) && [[ "$capabilities" == 0000000000000000 ]] \
+      || die "$service runs as uid $uid with capabilities $capabilities"
+  fi
   ((nspid == 1)) || die "$service's entrypoint is not PID 1 of its namespace"
-  log "$service: PID 1 of its namespace is $comm, uid $uid"
+  log "$service: PID 1 of its namespace is $comm, uid $uid, capabilities $capabilities"
 done
 [[ "$(cat "/proc/$(entry_pid pty-service)/comm")" == tini ]] || die "the pty-service's PID 1 is not tini"
 
@@ -350,8 +477,8 @@ token=$(curl -fsS -H 'content-type: application/json' \
   || die "logging in with the generated admin password failed"
 log "the admin logs in with the password generated into the /data volume (mode 600, uid 10001)"
 [[ -f "$work/volumes/api-service/data/keys/jwt-private.pem" ]] || die "the api-service's keys are not on its volume"
-[[ "$(stat -c '%u %a' "$work/volumes/pty-service/data")" == "10001 700" ]] \
-  || die "the pty-service's volume is not its own"
+[[ "$(stat -c '%a' "$work/volumes/pty-service/data")" == 711 ]] \
+  || die "users' sandboxes cannot pass through the pty-service's volume to their folders"
 
 # A session through the REST API: a workspace folder on the pty-service's volume, a shell in a PTY
 # (pty4j's native part must load from a read-only image), counted by the metrics.
@@ -361,15 +488,18 @@ session=$(api POST /api/sessions "{\"workspaceId\":\"$workspace\",\"name\":\"smo
 state=$(api POST "/api/sessions/$session/start" '{"cols":100,"rows":30}' | json state) \
   || die "starting the session; see the pty-service's log in $work/logs"
 [[ "$state" == running ]] || die "the session is $state"
-shell=$(pgrep -u 10001 -x bash | head -1)
-[[ -n "$shell" ]] || die "no shell runs"
-[[ "$(cat "/proc/$(awk '/^PPid:/ {print $2}' "/proc/$shell/status")/comm")" == java ]] \
-  || die "the shell is not a child of the pty-service's JVM"
-[[ "$(readlink "/proc/$shell/cwd")" == */data/workspaces/* ]] || die "the shell runs outside its workspace"
+shell=$(shell_of_uid_at_least 20000)
+[[ -n "$shell" ]] || die "no shell runs as a user's own uid"
+jvm=$(pgrep -P "$(entry_pid pty-service)" -x java)
+[[ "$(readlink "/proc/$shell/ns/user")" != "$(readlink "/proc/$jvm/ns/user")" ]] \
+  && [[ "$(readlink "/proc/$shell/ns/net")" != "$(readlink "/proc/$jvm/ns/net")" ]] \
+  || die "the shell is not in a sandbox of its own"
+[[ "$(readlink "/proc/$shell/cwd")" == /workspaces/* ]] || die "the shell runs outside its workspace"
 ! tr '\0' '\n' <"/proc/$shell/environ" | grep -q '^CCC_' || die "the shell got the service's settings"
 expect_metric 9002 '^ccc_pty_terminals 1\.0'
+expect_metric 9002 '^ccc_pty_isolation\{level="sandboxed"\} 1\.0'
 await_metric 9000 '^ccc_sessions\{state="running"\} 1\.0'
-log "a session starts a shell in its workspace as uid 10001, without the service's settings; metrics count it"
+log "a session starts a shell in a sandbox, as a uid of its own, in its workspace, without the service's settings; metrics count it"
 
 # The browser's way in: a ticket from the api-service, the gateway's WebSocket, the shell's answer.
 terminal=$(api GET "/api/sessions/$session" '' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["terminals"][0])') \
@@ -382,6 +512,8 @@ log "a command typed through the gateway's WebSocket is answered by the shell"
 
 api POST "/api/sessions/$session/stop" '' >/dev/null || die "stopping the session"
 await_metric 9002 '^ccc_pty_terminals 0\.0'
+
+attack_from_a_second_user
 
 for service in ws-gateway api-service pty-service; do
   t=$(now)

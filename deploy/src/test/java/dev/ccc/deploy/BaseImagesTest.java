@@ -51,10 +51,15 @@ class BaseImagesTest {
   }
 
   @Test
-  void theBasesMakeTheUserTheImagesRunAsOwnerOfData() {
+  void theBasesMakeTheUserTheServicesRunAsOwnerOfDataAndThePtyServiceRunsAsRoot() {
     assertTrue(dockerfile.contains("useradd --uid 10001 --gid 10001"));
     assertTrue(dockerfile.contains("install -d -o 10001 -g 10001 -m 0700 /data"));
-    assertTrue(parentPom.contains("<user>10001:10001</user>"), "Jib runs the services as 10001");
+    assertTrue(
+        parentPom.contains("<ccc.image.user>10001:10001</ccc.image.user>"),
+        "Jib runs the services as 10001");
+    assertTrue(
+        Repository.read("pty-service/pom.xml").contains("<ccc.image.user>0:0</ccc.image.user>"),
+        "the pty-service runs as root, to give users uids of their own");
     assertTrue(
         Repository.read("pty-service/pom.xml").contains("<arg>/usr/bin/tini</arg>"),
         "tini is the pty-service's PID 1");

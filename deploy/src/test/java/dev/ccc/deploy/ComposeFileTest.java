@@ -192,7 +192,7 @@ class ComposeFileTest {
   }
 
   @Test
-  void containersHaveAReadOnlyRootAndRestart() {
+  void containersHaveAReadOnlyRootNoCapabilitiesBeyondThePtyServicesSixAndRestart() {
     for (String service : Services.ALL) {
       Map<String, Object> definition = service(service);
       assertEquals(true, definition.get("read_only"), service);
@@ -200,7 +200,34 @@ class ComposeFileTest {
       assertEquals("unless-stopped", definition.get("restart"), service);
       assertFalse(definition.containsKey("user"), service + " runs as its image's user");
       assertFalse(definition.containsKey("privileged"), service);
-      assertFalse(definition.containsKey("cap_add"), service);
+      assertEquals(List.of("ALL"), definition.get("cap_drop"), service);
+      assertTrue(
+          ((List<?>) definition.get("security_opt")).contains("no-new-privileges:true"), service);
+      if (!service.equals(Services.PTY)) {
+        assertFalse(definition.containsKey("cap_add"), service);
+        assertEquals(1, ((List<?>) definition.get("security_opt")).size(), service);
+      }
+    }
+  }
+
+  @Test
+  void thePtyServiceGetsWhatItsSandboxesNeedAndNothingMore() {
+    Map<String, Object> pty = service(Services.PTY);
+    assertEquals(
+        List.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETGID", "SETUID"), pty.get("cap_add"));
+    List<?> options = (List<?>) pty.get("security_opt");
+    assertEquals(
+        Set.of(
+            "no-new-privileges:true",
+            "seccomp=./deploy/seccomp/pty-service.json",
+            "apparmor=unconfined",
+            "systempaths=unconfined"),
+        Set.copyOf(options));
+    // The profile is JSON that the runtime accepts: everything allowed but the listed calls.
+    Map<String, Object> profile = Repository.yaml("deploy/seccomp/pty-service.json");
+    assertEquals("SCMP_ACT_ALLOW", profile.get("defaultAction"));
+    for (Object rule : (List<?>) profile.get("syscalls")) {
+      assertEquals("SCMP_ACT_ERRNO", ((Map<?, ?>) rule).get("action"));
     }
   }
 

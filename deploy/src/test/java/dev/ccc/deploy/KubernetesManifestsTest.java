@@ -129,9 +129,15 @@ class KubernetesManifestsTest {
     Namespace namespace = only(Namespace.class);
     assertEquals(namespace.getMetadata().getName(), kustomization.get("namespace"));
     assertEquals(
-        "restricted",
+        "privileged",
         namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"),
-        "the namespace enforces the restricted pod security standard");
+        "the pty-service's sandboxes need the privileged pod security standard");
+    for (String mode : List.of("warn", "audit")) {
+      assertEquals(
+          "restricted",
+          namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/" + mode),
+          "whatever breaks the restricted standard is reported");
+    }
   }
 
   @Test
@@ -281,20 +287,33 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void podsRunUnprivilegedWithAReadOnlyRootLimitsAndTheirDataOnAVolume() {
+  void podsRunUnprivilegedButThePtyServiceWithAReadOnlyRootLimitsAndTheirDataOnAVolume() {
     for (Workload workload : workloads().values()) {
       String service = workload.service();
       var pod = workload.pod().getSecurityContext();
-      assertEquals(true, pod.getRunAsNonRoot(), service);
-      assertEquals(10001L, pod.getRunAsUser(), service);
-      assertEquals(10001L, pod.getRunAsGroup(), service);
-      assertEquals("RuntimeDefault", pod.getSeccompProfile().getType(), service);
       assertEquals(false, workload.pod().getAutomountServiceAccountToken(), service);
       Container container = workload.container();
       var security = container.getSecurityContext();
       assertEquals(false, security.getAllowPrivilegeEscalation(), service);
       assertEquals(true, security.getReadOnlyRootFilesystem(), service);
       assertEquals(List.of("ALL"), security.getCapabilities().getDrop(), service);
+      if (service.equals(Services.PTY)) {
+        assertEquals(0L, pod.getRunAsUser(), "the pty-service runs as root, to sandbox users");
+        assertEquals(
+            List.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETGID", "SETUID"),
+            security.getCapabilities().getAdd());
+        assertEquals("Localhost", pod.getSeccompProfile().getType());
+        assertEquals("ccc/pty-service.json", pod.getSeccompProfile().getLocalhostProfile());
+        assertEquals("Unmasked", security.getProcMount());
+        assertEquals("Unconfined", pod.getAppArmorProfile().getType());
+      } else {
+        assertEquals(true, pod.getRunAsNonRoot(), service);
+        assertEquals(10001L, pod.getRunAsUser(), service);
+        assertEquals(10001L, pod.getRunAsGroup(), service);
+        assertEquals("RuntimeDefault", pod.getSeccompProfile().getType(), service);
+        assertTrue(security.getCapabilities().getAdd().isEmpty(), service);
+        assertNull(security.getProcMount(), service);
+      }
       for (String kind : List.of("cpu", "memory")) {
         assertNotNull(container.getResources().getRequests().get(kind), service + " requests");
         assertNotNull(container.getResources().getLimits().get(kind), service + " limits");
@@ -307,7 +326,9 @@ class KubernetesManifestsTest {
       String dataDir = images.get(service).environment().get("CCC_DATA_DIR");
       if (dataDir != null) {
         assertTrue(mounted.contains(dataDir), service + " keeps its data on a volume");
-        assertEquals(10001L, pod.getFsGroup(), service + "'s volume is writable for it");
+        if (!service.equals(Services.PTY)) {
+          assertEquals(10001L, pod.getFsGroup(), service + "'s volume is writable for it");
+        }
       }
     }
   }

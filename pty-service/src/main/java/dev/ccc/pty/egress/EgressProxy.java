@@ -136,7 +136,7 @@ public final class EgressProxy implements AutoCloseable {
     AtomicInteger open = openByUid.computeIfAbsent(uid, ignored -> new AtomicInteger());
     try (client) {
       if (open.incrementAndGet() > MAX_CONNECTIONS_PER_USER) {
-        respond(client, 429, "Too Many Requests", "too many connections open at once");
+        refuse(client, 429, "Too Many Requests", "too many connections open at once");
         return;
       }
       ProxyRequest request;
@@ -147,7 +147,7 @@ public final class EgressProxy implements AutoCloseable {
       try {
         request = ProxyRequest.parse(readHead(client, rest));
       } catch (ProxyRequest.Malformed e) {
-        respond(
+        refuse(
             client,
             e.status,
             e.status == 431 ? "Request Header Fields Too Large" : "Bad Request",
@@ -162,10 +162,10 @@ public final class EgressProxy implements AutoCloseable {
       } catch (EgressPolicy.Refused e) {
         PtyMetrics.EGRESS_REFUSED.increment();
         LOG.info("egress refused for " + describeUid.apply(uid) + ": " + e.getMessage());
-        respond(client, 403, "Forbidden", e.getMessage());
+        refuse(client, 403, "Forbidden", e.getMessage());
         return;
       } catch (UnknownHostException e) {
-        respond(client, 502, "Bad Gateway", request.host() + " does not resolve");
+        refuse(client, 502, "Bad Gateway", request.host() + " does not resolve");
         return;
       }
       relay(client, request, new InetSocketAddress(address, request.port()), rest);
@@ -183,10 +183,10 @@ public final class EgressProxy implements AutoCloseable {
       try {
         upstream.socket().connect(target, CONNECT_TIMEOUT_MILLIS);
       } catch (SocketTimeoutException e) {
-        respond(client, 504, "Gateway Timeout", target + " did not answer in time");
+        refuse(client, 504, "Gateway Timeout", target + " did not answer in time");
         return;
       } catch (IOException e) {
-        respond(client, 502, "Bad Gateway", "cannot connect to " + target + ": " + e.getMessage());
+        refuse(client, 502, "Bad Gateway", "cannot connect to " + target + ": " + e.getMessage());
         return;
       }
       PtyMetrics.EGRESS_CONNECTIONS.increment();
@@ -263,6 +263,29 @@ public final class EgressProxy implements AutoCloseable {
   private static void writeFully(SocketChannel to, ByteBuffer bytes) throws IOException {
     while (bytes.hasRemaining()) {
       to.write(bytes);
+    }
+  }
+
+  /**
+   * Answers with an error and ends the connection, letting the program read the answer: what it
+   * sent that was not read yet is drained first (for a second at most), since closing a socket with
+   * unread data resets the connection, answer and all.
+   */
+  private void refuse(SocketChannel client, int status, String reason, String message)
+      throws IOException {
+    respond(client, status, reason, message);
+    client.shutdownOutput();
+    ScheduledFuture<?> deadline =
+        timeouts.schedule(() -> closeQuietly(client), 1, TimeUnit.SECONDS);
+    try {
+      ByteBuffer discarded = ByteBuffer.allocate(8192);
+      while (client.read(discarded) >= 0) {
+        discarded.clear();
+      }
+    } catch (IOException e) {
+      // Closed by the deadline, or by the program.
+    } finally {
+      deadline.cancel(false);
     }
   }
 
