@@ -46,12 +46,15 @@ public class Caller {
 
   /**
    * Refuses (403) a request made with a personal access token: credentials (password, two-factor
-   * login, tokens) are changed only by someone who logged in, so a leaked script token cannot be
-   * turned into a lasting foothold.
+   * login, tokens) and accounts (creating users, their roles, their passwords) are changed only by
+   * someone who logged in, so a leaked script token, even an admin's, cannot be turned into a
+   * lasting foothold.
    */
   public void requireLogin() {
     if (!Boolean.TRUE.equals(identity.getAttribute(Identities.INTERACTIVE_ATTRIBUTE))) {
-      throw ApiException.forbidden("Log in to change credentials; a personal access token cannot.");
+      throw ApiException.forbidden(
+          "Sign in with your password to do this: a personal access token cannot change"
+              + " credentials or administer accounts.");
     }
   }
 
