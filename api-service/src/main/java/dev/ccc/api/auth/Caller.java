@@ -1,6 +1,7 @@
 package dev.ccc.api.auth;
 
 import dev.ccc.api.web.ApiException;
+import dev.ccc.api.web.ClientAddress;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
@@ -19,10 +20,12 @@ public class Caller {
 
   private final SecurityIdentity identity;
   private final CurrentVertxRequest request;
+  private final ClientAddress clientAddress;
 
-  Caller(SecurityIdentity identity, CurrentVertxRequest request) {
+  Caller(SecurityIdentity identity, CurrentVertxRequest request, ClientAddress clientAddress) {
     this.identity = identity;
     this.request = request;
+    this.clientAddress = clientAddress;
   }
 
   /** The caller's user id; the request must be authenticated. */
@@ -58,8 +61,8 @@ public class Caller {
     }
   }
 
-  /** The client's network address, for the audit log. */
+  /** The client's network address, for the audit log and the login throttle. */
   public String address() {
-    return request.getCurrent().request().remoteAddress().hostAddress();
+    return clientAddress.of(request.getCurrent().request());
   }
 }
