@@ -1,6 +1,7 @@
 package dev.ccc.api.account;
 
 import static dev.ccc.api.testing.Api.as;
+import static dev.ccc.api.testing.Api.freshClientAddress;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -474,6 +475,7 @@ abstract class AccountsContract {
       String username, String password) {
     return given()
         .contentType(ContentType.JSON)
+        .header("X-Forwarded-For", freshClientAddress())
         .body(Map.of("username", username, "password", password))
         .post("/api/auth/login")
         .then();
@@ -483,6 +485,7 @@ abstract class AccountsContract {
       String username, String password, String code) {
     return given()
         .contentType(ContentType.JSON)
+        .header("X-Forwarded-For", freshClientAddress())
         .body(Map.of("username", username, "password", password, "code", code))
         .post("/api/auth/login")
         .then();

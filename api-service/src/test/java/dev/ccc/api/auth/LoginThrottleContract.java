@@ -1,5 +1,6 @@
 package dev.ccc.api.auth;
 
+import static dev.ccc.api.testing.Api.freshClientAddress;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,17 +22,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 
 /**
  * The login throttle over HTTP on a real database, where every api-service replica finds the same
- * counts; one subclass per database. The tests are a trusted proxy ({@link TrustedLoopbackProxy})
- * and give each client its own address in {@code X-Forwarded-For}; names and addresses are fresh
- * per test, as the database is shared. Where a test needs time to pass it moves the latest attempt
- * into the past in the database, except once, where it really waits.
+ * counts; one subclass per database. The tests are a trusted proxy (the test profile trusts
+ * loopback) and give each client its own address in {@code X-Forwarded-For}; names and addresses
+ * are fresh per test, as the database is shared. Where a test needs time to pass it moves the
+ * latest attempt into the past in the database, except once, where it really waits.
  */
 abstract class LoginThrottleContract {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -44,7 +44,7 @@ abstract class LoginThrottleContract {
 
   @Test
   void afterTheFreeFailuresEachDelayDoublesUpToAMinute() {
-    String from = freshAddress();
+    String from = freshClientAddress();
     for (int i = 0; i < LoginThrottle.FREE_FAILURES_PER_ACCOUNT; i++) {
       attempt(name, "guess " + i, from).then().statusCode(401);
     }
@@ -78,22 +78,22 @@ abstract class LoginThrottleContract {
       throws Exception {
     String user = userWithPassword();
     for (int i = 0; i < LoginThrottle.FREE_FAILURES_PER_ACCOUNT; i++) {
-      attempt(user, "brute force " + i, freshAddress()).then().statusCode(401);
+      attempt(user, "brute force " + i, freshClientAddress()).then().statusCode(401);
     }
 
     // The owner, elsewhere, must wait too: nothing is checked during a delay, not even the right
     // password; but the wait is seconds, not a lock-out.
     setLatestAttempt(Instant.now(), accountKey(user));
-    Response refused = attempt(user, PASSWORD, freshAddress());
+    Response refused = attempt(user, PASSWORD, freshClientAddress());
     refused.then().statusCode(429);
     long wait = Long.parseLong(refused.header("Retry-After"));
     assertEquals(LoginThrottle.FIRST_DELAY.toSeconds(), wait);
 
     Thread.sleep(TimeUnit.SECONDS.toMillis(wait) + 100);
-    attempt(user, PASSWORD, freshAddress()).then().statusCode(200);
+    attempt(user, PASSWORD, freshClientAddress()).then().statusCode(200);
 
     // The login cleared the account's count: the free failures are free again.
-    String from = freshAddress();
+    String from = freshClientAddress();
     for (int i = 0; i < LoginThrottle.FREE_FAILURES_PER_ACCOUNT; i++) {
       attempt(user, "typo " + i, from).then().statusCode(401);
     }
@@ -108,7 +108,7 @@ abstract class LoginThrottleContract {
     try {
       for (int i = 0; i < guesses; i++) {
         String guess = "parallel guess " + i;
-        String from = freshAddress();
+        String from = freshClientAddress();
         statuses.add(
             attackers.submit(
                 () -> {
@@ -140,19 +140,19 @@ abstract class LoginThrottleContract {
 
   @Test
   void anAddressTryingManyAccountsIsSlowedAfterTwentyFailuresWhileOthersAreNot() {
-    String from = freshAddress();
+    String from = freshClientAddress();
     for (int i = 0; i < LoginThrottle.FREE_FAILURES_PER_ADDRESS; i++) {
       attempt(name + "-" + i, "spray", from).then().statusCode(401);
     }
 
     attempt(name + "-next", "spray", from).then().statusCode(429);
-    attempt(name + "-next", "spray", freshAddress()).then().statusCode(401);
+    attempt(name + "-next", "spray", freshClientAddress()).then().statusCode(401);
   }
 
   @Test
   void aClientBehindTheProxyCannotChooseTheAddressItIsCountedUnder() {
-    String forged = freshAddress();
-    String real = freshAddress();
+    String forged = freshClientAddress();
+    String real = freshClientAddress();
 
     attempt(name, "guess", forged + ", " + real).then().statusCode(401);
 
@@ -162,7 +162,7 @@ abstract class LoginThrottleContract {
 
   @Test
   void aKeyQuietForFifteenMinutesStartsFromZero() {
-    String from = freshAddress();
+    String from = freshClientAddress();
     for (int i = 0; i < LoginThrottle.FREE_FAILURES_PER_ACCOUNT; i++) {
       attempt(name, "guess " + i, from).then().statusCode(401);
     }
@@ -193,19 +193,6 @@ abstract class LoginThrottleContract {
         .then()
         .statusCode(201);
     return user;
-  }
-
-  /** An IPv6 address of the documentation prefix that no other test uses. */
-  private static String freshAddress() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    return "2001:db8:%x:%x:%x:%x:%x:%x"
-        .formatted(
-            random.nextInt(0x10000),
-            random.nextInt(0x10000),
-            random.nextInt(0x10000),
-            random.nextInt(0x10000),
-            random.nextInt(0x10000),
-            random.nextInt(0x10000));
   }
 
   private static String accountKey(String username) {
