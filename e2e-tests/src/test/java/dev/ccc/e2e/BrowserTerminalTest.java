@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -22,14 +23,18 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A real headless Chromium goes the user's way through the app: logs in, creates a workspace and a
  * session, starts it, types into two tabs, reloads the page and renames the session; the text is
  * read back from the page. And an admin's: stopping another user's session, then deleting it and
- * its workspace. Debian's {@code chromium} and {@code chromium-driver} must be installed ({@code
- * .ci/run} installs them); outside CI the test is skipped when they are not.
+ * its workspace. And a user's way to the two-factor QR code. Every page runs under the
+ * api-service's Content-Security-Policy: any violation the browser reports on its console fails the
+ * test. Debian's {@code chromium} and {@code chromium-driver} must be installed ({@code .ci/run}
+ * installs them); outside CI the test is skipped when they are not.
  */
 @ExtendWith(LocalStack.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -62,6 +67,8 @@ class BrowserTerminalTest {
                 "--disable-sync",
                 "--user-data-dir=" + Files.createTempDirectory("ccc-chromium"),
                 "--window-size=1200,800");
+    // The console, where Chromium reports every Content-Security-Policy violation.
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     browser = new ChromeDriver(service, options);
@@ -70,7 +77,17 @@ class BrowserTerminalTest {
 
   @AfterEach
   void stopBrowser() {
-    if (browser != null) {
+    if (browser == null) {
+      return;
+    }
+    try {
+      List<String> violations =
+          browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+              .map(LogEntry::getMessage)
+              .filter(message -> message.contains("Content Security Policy"))
+              .toList();
+      assertEquals(List.of(), violations, "the page broke its Content-Security-Policy");
+    } finally {
       browser.quit();
     }
   }
@@ -167,9 +184,33 @@ class BrowserTerminalTest {
     wait.until(page -> page.findElements(By.cssSelector(workspaceItem)).isEmpty());
   }
 
+  @Test
+  void aUserSetsUpTwoFactorLoginFromAQrCode() throws Exception {
+    LocalStack stack = LocalStack.get();
+    String username = "carol-" + UUID.randomUUID().toString().substring(0, 8);
+    ApiClient.loginAsAdmin(stack).createUser(username, "carol-password-1234");
+
+    browser.get(stack.apiUrl() + "/#/account");
+    logIn(username, "carol-password-1234");
+    click("[data-testid=two-factor] [data-testid=totp-enable]");
+
+    // The code is a data: image, drawn in the browser; a policy without data: would leave it blank.
+    wait.until(
+        page ->
+            (Boolean)
+                ((JavascriptExecutor) page)
+                    .executeScript(
+                        "const qr = document.querySelector('[data-testid=two-factor] img.qr');"
+                            + " return qr !== null && qr.complete && qr.naturalWidth > 0;"));
+  }
+
   private void logIn() {
-    wait.until(page -> page.findElement(By.name("username"))).sendKeys(LocalStack.ADMIN);
-    browser.findElement(By.name("password")).sendKeys(LocalStack.ADMIN_PASSWORD);
+    logIn(LocalStack.ADMIN, LocalStack.ADMIN_PASSWORD);
+  }
+
+  private void logIn(String username, String password) {
+    wait.until(page -> page.findElement(By.name("username"))).sendKeys(username);
+    browser.findElement(By.name("password")).sendKeys(password);
     click("[data-testid=login-submit]");
   }
 

@@ -7,6 +7,7 @@ import dev.ccc.api.auth.Logins;
 import dev.ccc.api.auth.PasswordHasher;
 import dev.ccc.api.auth.Revocations;
 import dev.ccc.api.db.Database;
+import dev.ccc.api.session.SessionService;
 import dev.ccc.api.web.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Account management: what admins do to users, and what users do to their own account. Anything
- * that takes access away (deactivation, a new password) revokes the user's logins at once.
+ * that takes access away (deactivation, a new password) revokes the user's logins at once; a
+ * deactivation also stops every process of the user's sessions.
  */
 @ApplicationScoped
 public class Accounts {
@@ -28,6 +30,7 @@ public class Accounts {
   private final Logins logins;
   private final Revocations revocations;
   private final AuditLog audit;
+  private final SessionService sessionService;
   private final Clock clock = Clock.systemUTC();
 
   Accounts(
@@ -36,13 +39,15 @@ public class Accounts {
       PasswordHasher hasher,
       Logins logins,
       Revocations revocations,
-      AuditLog audit) {
+      AuditLog audit,
+      SessionService sessionService) {
     this.sessions = sessions;
     this.users = users;
     this.hasher = hasher;
     this.logins = logins;
     this.revocations = revocations;
     this.audit = audit;
+    this.sessionService = sessionService;
   }
 
   /** What an admin may change about an account; null fields stay as they are. */
@@ -99,7 +104,14 @@ public class Accounts {
                     ? logins.revokeAll(id, null).invoke(() -> revocations.revoked(id, null))
                     : Uni.createFrom().voidItem())
         .invoke(() -> revocations.roleChanged(id))
-        .call(user -> audit.record(admin, AuditAction.USER_UPDATED, id, describe(changes)));
+        .call(user -> audit.record(admin, AuditAction.USER_UPDATED, id, describe(changes)))
+        // After the change is committed, so that no start can be claimed for them meanwhile; on
+        // every deactivation, even a repeated one, which is how to try again after a failure.
+        .call(
+            user ->
+                Boolean.FALSE.equals(changes.active())
+                    ? sessionService.stopEverySessionOf(admin, id)
+                    : Uni.createFrom().voidItem());
   }
 
   Uni<Void> resetPassword(Caller admin, String id, String newPassword) {

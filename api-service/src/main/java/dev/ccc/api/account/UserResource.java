@@ -16,7 +16,11 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 
-/** User management, for administrators only. */
+/**
+ * User management, for administrators only. Every change needs a login, not a personal access token
+ * ({@link Caller#requireLogin}): a leaked admin token must not create an account, promote one or
+ * set a password. Reading the accounts is allowed to scripts.
+ */
 @Path("/api/users")
 @RolesAllowed(Caller.ADMIN)
 public class UserResource {
@@ -58,6 +62,7 @@ public class UserResource {
 
   @POST
   public Uni<Response> create(@Valid @NotNull NewUser user) {
+    caller.requireLogin();
     return accounts
         .create(caller, user.username(), user.displayName(), user.password(), role(user.role()))
         .map(created -> Response.status(201).entity(UserView.of(created)).build());
@@ -72,6 +77,7 @@ public class UserResource {
   @PATCH
   @Path("/{id}")
   public Uni<UserView> update(@PathParam("id") String id, @Valid @NotNull UserChanges changes) {
+    caller.requireLogin();
     return accounts
         .update(
             caller,
@@ -83,6 +89,7 @@ public class UserResource {
   @POST
   @Path("/{id}/password")
   public Uni<Void> resetPassword(@PathParam("id") String id, @Valid @NotNull PasswordReset reset) {
+    caller.requireLogin();
     return accounts.resetPassword(caller, id, reset.newPassword());
   }
 

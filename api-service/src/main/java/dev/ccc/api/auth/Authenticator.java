@@ -10,6 +10,7 @@ import dev.ccc.api.totp.TwoFactor;
 import dev.ccc.api.web.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 
 /**
  * Checks credentials against the {@code users} table. An unknown or deactivated user costs the same
@@ -46,26 +47,30 @@ public class Authenticator {
 
   /**
    * The tokens of a new login for correct credentials. Fails with a 401 {@link ApiException} for
-   * wrong ones or a missing two-factor code, and with a 429 while the account or the address has
-   * failed too often.
+   * wrong ones or a missing two-factor code, and with a 429 while the account or the address must
+   * wait after failing too often ({@link LoginThrottle}).
    */
   Uni<Tokens> login(String username, String password, String code, String address) {
     return throttle
-        .blockedFor(username, address)
+        .admit(username, address)
         .chain(
-            blocked -> {
-              if (blocked.isPresent()) {
+            wait -> {
+              if (wait.isPresent()) {
                 failures.record(LoginFailures.Reason.THROTTLED);
+                long seconds = retryAfterSeconds(wait.get());
                 return Uni.createFrom()
                     .failure(
                         ApiException.tooManyRequests(
-                            "Too many failed logins; try again in "
-                                + Math.max(1, blocked.get().toMinutes())
-                                + " minute(s).",
-                            blocked.get()));
+                            "Too many failed logins; try again in " + seconds + " second(s).",
+                            Duration.ofSeconds(seconds)));
               }
               return checkCredentials(username, password, code, address);
             });
+  }
+
+  /** Whole seconds, rounded up, so that a client waiting that long is admitted. */
+  private static long retryAfterSeconds(Duration wait) {
+    return Math.max(1, wait.plusMillis(999).toSeconds());
   }
 
   private Uni<Tokens> checkCredentials(
@@ -80,12 +85,17 @@ public class Authenticator {
                   .map(matches -> matches ? user : null);
             })
         .chain(user -> secondFactor(user, code))
+        // The right password without the code it needs is no failure, but no login yet either.
+        .onFailure(
+            failure ->
+                failure instanceof ApiException e && e.type().equals(ApiException.TOTP_REQUIRED))
+        .call(() -> throttle.undecided(username, address))
         .chain(
             user -> {
               if (user == null) {
                 failures.record(LoginFailures.Reason.INVALID_CREDENTIALS);
                 return throttle
-                    .recordFailure(username, address)
+                    .failed(username, address)
                     .chain(
                         () -> audit.record(null, address, AuditAction.LOGIN_FAILED, username, null))
                     .chain(
@@ -95,7 +105,7 @@ public class Authenticator {
                                     ApiException.unauthorized("Invalid username or password.")));
               }
               return throttle
-                  .recordSuccess(username)
+                  .succeeded(username, address)
                   .chain(
                       () ->
                           audit.record(

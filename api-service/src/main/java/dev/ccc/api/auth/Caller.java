@@ -1,6 +1,7 @@
 package dev.ccc.api.auth;
 
 import dev.ccc.api.web.ApiException;
+import dev.ccc.api.web.ClientAddress;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.RequestScoped;
@@ -19,10 +20,12 @@ public class Caller {
 
   private final SecurityIdentity identity;
   private final CurrentVertxRequest request;
+  private final ClientAddress clientAddress;
 
-  Caller(SecurityIdentity identity, CurrentVertxRequest request) {
+  Caller(SecurityIdentity identity, CurrentVertxRequest request, ClientAddress clientAddress) {
     this.identity = identity;
     this.request = request;
+    this.clientAddress = clientAddress;
   }
 
   /** The caller's user id; the request must be authenticated. */
@@ -46,17 +49,20 @@ public class Caller {
 
   /**
    * Refuses (403) a request made with a personal access token: credentials (password, two-factor
-   * login, tokens) are changed only by someone who logged in, so a leaked script token cannot be
-   * turned into a lasting foothold.
+   * login, tokens) and accounts (creating users, their roles, their passwords) are changed only by
+   * someone who logged in, so a leaked script token, even an admin's, cannot be turned into a
+   * lasting foothold.
    */
   public void requireLogin() {
     if (!Boolean.TRUE.equals(identity.getAttribute(Identities.INTERACTIVE_ATTRIBUTE))) {
-      throw ApiException.forbidden("Log in to change credentials; a personal access token cannot.");
+      throw ApiException.forbidden(
+          "Sign in with your password to do this: a personal access token cannot change"
+              + " credentials or administer accounts.");
     }
   }
 
-  /** The client's network address, for the audit log. */
+  /** The client's network address, for the audit log and the login throttle. */
   public String address() {
-    return request.getCurrent().request().remoteAddress().hostAddress();
+    return clientAddress.of(request.getCurrent().request());
   }
 }

@@ -2,8 +2,8 @@ package dev.ccc.api.db;
 
 import dev.ccc.api.account.User;
 import dev.ccc.api.audit.AuditEntry;
+import dev.ccc.api.auth.FailedLogins;
 import dev.ccc.api.auth.Login;
-import dev.ccc.api.auth.LoginFailure;
 import dev.ccc.api.auth.RefreshToken;
 import dev.ccc.api.pat.PersonalAccessToken;
 import dev.ccc.api.session.Session;
@@ -21,7 +21,7 @@ final class Entities {
           User.class,
           AuditEntry.class,
           Login.class,
-          LoginFailure.class,
+          FailedLogins.class,
           RefreshToken.class,
           PersonalAccessToken.class,
           BackupCode.class,

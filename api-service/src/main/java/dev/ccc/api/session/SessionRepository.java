@@ -36,6 +36,13 @@ public class SessionRepository {
     }
   }
 
+  /** Thrown inside a transaction to roll it back when the owner's account is deactivated. */
+  static final class OwnerInactive extends RuntimeException {
+    OwnerInactive() {
+      super(null, null, false, false);
+    }
+  }
+
   /**
    * Inserts {@code session} unless its owner has {@code maxPerUser} sessions already.
    *
@@ -115,15 +122,24 @@ public class SessionRepository {
   /**
    * Claims the start of session {@code id}: {@code idle} or {@code error} becomes {@code starting},
    * which of any number of concurrent claims exactly one achieves. Then at most {@code maxRunning}
-   * sessions of {@code ownerId} may be live, this one included.
+   * sessions of {@code ownerId} may be live, this one included. The owner must be active: the claim
+   * holds their row as deactivating them does, so a start claimed before a deactivation is live
+   * when the deactivation stops the owner's sessions, and none is claimed after it.
    *
    * @return the session's version after the claim; empty when it was not idle or in error; a failed
-   *     Uni with {@link QuotaReached} (and nothing changed) when the owner runs too many
+   *     Uni with {@link QuotaReached} when the owner runs too many, or with {@link OwnerInactive}
+   *     when the owner is deactivated (and nothing changed)
    */
   Uni<Optional<Long>> claimStart(String id, String ownerId, int maxRunning, Instant now) {
     return sessions.withTransaction(
         db ->
             lockOwner(db, ownerId)
+                .invoke(
+                    active -> {
+                      if (!active) {
+                        throw new OwnerInactive();
+                      }
+                    })
                 .chain(
                     () ->
                         db.createMutationQuery(
@@ -220,10 +236,16 @@ public class SessionRepository {
         .getSingleResult();
   }
 
-  /** Holds the owner's row until the transaction ends; see the class comment. */
-  private static Uni<Integer> lockOwner(Mutiny.Session db, String ownerId) {
-    return db.createNativeQuery("update users set updated_at = updated_at where id = :owner")
+  /**
+   * Holds the owner's row until the transaction ends (see the class comment) if the owner is
+   * active; whether they are.
+   */
+  private static Uni<Boolean> lockOwner(Mutiny.Session db, String ownerId) {
+    return db.createNativeQuery(
+            "update users set updated_at = updated_at where id = :owner and active = :active")
         .setParameter("owner", ownerId)
-        .executeUpdate();
+        .setParameter("active", true)
+        .executeUpdate()
+        .map(rows -> rows == 1);
   }
 }

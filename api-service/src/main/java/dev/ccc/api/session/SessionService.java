@@ -5,6 +5,7 @@ import dev.ccc.api.audit.AuditLog;
 import dev.ccc.api.auth.Caller;
 import dev.ccc.api.bus.PtyClient;
 import dev.ccc.api.session.Session.State;
+import dev.ccc.api.session.SessionRepository.OwnerInactive;
 import dev.ccc.api.session.SessionRepository.QuotaReached;
 import dev.ccc.api.web.ApiException;
 import dev.ccc.api.workspace.Workspace;
@@ -19,8 +20,10 @@ import dev.ccc.bus.BusContract.StopSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -40,11 +43,15 @@ import java.util.stream.Collectors;
 public class SessionService {
   private static final Logger LOG = Logger.getLogger(SessionService.class.getName());
 
+  /** How often a deactivation looks again at a session that is starting or stopping. */
+  private static final Duration SETTLING = Duration.ofMillis(250);
+
   private final SessionRepository sessions;
   private final WorkspaceRepository workspaces;
   private final PtyClient pty;
   private final AuditLog audit;
   private final SessionConfig config;
+  private final Vertx vertx;
   private final Clock clock = Clock.systemUTC();
 
   SessionService(
@@ -52,12 +59,14 @@ public class SessionService {
       WorkspaceRepository workspaces,
       PtyClient pty,
       AuditLog audit,
-      SessionConfig config) {
+      SessionConfig config,
+      Vertx vertx) {
     this.sessions = sessions;
     this.workspaces = workspaces;
     this.pty = pty;
     this.audit = audit;
     this.config = config;
+    this.vertx = vertx;
   }
 
   /**
@@ -148,6 +157,12 @@ public class SessionService {
                                 "You run "
                                     + config.maxRunningPerUser()
                                     + " sessions, the most allowed at once; stop one first."))
+                    .onFailure(OwnerInactive.class)
+                    .transform(
+                        inactive ->
+                            ApiException.conflict(
+                                "The session's owner is deactivated; reactivate them to start"
+                                    + " it."))
                     .chain(
                         claimed -> {
                           if (claimed.isEmpty()) {
@@ -165,6 +180,62 @@ public class SessionService {
         .chain(this::halt)
         .call(() -> audit.record(caller, AuditAction.SESSION_STOPPED, id, null))
         .chain(this::observe);
+  }
+
+  /**
+   * Stops every process of every live session of {@code ownerId}, whose account {@code admin} has
+   * just deactivated, the way an admin's stop does; each is audited as {@code admin}'s with the
+   * reason. No start can be claimed for them any more ({@link SessionRepository#claimStart}); one
+   * claimed before, or a stop under way, is waited for until it settles (a pty-service answers
+   * within {@link PtyClient#DEFAULT_TIMEOUT}), then stopped.
+   */
+  public Uni<Void> stopEverySessionOf(Caller admin, String ownerId) {
+    Instant giveUp = clock.instant().plus(PtyClient.DEFAULT_TIMEOUT).plus(SETTLING);
+    return sessions
+        .list(ownerId, null)
+        .onItem()
+        .transformToMulti(owned -> Multi.createFrom().iterable(owned))
+        .onItem()
+        .transformToUniAndConcatenate(session -> stopForDeactivation(admin, session, giveUp))
+        .collect()
+        .last()
+        .replaceWithVoid();
+  }
+
+  private Uni<Void> stopForDeactivation(Caller admin, Session session, Instant giveUp) {
+    if (!State.LIVE.contains(session.getState())) {
+      return Uni.createFrom().voidItem();
+    }
+    String id = session.getId();
+    return halt(session)
+        .call(() -> audit.record(admin, AuditAction.SESSION_STOPPED, id, "owner deactivated"))
+        .replaceWithVoid()
+        .onFailure(failure -> failure instanceof ApiException e && e.status() == 409)
+        .recoverWithUni(
+            busy -> {
+              if (clock.instant().isAfter(giveUp)) {
+                return Uni.createFrom()
+                    .failure(
+                        ApiException.unavailable(
+                            "Session "
+                                + id
+                                + " is still starting or stopping; deactivate the user again to"
+                                + " stop it."));
+              }
+              return pause(SETTLING)
+                  .chain(() -> sessions.find(id))
+                  .chain(
+                      current ->
+                          current == null
+                              ? Uni.createFrom().voidItem()
+                              : stopForDeactivation(admin, current, giveUp));
+            });
+  }
+
+  /** Completes after {@code delay}, on the caller's Vert.x context (a timer set from it). */
+  private Uni<Void> pause(Duration delay) {
+    return Uni.createFrom()
+        .emitter(emitter -> vertx.setTimer(delay.toMillis(), timer -> emitter.complete(null)));
   }
 
   /** Stops every process of the session, then deletes it. */

@@ -1,10 +1,12 @@
 package dev.ccc.api.account;
 
 import static dev.ccc.api.testing.Api.as;
+import static dev.ccc.api.testing.Api.freshClientAddress;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -17,6 +19,7 @@ import dev.ccc.api.audit.AuditEntry;
 import dev.ccc.api.audit.AuditLog;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -322,6 +325,56 @@ abstract class AccountsContract {
     me("ccc_pat_" + "x".repeat(43)).statusCode(401).contentType(PROBLEM);
   }
 
+  /**
+   * A leaked admin's script token, used by an attacker: it reads accounts like its admin, but every
+   * attempt to make an account, promote one, take one over by its password, or mint a token that
+   * would outlive this one is refused, and changes nothing.
+   */
+  @Test
+  void anAdminsPersonalAccessTokenCannotAdministerAccounts() {
+    String admin = login(newUser("admin"), PASSWORD).getString("accessToken");
+    String pat =
+        as(admin)
+            .body(Map.of("name", "leaked"))
+            .post("/api/me/tokens")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("token");
+    String victim = newUser("user");
+    String victimId = userId(victim);
+    as(pat).get("/api/users/" + victimId).then().statusCode(200);
+
+    String intruder = "u" + suffix();
+    refusedToToken(
+        as(pat)
+            .body(Map.of("username", intruder, "password", PASSWORD, "role", "admin"))
+            .post("/api/users"));
+    refusedToToken(as(pat).body(Map.of("role", "admin")).patch("/api/users/" + victimId));
+    refusedToToken(
+        as(pat)
+            .body(Map.of("newPassword", "the attacker's password"))
+            .post("/api/users/" + victimId + "/password"));
+    refusedToToken(as(pat).body(Map.of("name", "spare")).post("/api/me/tokens"));
+    refusedToToken(
+        as(pat)
+            .body(Map.of("currentPassword", PASSWORD, "newPassword", "the attacker's password"))
+            .post("/api/me/password"));
+
+    as(admin).get("/api/users").then().body("username", not(hasItem(intruder)));
+    as(admin).get("/api/users/" + victimId).then().body("role", equalTo("user"));
+    loginResponse(victim, PASSWORD).statusCode(200);
+    as(admin).get("/api/me/tokens").then().body("", hasSize(1));
+  }
+
+  private static void refusedToToken(Response answer) {
+    answer
+        .then()
+        .statusCode(403)
+        .contentType(PROBLEM)
+        .body("detail", startsWith("Sign in with your password"));
+  }
+
   // ---- two-factor login
 
   @Test
@@ -349,9 +402,13 @@ abstract class AccountsContract {
             .getList("backupCodes");
     assertEquals(10, backupCodes.size());
 
-    loginResponse(name, PASSWORD)
-        .statusCode(401)
-        .body("type", equalTo("urn:ccc:problem:totp-required"));
+    // The right password without a code is no failed login: asking again and again, more often
+    // than the throttle's five free failures of an account, is never slowed down.
+    for (int i = 0; i < 7; i++) {
+      loginResponse(name, PASSWORD)
+          .statusCode(401)
+          .body("type", equalTo("urn:ccc:problem:totp-required"));
+    }
     loginResponse(name, PASSWORD, wrongCode(secret))
         .statusCode(401)
         .body("type", equalTo("about:blank"));
@@ -418,6 +475,7 @@ abstract class AccountsContract {
       String username, String password) {
     return given()
         .contentType(ContentType.JSON)
+        .header("X-Forwarded-For", freshClientAddress())
         .body(Map.of("username", username, "password", password))
         .post("/api/auth/login")
         .then();
@@ -427,6 +485,7 @@ abstract class AccountsContract {
       String username, String password, String code) {
     return given()
         .contentType(ContentType.JSON)
+        .header("X-Forwarded-For", freshClientAddress())
         .body(Map.of("username", username, "password", password, "code", code))
         .post("/api/auth/login")
         .then();

@@ -45,6 +45,8 @@ abstract class AuthorizationMatrixContract {
     OTHER_USER,
     ADMIN,
     OWNER_PERSONAL_ACCESS_TOKEN,
+    /** A leaked admin's script token: it acts as the admin, but must not administer accounts. */
+    ADMIN_PERSONAL_ACCESS_TOKEN,
     NO_TOKEN,
     EXPIRED_TOKEN,
     TAMPERED_TOKEN,
@@ -52,7 +54,15 @@ abstract class AuthorizationMatrixContract {
     REVOKED_TOKEN;
 
     boolean authenticated() {
-      return ordinal() <= OWNER_PERSONAL_ACCESS_TOKEN.ordinal();
+      return ordinal() <= ADMIN_PERSONAL_ACCESS_TOKEN.ordinal();
+    }
+
+    boolean personalAccessToken() {
+      return this == OWNER_PERSONAL_ACCESS_TOKEN || this == ADMIN_PERSONAL_ACCESS_TOKEN;
+    }
+
+    boolean admin() {
+      return this == ADMIN || this == ADMIN_PERSONAL_ACCESS_TOKEN;
     }
   }
 
@@ -65,7 +75,12 @@ abstract class AuthorizationMatrixContract {
     /** The owner of the thing in the path; admins too. Anyone else: 404, as if it did not exist. */
     OWNER_OR_ADMIN,
     /** Only admins; everyone else: 403. */
-    ADMIN
+    ADMIN,
+    /**
+     * Only admins who logged in (changes to accounts); everyone else, an admin's personal access
+     * token included: 403.
+     */
+    LOGGED_IN_ADMIN
   }
 
   /** One concrete call: a path and a JSON body (null for none). */
@@ -114,12 +129,13 @@ abstract class AuthorizationMatrixContract {
       if (!principal.authenticated()) {
         return 401;
       }
-      boolean pat = principal == Principal.OWNER_PERSONAL_ACCESS_TOKEN;
+      boolean pat = principal.personalAccessToken();
       return switch (audience) {
         case ANY_USER -> success;
         case LOGGED_IN_USER -> pat ? 403 : success;
         case OWNER_OR_ADMIN -> principal == Principal.OTHER_USER ? 404 : success;
-        case ADMIN -> principal == Principal.ADMIN ? success : 403;
+        case ADMIN -> principal.admin() ? success : 403;
+        case LOGGED_IN_ADMIN -> principal == Principal.ADMIN ? success : 403;
       };
     }
   }
@@ -159,6 +175,7 @@ abstract class AuthorizationMatrixContract {
       tokens.put(Principal.OTHER_USER, other.token());
       tokens.put(Principal.ADMIN, admin.token());
       tokens.put(Principal.OWNER_PERSONAL_ACCESS_TOKEN, personalAccessToken());
+      tokens.put(Principal.ADMIN_PERSONAL_ACCESS_TOKEN, adminsPersonalAccessToken());
       tokens.put(Principal.EXPIRED_TOKEN, expired(owner.token()));
       tokens.put(Principal.TAMPERED_TOKEN, tampered(owner.token(), admin.id()));
       tokens.put(Principal.DEACTIVATED_USER, deactivatedUsersToken());
@@ -202,6 +219,16 @@ abstract class AuthorizationMatrixContract {
               .jsonPath();
       personalAccessTokenId = created.getString("id");
       return created.getString("token");
+    }
+
+    private String adminsPersonalAccessToken() {
+      return Api.as(admin)
+          .body("{\"name\":\"admin's script\"}")
+          .post("/api/me/tokens")
+          .then()
+          .statusCode(201)
+          .extract()
+          .path("token");
     }
 
     private String deactivatedUsersToken() {
@@ -286,7 +313,7 @@ abstract class AuthorizationMatrixContract {
         new Route(
             "POST",
             "/api/users",
-            Audience.ADMIN,
+            Audience.LOGGED_IN_ADMIN,
             201,
             f ->
                 call(
@@ -297,13 +324,14 @@ abstract class AuthorizationMatrixContract {
         new Route(
             "PATCH",
             "/api/users/{id}",
-            Audience.ADMIN,
+            Audience.LOGGED_IN_ADMIN,
             200,
-            f -> call("/api/users/" + f.other.id(), "{\"displayName\":\"Renamed\"}")),
+            // A role change (to the role the user has, so that no other row is affected).
+            f -> call("/api/users/" + f.other.id(), "{\"role\":\"user\"}")),
         new Route(
             "POST",
             "/api/users/{id}/password",
-            Audience.ADMIN,
+            Audience.LOGGED_IN_ADMIN,
             204,
             f ->
                 call(
@@ -345,7 +373,7 @@ abstract class AuthorizationMatrixContract {
                         "/api/sessions",
                         "{\"workspaceId\":\"" + f.workspace + "\",\"name\":\"s\"}"))
             // Sessions are made in one's own workspaces only; an admin naming another's is told so.
-            .except(400, Principal.ADMIN)
+            .except(400, Principal.ADMIN, Principal.ADMIN_PERSONAL_ACCESS_TOKEN)
             // Sessions count against a quota.
             .undoneBy(
                 (f, created) ->

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.api.bus.BusMembership;
+import dev.ccc.api.testing.Api;
 import dev.ccc.bus.BusContract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,6 +63,7 @@ class MetricsTest {
     double before = value(series);
     given()
         .contentType(ContentType.JSON)
+        .header("X-Forwarded-For", Api.freshClientAddress())
         .body("{\"username\":\"nobody-" + UUID.randomUUID() + "\",\"password\":\"wrong\"}")
         .post("/api/auth/login")
         .then()

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.ccc.api.audit.AuditEntry;
@@ -428,6 +429,77 @@ abstract class SessionApiContract {
     as(alice).delete("/api/sessions/" + id).then().statusCode(204);
 
     assertEquals(Optional.empty(), terminalsOnThePtyService(alice, id));
+  }
+
+  @Test
+  void deactivatingTheOwnerStopsEveryProcessOfTheirSessionsAndNobodyStartsThemAgain()
+      throws Exception {
+    Account alice = accounts.user();
+    Account admin = accounts.admin();
+    String workspace = createWorkspace(alice, "Offboarded");
+    String first = createSession(alice, workspace, "first");
+    String second = createSession(alice, workspace, "second");
+    as(alice).post("/api/sessions/" + first + "/start").then().statusCode(200);
+    as(alice).post("/api/sessions/" + first + "/terminals").then().statusCode(201);
+    as(alice).post("/api/sessions/" + second + "/start").then().statusCode(200);
+    assertEquals(2, terminalsOnThePtyService(alice, first).orElseThrow().size());
+    assertEquals(1, terminalsOnThePtyService(alice, second).orElseThrow().size());
+
+    as(admin)
+        .body("{\"active\":false}")
+        .patch("/api/users/" + alice.id())
+        .then()
+        .statusCode(200)
+        .body("active", equalTo(false));
+
+    for (String session : List.of(first, second)) {
+      assertEquals(Optional.empty(), terminalsOnThePtyService(alice, session));
+      assertEquals(Session.State.IDLE, state(session));
+      AuditEntry stopped = audited("session.stopped", session);
+      assertEquals(admin.id(), stopped.getActorId());
+      assertEquals("owner deactivated", stopped.getDetail());
+    }
+    // Not even an admin runs a deactivated user's processes.
+    as(admin)
+        .post("/api/sessions/" + first + "/start")
+        .then()
+        .statusCode(409)
+        .contentType(PROBLEM)
+        .body("detail", containsString("deactivated"));
+    assertEquals(Optional.empty(), terminalsOnThePtyService(alice, first));
+    assertEquals(Session.State.IDLE, state(first));
+  }
+
+  @Test
+  void aDeactivationWaitsForAStartUnderWayAndThenStopsIt() throws Exception {
+    Account bob = accounts.user();
+    Account admin = accounts.admin();
+    String id = createSession(bob, createWorkspace(bob, "Racing"), "main");
+    as(bob).post("/api/sessions/" + id + "/start").then().statusCode(200);
+    // What the row holds while a start claimed just before the deactivation awaits its reply.
+    setState(id, "starting");
+
+    ExecutorService client = Executors.newSingleThreadExecutor();
+    try {
+      Future<Integer> deactivation =
+          client.submit(
+              () ->
+                  as(admin)
+                      .body("{\"active\":false}")
+                      .patch("/api/users/" + bob.id())
+                      .statusCode());
+      Thread.sleep(1000);
+      assertFalse(deactivation.isDone(), "the deactivation waits while the session is starting");
+      assertEquals(1, terminalsOnThePtyService(bob, id).orElseThrow().size());
+
+      setState(id, "running");
+
+      assertEquals(200, deactivation.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    } finally {
+      client.shutdownNow();
+    }
+    assertEquals(Optional.empty(), terminalsOnThePtyService(bob, id));
+    assertEquals(Session.State.IDLE, state(id));
   }
 
   @Test

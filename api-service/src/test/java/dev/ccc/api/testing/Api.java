@@ -7,6 +7,7 @@ import dev.ccc.api.auth.TestAccounts.Account;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -49,6 +50,22 @@ public final class Api {
         .body("state", equalTo("idle"))
         .extract()
         .path("id");
+  }
+
+  /**
+   * A client address no other test uses (IPv6 documentation prefix), for {@code X-Forwarded-For}:
+   * the test profile trusts loopback as a proxy, so a login counts against this address.
+   */
+  public static String freshClientAddress() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "2001:db8:%x:%x:%x:%x:%x:%x"
+        .formatted(
+            random.nextInt(0x10000),
+            random.nextInt(0x10000),
+            random.nextInt(0x10000),
+            random.nextInt(0x10000),
+            random.nextInt(0x10000),
+            random.nextInt(0x10000));
   }
 
   /** Waits until {@code condition} holds; fails the test, with {@code what}, when it never does. */
