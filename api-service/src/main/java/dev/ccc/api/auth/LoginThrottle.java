@@ -25,7 +25,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * enforces the same delays and a restart does not reset them. An attempt is counted as a failure
  * <em>before</em> the password is checked (one conditional UPDATE per key, which of concurrent
  * attempts only one wins), and given back when it turns out not to be one; so a burst of parallel
- * guesses gets no more attempts than one guess after another. See docs/decisions/0012.
+ * guesses gets no more attempts than one guess after another. See docs/decisions/0013.
  */
 @ApplicationScoped
 public class LoginThrottle {
