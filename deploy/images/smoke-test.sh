@@ -245,12 +245,19 @@ start() {
   mapfile -t entrypoint <"$dir/entrypoint"
   mapfile -t env < <(cat "$dir/env"; deployment_env "$service")
   IFS=: read -r uid gid <"$dir/user"
-  # unshare forks the chroot as PID 1 of a new PID namespace, with its own /proc; chroot execs
-  # setpriv, which becomes the image's user with only the capabilities the compose file adds and
-  # no way to gain more (no-new-privileges), then env, which execs the entrypoint in the working
+  # unshare forks PID 1 of a new PID and mount namespace; there the image's root becomes the root
+  # as a container runtime makes it, by pivot_root rather than chroot (the kernel refuses user
+  # namespaces, which the pty-service's sandboxes need, to a chrooted process), with a /proc of
+  # its own. Then setpriv becomes the image's user with only the capabilities the compose file
+  # adds and no way to gain more (no-new-privileges), and env execs the entrypoint in the working
   # directory with exactly the image's variables.
-  unshare --pid --fork --mount-proc="$root/proc" \
-    chroot "$root" \
+  unshare --pid --fork --mount --propagation private -- /bin/bash -c '
+      set -e
+      cd "$1" && shift
+      mount -t proc proc proc
+      pivot_root . .
+      umount -l .
+      exec "$@"' pivot "$root" \
     /usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups --inh-caps=-all \
     --bounding-set="-all$(compose_capabilities "$service")" --no-new-privs -- \
     /usr/bin/env -i --chdir="$(cat "$dir/workdir")" "${env[@]}" "${entrypoint[@]}" \
