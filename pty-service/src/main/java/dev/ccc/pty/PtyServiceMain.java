@@ -1,5 +1,6 @@
 package dev.ccc.pty;
 
+import dev.ccc.bus.BusKey;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.bus.ops.ServiceLogging;
@@ -31,6 +32,14 @@ public final class PtyServiceMain {
     Map<String, String> env = System.getenv();
     PtyConfig config = PtyConfig.fromEnvironment(env);
     ClusterConfig cluster = ClusterConfig.fromEnvironment(env::get);
+    try {
+      // The installation's bus key, which every service must share: without it, stop at once.
+      BusKey.load(BusKey.location(env::get));
+    } catch (IllegalStateException e) {
+      log.severe(e.getMessage());
+      System.exit(1);
+      return;
+    }
     TerminalRegistry registry = config.newRegistry(env);
     Workspaces workspaces = config.newWorkspaces();
     try {

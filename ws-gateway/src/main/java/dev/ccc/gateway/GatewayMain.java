@@ -1,5 +1,6 @@
 package dev.ccc.gateway;
 
+import dev.ccc.bus.BusKey;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.bus.ops.ManagementAddress;
@@ -17,6 +18,14 @@ public final class GatewayMain {
     ServiceLogging.install();
     Logger log = Logger.getLogger(GatewayMain.class.getName());
     GatewayConfig config = GatewayConfig.fromEnvironment(System.getenv());
+    try {
+      // The installation's bus key, which every service must share: without it, stop at once.
+      BusKey.load(BusKey.location(System::getenv));
+    } catch (IllegalStateException e) {
+      log.severe(e.getMessage());
+      System.exit(1);
+      return;
+    }
     // The management port listens where the WebSocket does, on a port of its own.
     ManagementAddress management =
         ManagementAddress.fromEnvironment(

@@ -2,6 +2,7 @@ package dev.ccc.api.bus;
 
 import dev.ccc.api.auth.SigningKeys;
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusKey;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,6 +20,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -52,9 +54,11 @@ public class BusMembership {
   }
 
   void join(@Observes StartupEvent event) throws Exception {
-    ClusterConfig cluster =
-        ClusterConfig.fromEnvironment(
-            name -> config.getOptionalValue(name, String.class).orElse(null));
+    Function<String, String> settings =
+        name -> config.getOptionalValue(name, String.class).orElse(null);
+    // The installation's bus key, which every service must share: without it, stop at once.
+    BusKey.load(BusKey.location(settings));
+    ClusterConfig cluster = ClusterConfig.fromEnvironment(settings);
     Vertx joined =
         ClusteredBus.join(cluster)
             .toCompletionStage()
