@@ -1,5 +1,6 @@
 package dev.ccc.bus;
 
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -9,14 +10,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The installation's bus key: a secret shared by the three services and by nothing else, read from
- * one file ({@code CCC_BUS_KEY_FILE}). Never logged, never sent anywhere.
+ * one file ({@code CCC_BUS_KEY_FILE}). Never logged, never sent anywhere. Bus messages that act for
+ * a user carry a proof made with it ({@link BusProof}); the message codecs of {@link BusContract}
+ * take it, so that such a message cannot be made or read without it.
  *
  * <p>The key is the file's bytes, as they are, at least {@link #MIN_BYTES} of them. A service that
  * finds no file creates one; one that finds a file it cannot use stops with a message saying what
@@ -31,13 +38,51 @@ public final class BusKey {
   /** Random bytes in a generated key, written as Base64 text so that it can be copied around. */
   private static final int GENERATED_RANDOM_BYTES = 48;
 
-  private final byte[] secret;
+  private static final String HMAC = "HmacSHA256";
+
+  /**
+   * One initialized Mac per thread: proofs are checked on every keystroke, and a Mac is neither
+   * thread-safe nor cheap to set up.
+   */
+  private final ThreadLocal<Mac> macs;
+
+  private final Clock clock;
 
   private BusKey(byte[] secret) {
     if (secret.length < MIN_BYTES) {
       throw new IllegalArgumentException("a bus key has at least " + MIN_BYTES + " bytes");
     }
-    this.secret = secret.clone();
+    SecretKeySpec spec = new SecretKeySpec(secret, HMAC);
+    this.macs =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                Mac mac = Mac.getInstance(HMAC);
+                mac.init(spec);
+                return mac;
+              } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this Java has no " + HMAC, e);
+              }
+            });
+    this.clock = Clock.systemUTC();
+  }
+
+  private BusKey(BusKey key, Clock clock) {
+    this.macs = key.macs;
+    this.clock = clock;
+  }
+
+  /** A key of these bytes, for tests and test vectors; services {@link #load} theirs. */
+  public static BusKey of(byte[] secret) {
+    return new BusKey(secret);
+  }
+
+  /**
+   * The same key, dating the proofs it makes and judging the age of those it checks by {@code
+   * clock}: for tests of the proof window and of fixed test vectors.
+   */
+  public BusKey withClock(Clock clock) {
+    return new BusKey(this, clock);
   }
 
   /**
@@ -75,9 +120,17 @@ public final class BusKey {
     }
   }
 
-  /** The secret, for the proofs made and checked in this package. */
-  byte[] secret() {
-    return secret;
+  /** Now, in milliseconds since the epoch, by this key's clock. */
+  long now() {
+    return clock.millis();
+  }
+
+  /** HMAC-SHA256 under this key of {@code head} followed by {@code tail}. */
+  byte[] mac(Buffer head, Buffer tail) {
+    Mac mac = macs.get();
+    mac.update(head.getByteBuf().nioBuffer());
+    mac.update(tail.getByteBuf().nioBuffer());
+    return mac.doFinal();
   }
 
   @Override

@@ -103,6 +103,15 @@ public final class LocalStack
     return "ws://127.0.0.1:" + gatewayPort + "/ws";
   }
 
+  /** The settings by which a process joins the services' cluster, as {@code CCC_*} variables. */
+  public Map<String, String> clusterSettings() {
+    Map<String, String> cluster = new HashMap<>();
+    for (String name : List.of("CCC_CLUSTER_NAME", "CCC_CLUSTER_PORT", "CCC_CLUSTER_PORT_COUNT")) {
+      cluster.put(name, env.get(name));
+    }
+    return cluster;
+  }
+
   /** The process id of each service, by name: pty-service, api-service, ws-gateway. */
   public Map<String, Long> pids() {
     Map<String, Long> pids = new LinkedHashMap<>();

@@ -32,9 +32,9 @@ public final class PtyServiceMain {
     Map<String, String> env = System.getenv();
     PtyConfig config = PtyConfig.fromEnvironment(env);
     ClusterConfig cluster = ClusterConfig.fromEnvironment(env::get);
+    BusKey busKey;
     try {
-      // The installation's bus key, which every service must share: without it, stop at once.
-      BusKey.load(BusKey.location(env::get));
+      busKey = BusKey.load(BusKey.location(env::get));
     } catch (IllegalStateException e) {
       log.severe(e.getMessage());
       System.exit(1);
@@ -67,7 +67,7 @@ public final class PtyServiceMain {
             new Thread(() -> shutDown(vertx, registry, workspaces, log), "pty-service-shutdown"));
     try {
       // Deployment completes once the consumers are registered across the cluster.
-      await(vertx.deployVerticle(new PtyBusVerticle(workspaces, sessions)));
+      await(vertx.deployVerticle(new PtyBusVerticle(workspaces, sessions, busKey)));
     } catch (Exception e) {
       log.log(Level.SEVERE, "cannot serve terminals on the bus", e);
       System.exit(1);

@@ -18,9 +18,9 @@ public final class GatewayMain {
     ServiceLogging.install();
     Logger log = Logger.getLogger(GatewayMain.class.getName());
     GatewayConfig config = GatewayConfig.fromEnvironment(System.getenv());
+    BusKey busKey;
     try {
-      // The installation's bus key, which every service must share: without it, stop at once.
-      BusKey.load(BusKey.location(System::getenv));
+      busKey = BusKey.load(BusKey.location(System::getenv));
     } catch (IllegalStateException e) {
       log.severe(e.getMessage());
       System.exit(1);
@@ -30,7 +30,7 @@ public final class GatewayMain {
     ManagementAddress management =
         ManagementAddress.fromEnvironment(
             System.getenv(), "CCC_GATEWAY_HOST", "CCC_GATEWAY_MANAGEMENT_PORT", 9001);
-    GatewayVerticle gateway = new GatewayVerticle(config);
+    GatewayVerticle gateway = new GatewayVerticle(config, busKey);
     ClusteredBus.join(ClusterConfig.fromEnvironment(System::getenv))
         .compose(
             vertx -> {

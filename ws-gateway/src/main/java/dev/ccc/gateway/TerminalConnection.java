@@ -4,6 +4,7 @@ import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.Exited;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.bus.BusKey;
 import dev.ccc.gateway.WireProtocol.Attach;
 import dev.ccc.gateway.WireProtocol.ClientMessage;
 import dev.ccc.gateway.WireProtocol.Detach;
@@ -22,7 +23,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,6 +44,7 @@ final class TerminalConnection {
   private final Vertx vertx;
   private final ServerWebSocket socket;
   private final TicketVerifier.Ticket ticket;
+  private final BusKey key;
   private final String user;
   private final Map<Integer, Channel> channels = new HashMap<>();
 
@@ -55,10 +56,15 @@ final class TerminalConnection {
 
   private boolean closed;
 
-  TerminalConnection(Vertx vertx, ServerWebSocket socket, TicketVerifier.Ticket ticket) {
+  /**
+   * {@code key}: the bus key, under which every message sent for the ticket's user carries a proof.
+   */
+  TerminalConnection(
+      Vertx vertx, ServerWebSocket socket, TicketVerifier.Ticket ticket, BusKey key) {
     this.vertx = vertx;
     this.socket = socket;
     this.ticket = ticket;
+    this.key = key;
     this.user = ticket.user();
   }
 
@@ -119,16 +125,15 @@ final class TerminalConnection {
         channel.release();
       }
     } else if (message instanceof Resize resize && !ended.contains(resize.channel())) {
-      control(
-          resize.channel(), new BusContract.Resize(user, resize.cols(), resize.rows()).toJson());
+      control(resize.channel(), new BusContract.Resize(user, resize.cols(), resize.rows()));
     } else if (message instanceof Input input && !ended.contains(input.channel())) {
       Channel channel = attachedChannel(input.channel());
       GatewayMetrics.INPUT_BYTES.increment(input.data().length());
       vertx
           .eventBus()
           .send(
-              BusContract.terminalInput(channel.terminal.toString()),
-              new InputChunk(user, input.data()).encode());
+              BusContract.terminalInput(channel.id),
+              new InputChunk(user, input.data()).encode(key, channel.id));
     } else if (message instanceof Ping ping) {
       socket.writeTextMessage(WireProtocol.pong(ping.id()));
     }
@@ -149,8 +154,8 @@ final class TerminalConnection {
                 vertx
                     .eventBus()
                     .request(
-                        BusContract.terminalControl(attach.terminal().toString()),
-                        new BusContract.Attach(user, attach.offset()).toJson()))
+                        BusContract.terminalControl(channel.id),
+                        new BusContract.Attach(user, attach.offset()).toJson(key, channel.id)))
         .onSuccess(reply -> channel.replay(OutputChunk.decode(reply.body())))
         .onFailure(
             failure -> {
@@ -162,11 +167,11 @@ final class TerminalConnection {
             });
   }
 
-  private void control(int channelNumber, JsonObject request) {
+  private void control(int channelNumber, BusContract.Control request) {
     Channel channel = attachedChannel(channelNumber);
     vertx
         .eventBus()
-        .request(BusContract.terminalControl(channel.terminal.toString()), request)
+        .request(BusContract.terminalControl(channel.id), request.toJson(key, channel.id))
         .onFailure(failure -> sendError(channelNumber, failure));
   }
 
@@ -207,6 +212,14 @@ final class TerminalConnection {
       case BusContract.FAILURE_NOT_FOUND -> ErrorCode.NOT_FOUND;
       case BusContract.FAILURE_FORBIDDEN -> ErrorCode.FORBIDDEN;
       case BusContract.FAILURE_INVALID -> ErrorCode.INVALID;
+      case BusContract.FAILURE_UNPROVEN -> {
+        // The pty-service has another bus key than this gateway: nothing works until fixed.
+        LOG.severe(
+            "the pty-service refused this gateway's proof ("
+                + reply.getMessage()
+                + "); every service must use the same CCC_BUS_KEY_FILE");
+        yield ErrorCode.UNAVAILABLE;
+      }
       default -> ErrorCode.UNAVAILABLE;
     };
   }
@@ -239,6 +252,10 @@ final class TerminalConnection {
   private final class Channel {
     final int number;
     final UUID terminal;
+
+    /** The terminal's id as bus addresses and proofs name it. */
+    final String id;
+
     private final List<OutputChunk> pending = new ArrayList<>();
     private MessageConsumer<Buffer> output;
     private MessageConsumer<Object> events;
@@ -248,13 +265,14 @@ final class TerminalConnection {
     Channel(int number, UUID terminal) {
       this.number = number;
       this.terminal = terminal;
+      this.id = terminal.toString();
     }
 
     /** Listen before asking for the replay, so no byte falls between the two. */
     Future<Void> subscribe() {
       EventBus bus = vertx.eventBus();
-      output = bus.consumer(BusContract.terminalOutput(terminal.toString()), this::onOutput);
-      events = bus.consumer(BusContract.terminalEvents(terminal.toString()), this::onEvent);
+      output = bus.consumer(BusContract.terminalOutput(id), this::onOutput);
+      events = bus.consumer(BusContract.terminalEvents(id), this::onEvent);
       Promise<Void> outputRegistered = Promise.promise();
       Promise<Void> eventsRegistered = Promise.promise();
       output.completionHandler(outputRegistered);

@@ -1,6 +1,7 @@
 package dev.ccc.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +9,11 @@ import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.CredentialCheck;
 import dev.ccc.bus.BusContract.CredentialStatus;
+import dev.ccc.bus.BusContract.PublicKey;
 import dev.ccc.bus.BusContract.Revoked;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
+import dev.ccc.bus.BusKey;
 import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.bus.PtyBusVerticle;
 import dev.ccc.pty.session.Sessions;
@@ -68,13 +71,12 @@ class GatewayTest {
   private static int port;
   private static GatewayVerticle gateway;
   private static final Set<String> revokedCredentials = ConcurrentHashMap.newKeySet();
+  private static final BusKey KEY = randomKey();
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    KeyPair keys = generator.generateKeyPair();
+    KeyPair keys = rsaKeys();
     signer =
         JWTAuth.create(
             vertx,
@@ -84,7 +86,11 @@ class GatewayTest {
                         .setAlgorithm("RS256")
                         .setBuffer(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))));
     String publicPem = pem("PUBLIC KEY", keys.getPublic().getEncoded());
-    vertx.eventBus().consumer(BusContract.AUTH_PUBLIC_KEY, message -> message.reply(publicPem));
+    vertx
+        .eventBus()
+        .consumer(
+            BusContract.AUTH_PUBLIC_KEY,
+            message -> message.reply(new PublicKey(publicPem).toJson(KEY)));
     vertx
         .eventBus()
         .consumer(
@@ -104,10 +110,10 @@ class GatewayTest {
     Workspaces workspaces = ptyConfig.newWorkspaces();
     await(
         vertx
-            .deployVerticle(new PtyBusVerticle(workspaces, new Sessions(registry, workspaces)))
+            .deployVerticle(new PtyBusVerticle(workspaces, new Sessions(registry, workspaces), KEY))
             .toCompletionStage());
 
-    gateway = new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER));
+    gateway = new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER), KEY);
     await(vertx.deployVerticle(gateway).toCompletionStage());
     port = gateway.port();
     client = vertx.createWebSocketClient();
@@ -339,6 +345,41 @@ class GatewayTest {
     bystander.close();
   }
 
+  /**
+   * Anyone on the bus can answer the gateway's request for the ticket key: an answer without a
+   * proof under the bus key, or with one under another key, would let its sender sign tickets for
+   * any user, so the gateway takes neither and stays unready.
+   */
+  @Test
+  void aTicketKeyWithoutAValidProofIsNotTaken() throws Exception {
+    Vertx elsewhere = Vertx.vertx();
+    try {
+      String attackersPem = pem("PUBLIC KEY", rsaKeys().getPublic().getEncoded());
+      BusKey otherKey = randomKey();
+      int[] answered = {0};
+      elsewhere
+          .eventBus()
+          .consumer(
+              BusContract.AUTH_PUBLIC_KEY,
+              message -> {
+                JsonObject proven = new PublicKey(attackersPem).toJson(otherKey);
+                JsonObject unproven = new JsonObject().put("pem", attackersPem);
+                message.reply(answered[0]++ % 2 == 0 ? proven : unproven);
+              });
+      GatewayVerticle fooled =
+          new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER), KEY);
+      await(elsewhere.deployVerticle(fooled).toCompletionStage());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (answered[0] < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(answered[0] >= 3, "the gateway asked again after each refusal");
+      assertFalse(fooled.ready(), "the gateway took a key nobody proved");
+    } finally {
+      await(elsewhere.close().toCompletionStage());
+    }
+  }
+
   // ---- helpers
   // -----------------------------------------------------------------------------------
 
@@ -347,13 +388,25 @@ class GatewayTest {
     String workspace = UUID.randomUUID().toString();
     request(
         BusContract.PTY_WORKSPACE_CREATE,
-        new CreateWorkspace(owner, workspace, null, null).toJson());
+        new CreateWorkspace(owner, workspace, null, null).toJson(KEY));
     Object reply =
         request(
             BusContract.PTY_SESSION_START,
-            new StartSession(owner, UUID.randomUUID().toString(), workspace, "shell", 80, 24)
-                .toJson());
+            new StartSession(owner, UUID.randomUUID().toString(), workspace, "shell", 80, 24, false)
+                .toJson(KEY));
     return UUID.fromString(TerminalOpened.parse(reply).terminalId());
+  }
+
+  private static BusKey randomKey() {
+    byte[] secret = new byte[BusKey.MIN_BYTES];
+    new java.security.SecureRandom().nextBytes(secret);
+    return BusKey.of(secret);
+  }
+
+  private static KeyPair rsaKeys() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    return generator.generateKeyPair();
   }
 
   private static Object request(String address, JsonObject body) throws Exception {
