@@ -82,7 +82,11 @@ export interface ExitMessage {
   exitCode: number;
 }
 
-export type ErrorCode = 'not_found' | 'forbidden' | 'invalid' | 'unavailable';
+/**
+ * `not_found`: no such terminal, or not the user's (the two look alike); `unavailable`: try again
+ * later.
+ */
+export type ErrorCode = 'not_found' | 'invalid' | 'unavailable';
 
 /** A request on one channel failed; the socket stays open. */
 export interface ErrorMessage {

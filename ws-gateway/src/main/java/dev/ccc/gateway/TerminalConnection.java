@@ -188,6 +188,7 @@ final class TerminalConnection {
       return;
     }
     ErrorCode code = errorCode(failure);
+    // One text for every kind of "not found", so that the answer tells nothing more.
     String text =
         code == ErrorCode.NOT_FOUND
             ? "no such terminal"
@@ -197,7 +198,10 @@ final class TerminalConnection {
     socket.writeTextMessage(WireProtocol.error(channel, code, text));
   }
 
-  /** No handler means the terminal is gone; a refusal keeps its meaning; anything else: later. */
+  /**
+   * No handler means the terminal is gone; another user's terminal is reported exactly as a missing
+   * one, so that a socket cannot probe which ids exist (as REST does); anything else: later.
+   */
   private static ErrorCode errorCode(Throwable failure) {
     if (!(failure instanceof ReplyException reply)) {
       return ErrorCode.UNAVAILABLE;
@@ -209,8 +213,7 @@ final class TerminalConnection {
       return ErrorCode.UNAVAILABLE;
     }
     return switch (reply.failureCode()) {
-      case BusContract.FAILURE_NOT_FOUND -> ErrorCode.NOT_FOUND;
-      case BusContract.FAILURE_FORBIDDEN -> ErrorCode.FORBIDDEN;
+      case BusContract.FAILURE_NOT_FOUND, BusContract.FAILURE_FORBIDDEN -> ErrorCode.NOT_FOUND;
       case BusContract.FAILURE_INVALID -> ErrorCode.INVALID;
       case BusContract.FAILURE_UNPROVEN -> {
         // The pty-service has another bus key than this gateway: nothing works until fixed.

@@ -138,9 +138,11 @@ final class WireProtocol {
 
   /** Error codes of the {@code error} message. */
   enum ErrorCode {
+    /** No such terminal, or not one of the socket's user's: the two look the same. */
     NOT_FOUND,
-    FORBIDDEN,
+    /** The request was refused as malformed by the terminal's service. */
     INVALID,
+    /** The terminal's service did not answer; try again later. */
     UNAVAILABLE;
 
     String wireName() {

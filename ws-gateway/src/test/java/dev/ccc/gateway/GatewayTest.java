@@ -252,14 +252,21 @@ class GatewayTest {
     second.close();
   }
 
-  /** The ticket's user is who the pty-service checks, not anything the socket says. */
+  /**
+   * The ticket's user is who the pty-service checks, not anything the socket says; and another
+   * user's terminal is answered exactly as one that does not exist, so that ids cannot be probed.
+   */
   @Test
-  void anotherUsersSessionTerminalIsForbiddenButTheSocketStaysUsable() throws Exception {
+  void anotherUsersTerminalIsAnsweredExactlyAsOneThatDoesNotExist() throws Exception {
     UUID bobsTerminal = openTerminal("bob");
     Socket alice = Socket.connect("/ws?ticket=" + ticket("alice"));
     alice.attach(1, bobsTerminal, 0);
-    JsonObject error = alice.nextTextOfType("error");
-    assertEquals("forbidden", error.getString("code"));
+    JsonObject bobs = alice.nextTextOfType("error");
+    alice.attach(2, UUID.randomUUID(), 0);
+    JsonObject missing = alice.nextTextOfType("error");
+
+    assertEquals("not_found", bobs.getString("code"));
+    assertEquals(missing.put("channel", 1), bobs);
     alice.send(new JsonObject().put("type", "ping").put("id", 5));
     assertEquals(5, alice.nextTextOfType("pong").getInteger("id"));
     alice.close();
