@@ -14,8 +14,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -38,6 +40,10 @@ final class GatewayVerticle extends AbstractVerticle {
   private final GatewayConfig config;
   private final BusKey key;
   private final Set<TerminalConnection> connections = new HashSet<>();
+
+  /** Open sockets by user, for {@link GatewayConfig#maxSocketsPerUser}. */
+  private final Map<String, Integer> socketsByUser = new HashMap<>();
+
   private volatile TicketVerifier verifier;
   private CredentialChecks credentials;
   private HttpServer server;
@@ -164,12 +170,24 @@ final class GatewayVerticle extends AbstractVerticle {
   }
 
   private void open(ServerWebSocket socket, TicketVerifier.Ticket ticket) {
-    TerminalConnection connection = new TerminalConnection(vertx, socket, ticket, key);
+    String user = ticket.user();
+    if (socketsByUser.getOrDefault(user, 0) >= config.maxSocketsPerUser()) {
+      // After the upgrade, so that a browser can read why: it cannot see a refused upgrade's
+      // status.
+      socket.close(
+          WireProtocol.CLOSE_TRY_AGAIN_LATER,
+          "too many sockets: at most " + config.maxSocketsPerUser() + " per user; close one");
+      return;
+    }
+    socketsByUser.merge(user, 1, Integer::sum);
+    TerminalConnection connection =
+        new TerminalConnection(vertx, socket, ticket, key, config.maxAttachesPerSocket());
     connections.add(connection);
     GatewayMetrics.SOCKETS.incrementAndGet();
     connection.start(
         () -> {
           connections.remove(connection);
+          socketsByUser.computeIfPresent(user, (owner, open) -> open == 1 ? null : open - 1);
           GatewayMetrics.SOCKETS.decrementAndGet();
         });
   }

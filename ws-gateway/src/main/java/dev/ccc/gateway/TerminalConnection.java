@@ -45,6 +45,7 @@ final class TerminalConnection {
   private final ServerWebSocket socket;
   private final TicketVerifier.Ticket ticket;
   private final BusKey key;
+  private final int maxAttaches;
   private final String user;
   private final Map<Integer, Channel> channels = new HashMap<>();
 
@@ -57,14 +58,20 @@ final class TerminalConnection {
   private boolean closed;
 
   /**
-   * {@code key}: the bus key, under which every message sent for the ticket's user carries a proof.
+   * {@code key}: the bus key, under which every message sent for the ticket's user carries a proof;
+   * {@code maxAttaches}: how many terminals the socket may view at once.
    */
   TerminalConnection(
-      Vertx vertx, ServerWebSocket socket, TicketVerifier.Ticket ticket, BusKey key) {
+      Vertx vertx,
+      ServerWebSocket socket,
+      TicketVerifier.Ticket ticket,
+      BusKey key,
+      int maxAttaches) {
     this.vertx = vertx;
     this.socket = socket;
     this.ticket = ticket;
     this.key = key;
+    this.maxAttaches = maxAttaches;
     this.user = ticket.user();
   }
 
@@ -143,6 +150,15 @@ final class TerminalConnection {
     if (channels.containsKey(attach.channel())) {
       throw new Violation(
           WireProtocol.CLOSE_POLICY, "channel " + attach.channel() + " is already attached");
+    }
+    if (channels.size() >= maxAttaches) {
+      ended.add(attach.channel());
+      socket.writeTextMessage(
+          WireProtocol.error(
+              attach.channel(),
+              ErrorCode.LIMIT,
+              "this socket views " + maxAttaches + " terminals, the most allowed; detach one"));
+      return;
     }
     Channel channel = new Channel(attach.channel(), attach.terminal());
     channels.put(attach.channel(), channel);

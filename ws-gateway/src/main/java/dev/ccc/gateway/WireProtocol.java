@@ -35,6 +35,9 @@ final class WireProtocol {
   static final short CLOSE_TOO_BIG = 1009;
   static final short CLOSE_INTERNAL = 1011;
 
+  /** The user has as many sockets open on this gateway as allowed; reconnect once one closes. */
+  static final short CLOSE_TRY_AGAIN_LATER = 1013;
+
   static final int MIN_CHANNEL = 1;
   static final int MAX_CHANNEL = 65535;
 
@@ -143,7 +146,9 @@ final class WireProtocol {
     /** The request was refused as malformed by the terminal's service. */
     INVALID,
     /** The terminal's service did not answer; try again later. */
-    UNAVAILABLE;
+    UNAVAILABLE,
+    /** The socket views as many terminals as allowed; detach one first. */
+    LIMIT;
 
     String wireName() {
       return name().toLowerCase();

@@ -113,11 +113,11 @@ class GatewayTest {
             .deployVerticle(new PtyBusVerticle(workspaces, new Sessions(registry, workspaces), KEY))
             .toCompletionStage());
 
-    gateway = new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER), KEY);
+    gateway = new GatewayVerticle(config(16, 32), KEY);
     await(vertx.deployVerticle(gateway).toCompletionStage());
     port = gateway.port();
     client = vertx.createWebSocketClient();
-    waitUntilReady();
+    waitUntilReady(port);
   }
 
   @AfterAll
@@ -273,6 +273,68 @@ class GatewayTest {
   }
 
   @Test
+  void aUserHasAtMostTheCappedNumberOfSocketsOnAGateway() throws Exception {
+    GatewayVerticle capped = new GatewayVerticle(config(2, 32), KEY);
+    String deployment = await(vertx.deployVerticle(capped).toCompletionStage());
+    try {
+      int cappedPort = capped.port();
+      waitUntilReady(cappedPort);
+      Socket first = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
+      Socket second = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
+      assertTrue(first.answersPing() && second.answersPing());
+
+      Socket third = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
+      assertEquals(1013, third.awaitClose("a third socket"));
+      assertTrue(third.closeReason().contains("at most 2 per user"), third.closeReason());
+      Socket someoneElse = Socket.connect(cappedPort, "/ws?ticket=" + ticket("frank"));
+      assertTrue(someoneElse.answersPing(), "another user's socket opens");
+
+      first.close();
+      // The gateway counts the closed socket out once its close arrives, a moment later.
+      boolean reopened = false;
+      for (int attempt = 0; attempt < 20 && !reopened; attempt++) {
+        reopened = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin")).answersPing();
+      }
+      assertTrue(reopened, "a socket opens again once one has closed");
+      assertTrue(second.answersPing(), "the others stay open");
+    } finally {
+      await(vertx.undeploy(deployment).toCompletionStage());
+    }
+  }
+
+  @Test
+  void aSocketViewsAtMostTheCappedNumberOfTerminalsAndDetachingFreesOne() throws Exception {
+    GatewayVerticle capped = new GatewayVerticle(config(16, 2), KEY);
+    String deployment = await(vertx.deployVerticle(capped).toCompletionStage());
+    try {
+      int cappedPort = capped.port();
+      waitUntilReady(cappedPort);
+      UUID terminal = openTerminal("grace");
+      Socket socket = Socket.connect(cappedPort, "/ws?ticket=" + ticket("grace"));
+      socket.attach(1, terminal, 0);
+      socket.attach(2, terminal, 0);
+      socket.nextTextOfType("attached");
+      socket.nextTextOfType("attached");
+
+      socket.attach(3, terminal, 0);
+      JsonObject refused = socket.nextTextOfType("error");
+      assertEquals(3, refused.getInteger("channel"));
+      assertEquals("limit", refused.getString("code"));
+      assertTrue(refused.getString("message").contains("2 terminals"), refused.encode());
+      // Input on the refused channel, sent before the client saw the refusal, is dropped.
+      socket.input(3, "ls\n");
+      assertTrue(socket.answersPing(), "the socket stays open");
+
+      socket.send(new JsonObject().put("type", "detach").put("channel", 1));
+      socket.attach(4, terminal, 0);
+      assertEquals(4, socket.nextTextOfType("attached").getInteger("channel"));
+      socket.close();
+    } finally {
+      await(vertx.undeploy(deployment).toCompletionStage());
+    }
+  }
+
+  @Test
   void attachingAnUnknownTerminalReportsNotFound() throws Exception {
     Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
     socket.attach(1, UUID.randomUUID(), 0);
@@ -373,8 +435,7 @@ class GatewayTest {
                 JsonObject unproven = new JsonObject().put("pem", attackersPem);
                 message.reply(answered[0]++ % 2 == 0 ? proven : unproven);
               });
-      GatewayVerticle fooled =
-          new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER), KEY);
+      GatewayVerticle fooled = new GatewayVerticle(config(16, 32), KEY);
       await(elsewhere.deployVerticle(fooled).toCompletionStage());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (answered[0] < 3 && System.nanoTime() < deadline) {
@@ -451,7 +512,16 @@ class GatewayTest {
             .setNoTimestamp(true));
   }
 
+  private static GatewayConfig config(int maxSocketsPerUser, int maxAttachesPerSocket) {
+    return new GatewayConfig(
+        "127.0.0.1", 0, Set.of(ORIGIN), ISSUER, maxSocketsPerUser, maxAttachesPerSocket);
+  }
+
   private static WebSocketConnectOptions connectOptions(String uri) {
+    return connectOptions(port, uri);
+  }
+
+  private static WebSocketConnectOptions connectOptions(int port, String uri) {
     WebSocketConnectOptions options =
         new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
     options.addHeader("Origin", ORIGIN);
@@ -470,7 +540,7 @@ class GatewayTest {
     }
   }
 
-  private static void waitUntilReady() throws Exception {
+  private static void waitUntilReady(int port) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       int status =
@@ -521,7 +591,32 @@ class GatewayTest {
     }
 
     static Socket connect(String uri) throws Exception {
-      return new Socket(await(client.connect(connectOptions(uri)).toCompletionStage()));
+      return connect(port, uri);
+    }
+
+    static Socket connect(int port, String uri) throws Exception {
+      return new Socket(await(client.connect(connectOptions(port, uri)).toCompletionStage()));
+    }
+
+    /** Whether a ping is answered: false if the gateway closes the socket instead. */
+    boolean answersPing() throws Exception {
+      long id = System.nanoTime();
+      send(new JsonObject().put("type", "ping").put("id", id));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        JsonObject message = texts.poll(50, TimeUnit.MILLISECONDS);
+        if (message != null && "pong".equals(message.getString("type"))) {
+          return message.getLong("id") == id;
+        }
+        if (message == null && closed.isDone()) {
+          return false;
+        }
+      }
+      throw new AssertionError("neither a pong nor a close");
+    }
+
+    String closeReason() {
+      return socket.closeReason();
     }
 
     private synchronized void onBinary(Buffer frame) {
