@@ -381,8 +381,7 @@ public final class BusContract {
 
     @Override
     public JsonObject toJson(BusKey key) {
-      return BusProof.sign(
-          key, address(), new JsonObject().put("owner", owner).put("workspace", workspace));
+      return BusProof.sign(key, address(), folder(owner, workspace));
     }
 
     /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
@@ -424,6 +423,11 @@ public final class BusContract {
     }
   }
 
+  /** The fields of {@link WorkspaceStatus} and {@link DeleteWorkspace}: whose folder, which. */
+  private static JsonObject folder(String owner, String workspace) {
+    return new JsonObject().put("owner", owner).put("workspace", workspace);
+  }
+
   /** Delete the folder of {@code workspace}; fails with 409 while a session runs in it. */
   public record DeleteWorkspace(String owner, String workspace) implements PtyRequest {
     public DeleteWorkspace {
@@ -438,8 +442,7 @@ public final class BusContract {
 
     @Override
     public JsonObject toJson(BusKey key) {
-      return BusProof.sign(
-          key, address(), new JsonObject().put("owner", owner).put("workspace", workspace));
+      return BusProof.sign(key, address(), folder(owner, workspace));
     }
 
     /** Checks the proof under {@code key} first, as {@link #parseControl} does. */

@@ -274,64 +274,56 @@ class GatewayTest {
 
   @Test
   void aUserHasAtMostTheCappedNumberOfSocketsOnAGateway() throws Exception {
-    GatewayVerticle capped = new GatewayVerticle(config(2, 32), KEY);
-    String deployment = await(vertx.deployVerticle(capped).toCompletionStage());
-    try {
-      int cappedPort = capped.port();
-      waitUntilReady(cappedPort);
-      Socket first = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
-      Socket second = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
-      assertTrue(first.answersPing() && second.answersPing());
+    onAnotherGateway(
+        config(2, 32),
+        cappedPort -> {
+          Socket first = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
+          Socket second = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
+          assertTrue(first.answersPing() && second.answersPing());
 
-      Socket third = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
-      assertEquals(1013, third.awaitClose("a third socket"));
-      assertTrue(third.closeReason().contains("at most 2 per user"), third.closeReason());
-      Socket someoneElse = Socket.connect(cappedPort, "/ws?ticket=" + ticket("frank"));
-      assertTrue(someoneElse.answersPing(), "another user's socket opens");
+          Socket third = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
+          assertEquals(1013, third.awaitClose("a third socket"));
+          assertTrue(third.closeReason().contains("at most 2 per user"), third.closeReason());
+          Socket someoneElse = Socket.connect(cappedPort, "/ws?ticket=" + ticket("frank"));
+          assertTrue(someoneElse.answersPing(), "another user's socket opens");
 
-      first.close();
-      // The gateway counts the closed socket out once its close arrives, a moment later.
-      boolean reopened = false;
-      for (int attempt = 0; attempt < 20 && !reopened; attempt++) {
-        reopened = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin")).answersPing();
-      }
-      assertTrue(reopened, "a socket opens again once one has closed");
-      assertTrue(second.answersPing(), "the others stay open");
-    } finally {
-      await(vertx.undeploy(deployment).toCompletionStage());
-    }
+          first.close();
+          // The gateway counts the closed socket out once its close arrives, a moment later.
+          boolean reopened = false;
+          for (int attempt = 0; attempt < 20 && !reopened; attempt++) {
+            reopened = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin")).answersPing();
+          }
+          assertTrue(reopened, "a socket opens again once one has closed");
+          assertTrue(second.answersPing(), "the others stay open");
+        });
   }
 
   @Test
   void aSocketViewsAtMostTheCappedNumberOfTerminalsAndDetachingFreesOne() throws Exception {
-    GatewayVerticle capped = new GatewayVerticle(config(16, 2), KEY);
-    String deployment = await(vertx.deployVerticle(capped).toCompletionStage());
-    try {
-      int cappedPort = capped.port();
-      waitUntilReady(cappedPort);
-      UUID terminal = openTerminal("grace");
-      Socket socket = Socket.connect(cappedPort, "/ws?ticket=" + ticket("grace"));
-      socket.attach(1, terminal, 0);
-      socket.attach(2, terminal, 0);
-      socket.nextTextOfType("attached");
-      socket.nextTextOfType("attached");
+    onAnotherGateway(
+        config(16, 2),
+        cappedPort -> {
+          UUID terminal = openTerminal("grace");
+          Socket socket = Socket.connect(cappedPort, "/ws?ticket=" + ticket("grace"));
+          socket.attach(1, terminal, 0);
+          socket.attach(2, terminal, 0);
+          socket.nextTextOfType("attached");
+          socket.nextTextOfType("attached");
 
-      socket.attach(3, terminal, 0);
-      JsonObject refused = socket.nextTextOfType("error");
-      assertEquals(3, refused.getInteger("channel"));
-      assertEquals("limit", refused.getString("code"));
-      assertTrue(refused.getString("message").contains("2 terminals"), refused.encode());
-      // Input on the refused channel, sent before the client saw the refusal, is dropped.
-      socket.input(3, "ls\n");
-      assertTrue(socket.answersPing(), "the socket stays open");
+          socket.attach(3, terminal, 0);
+          JsonObject refused = socket.nextTextOfType("error");
+          assertEquals(3, refused.getInteger("channel"));
+          assertEquals("limit", refused.getString("code"));
+          assertTrue(refused.getString("message").contains("2 terminals"), refused.encode());
+          // Input on the refused channel, sent before the client saw the refusal, is dropped.
+          socket.input(3, "ls\n");
+          assertTrue(socket.answersPing(), "the socket stays open");
 
-      socket.send(new JsonObject().put("type", "detach").put("channel", 1));
-      socket.attach(4, terminal, 0);
-      assertEquals(4, socket.nextTextOfType("attached").getInteger("channel"));
-      socket.close();
-    } finally {
-      await(vertx.undeploy(deployment).toCompletionStage());
-    }
+          socket.send(new JsonObject().put("type", "detach").put("channel", 1));
+          socket.attach(4, terminal, 0);
+          assertEquals(4, socket.nextTextOfType("attached").getInteger("channel"));
+          socket.close();
+        });
   }
 
   @Test
@@ -510,6 +502,23 @@ class GatewayTest {
             .setIssuer(ISSUER)
             .setAudience(List.of(audience))
             .setNoTimestamp(true));
+  }
+
+  /** What a test does with a gateway of its own, given its port. */
+  private interface GatewayUse {
+    void on(int port) throws Exception;
+  }
+
+  /** Runs {@code use} against a gateway with {@code config}, ready, on the same bus. */
+  private static void onAnotherGateway(GatewayConfig config, GatewayUse use) throws Exception {
+    GatewayVerticle other = new GatewayVerticle(config, KEY);
+    String deployment = await(vertx.deployVerticle(other).toCompletionStage());
+    try {
+      waitUntilReady(other.port());
+      use.on(other.port());
+    } finally {
+      await(vertx.undeploy(deployment).toCompletionStage());
+    }
   }
 
   private static GatewayConfig config(int maxSocketsPerUser, int maxAttachesPerSocket) {
