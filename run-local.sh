@@ -10,6 +10,8 @@ cd "$(dirname "$0")"
 # pty-service runs next to them on this machine.
 data="${CCC_DATA_DIR:-$PWD/data}"
 unset CCC_DATA_DIR
+# The bus key the three services share (generated on the first start), beside their folders.
+export CCC_BUS_KEY_FILE="${CCC_BUS_KEY_FILE:-$data/bus/bus.key}"
 logs="$data/logs"
 api_port="${CCC_API_PORT:-8080}"
 java_opts=(-Xmx512m)

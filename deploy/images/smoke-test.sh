@@ -2,12 +2,12 @@
 # Builds the three images with Jib against a small Debian base made here (no Docker engine, no
 # image registry), then starts each image's root filesystem under chroot, as a container runtime
 # would: its own PID namespace (so its entrypoint is PID 1), the image's user, environment and
-# working directory, a read-only root with a fresh volume on /data and a tmpfs on /tmp, and one
-# private network namespace shared by the three, where they form their cluster. It checks what the
-# deployments rely on: every probe and health check of the deployment files, the metrics, the
-# generated admin password, a session's shell and a command typed into it through the gateway's
-# WebSocket, and a clean stop on SIGTERM. Needs root, debootstrap, Debian's python3
-# with yaml, and a JDK 17 with jmods.
+# working directory, a read-only root with a fresh volume on /data, one volume on /run/ccc shared
+# by the three (the bus key's) and a tmpfs on /tmp, and one private network namespace shared by the
+# three, where they form their cluster. It checks what the deployments rely on: every probe and
+# health check of the deployment files, the metrics, the generated admin password and bus key, a
+# session's shell and a command typed into it through the gateway's WebSocket, and a clean stop on
+# SIGTERM. Needs root, debootstrap, Debian's python3 with yaml, and a JDK 17 with jmods.
 #
 #   deploy/images/smoke-test.sh [--keep]
 #
@@ -35,7 +35,7 @@ die() { printf '[smoke] FAILED: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
 # The base: Debian bookworm minbase with the bases' packages (jvm- and pty-packages.txt), a jlinked
-# Java 17 runtime in /opt/java, and the user 10001 owning /data, as deploy/images/Dockerfile makes
+# Java 17 runtime in /opt/java, and the user 10001 owning /data and /run/ccc, as deploy/images/Dockerfile makes
 # the real ones; Node.js and the agent CLIs are left out. One base serves the three images here.
 # Packed in the layout of `docker save`, which Jib reads through tar://.
 # ---------------------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ build_base() {
     --strip-debug --no-man-pages --no-header-files --compress=2 --output "$root/opt/java"
   chroot "$root" groupadd --gid 10001 ccc
   chroot "$root" useradd --uid 10001 --gid 10001 --home-dir /data --no-create-home --shell /bin/bash ccc
-  install -d -o 10001 -g 10001 -m 0700 "$root/data"
+  install -d -o 10001 -g 10001 -m 0700 "$root/data" "$root/run/ccc"
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
     "$root"/usr/share/doc "$root"/usr/share/man "$root"/usr/share/info
   # The runtime writes /etc/hosts and /etc/resolv.conf of a container; the build host's stay out.
@@ -202,6 +202,7 @@ deployment_env() {
   echo "CCC_CLUSTER_MEMBERS=api-service,ws-gateway,pty-service"
   echo "CCC_CLUSTER_HOST=$service"
   echo "CCC_CLUSTER_PORT_COUNT=3"
+  echo "CCC_BUS_KEY_FILE=/run/ccc/bus.key"
   [[ "$service" == ws-gateway ]] && echo "CCC_GATEWAY_ALLOWED_ORIGINS=http://localhost:8080"
   # Limits low enough for the attack below to reach them quickly.
   if [[ "$service" == pty-service ]]; then
@@ -242,6 +243,14 @@ start() {
     chmod --reference="$root$path" "$volume"
     mount --bind "$volume" "$root$path"
   done <"$dir/volumes"
+  # The bus key's volume, one for the three as in docker-compose.yml: it starts as the image's
+  # /run/ccc (owner and mode), and whichever service comes first generates the key in it.
+  if [[ ! -d "$work/volumes/bus-key" ]]; then
+    mkdir -p "$work/volumes/bus-key"
+    chown --reference="$root/run/ccc" "$work/volumes/bus-key"
+    chmod --reference="$root/run/ccc" "$work/volumes/bus-key"
+  fi
+  mount --bind "$work/volumes/bus-key" "$root/run/ccc"
   mapfile -t entrypoint <"$dir/entrypoint"
   mapfile -t env < <(cat "$dir/env"; deployment_env "$service")
   IFS=: read -r uid gid <"$dir/user"
@@ -486,6 +495,11 @@ log "the admin logs in with the password generated into the /data volume (mode 6
 [[ -f "$work/volumes/api-service/data/keys/jwt-private.pem" ]] || die "the api-service's keys are not on its volume"
 [[ "$(stat -c '%a' "$work/volumes/pty-service/data")" == 711 ]] \
   || die "users' sandboxes cannot pass through the pty-service's volume to their folders"
+bus_key="$work/volumes/bus-key/bus.key"
+[[ "$(stat -c '%u %a' "$bus_key")" == "10001 600" ]] \
+  || die "the bus key is not an owner-only file of uid 10001 on the shared volume"
+! grep -rqF "$(cat "$bus_key")" "$work/logs" || die "a service logged the bus key"
+log "the three share one bus key, generated into their shared volume (mode 600, uid 10001), never logged"
 
 # A session through the REST API: a workspace folder on the pty-service's volume, a shell in a PTY
 # (pty4j's native part must load from a read-only image), counted by the metrics.

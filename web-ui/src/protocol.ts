@@ -21,6 +21,8 @@ export const CloseCode = {
   /** A frame over {@link MAX_FRAME_BYTES}. */
   MESSAGE_TOO_BIG: 1009,
   INTERNAL_ERROR: 1011,
+  /** The user has as many sockets open on this gateway as allowed; reconnect once one closes. */
+  TRY_AGAIN_LATER: 1013,
 } as const;
 
 /** The gateway closes the socket (1009) on any frame larger than this. */
@@ -82,7 +84,11 @@ export interface ExitMessage {
   exitCode: number;
 }
 
-export type ErrorCode = 'not_found' | 'forbidden' | 'invalid' | 'unavailable';
+/**
+ * `not_found`: no such terminal, or not the user's (the two look alike); `unavailable`: try again
+ * later; `limit`: the socket views as many terminals as allowed.
+ */
+export type ErrorCode = 'not_found' | 'invalid' | 'unavailable' | 'limit';
 
 /** A request on one channel failed; the socket stays open. */
 export interface ErrorMessage {

@@ -44,7 +44,7 @@ export type ChannelState =
   | { kind: 'attaching' }
   | { kind: 'attached' }
   | { kind: 'exited'; exitCode: number }
-  /** The gateway refused it for good: gone (`not_found`), someone else's, or `invalid`. */
+  /** The gateway refused it for good: gone or someone else's (`not_found`), `invalid`, `limit`. */
   | { kind: 'failed'; code: ErrorCode; message: string };
 
 /** The api-service calls a connection needs, on behalf of the logged-in user. */

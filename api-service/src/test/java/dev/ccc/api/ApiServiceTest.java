@@ -171,7 +171,7 @@ class ApiServiceTest {
   @Test
   void readyOnceOnTheBusAndTheGatewayCanFetchThePublicKey() throws Exception {
     given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-    Object pem =
+    Object reply =
         bus.eventBus()
             .request(BusContract.AUTH_PUBLIC_KEY, "")
             .toCompletionStage()
@@ -179,7 +179,10 @@ class ApiServiceTest {
             .get(10, TimeUnit.SECONDS)
             .body();
     Path keys = config.jwt().keyDir();
-    assertEquals(Files.readString(keys.resolve("jwt-public.pem")), pem);
+    // With a proof under the bus key, or the gateway would not take it.
+    assertEquals(
+        Files.readString(keys.resolve("jwt-public.pem")),
+        BusContract.PublicKey.parse(reply, bus.key()).pem());
     assertEquals(
         "rw-------",
         PosixFilePermissions.toString(

@@ -19,9 +19,13 @@ import java.util.regex.Pattern;
  * {@link InvalidMessage}). Terminal bytes travel as raw {@link Buffer}s with a fixed binary header
  * ({@link OutputChunk}, {@link InputChunk}): no JSON and no base64 on the hot path.
  *
- * <p>The bus is internal: only the three services join it. The pty-service still checks, on every
- * message, that the user named in it owns the terminal, so a bug in one front service cannot hand
- * one user's shell to another.
+ * <p>The bus is internal: only the three services join it. Still, it trusts no user id it cannot
+ * verify: every message that acts for a user carries a proof, made with the installation's {@link
+ * BusKey} by the service that authenticated that user ({@link BusProof}). Such messages are made
+ * only by codecs that take the key ({@link PtyRequest}, {@link Control}, {@link SessionControl},
+ * {@link InputChunk}) and read only by codecs that check the proof first, before anything else,
+ * throwing {@link UnprovenMessage}. The pty-service then checks that the user named owns the
+ * terminal or session, so a bug in one front service cannot hand one user's shell to another.
  */
 public final class BusContract {
   private BusContract() {}
@@ -80,7 +84,10 @@ public final class BusContract {
     return "ccc.pty.session." + sessionId + ".control";
   }
 
-  /** Request, served by the api-service: the PEM public key that verifies its JWTs. Empty body. */
+  /**
+   * Request, served by the api-service: the public key that verifies its JWTs. Empty body; reply
+   * {@link PublicKey}.
+   */
   public static final String AUTH_PUBLIC_KEY = "ccc.auth.public-key";
 
   /**
@@ -122,6 +129,12 @@ public final class BusContract {
 
   /** The message was malformed; the text says which field. */
   public static final int FAILURE_INVALID = 400;
+
+  /**
+   * The message acts for a user but carries no valid proof that a service sent it: none, one under
+   * another key, for another address or other fields, or made too long ago.
+   */
+  public static final int FAILURE_UNPROVEN = 401;
 
   /** The user named in the message does not own the terminal. */
   public static final int FAILURE_FORBIDDEN = 403;
@@ -169,7 +182,8 @@ public final class BusContract {
     /** The user on whose behalf the request is made; must own the terminal. */
     String user();
 
-    JsonObject toJson();
+    /** Its body for {@code terminalId}'s control address, with a proof under {@code key}. */
+    JsonObject toJson(BusKey key, String terminalId);
   }
 
   /**
@@ -187,8 +201,11 @@ public final class BusContract {
     }
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject().put("op", "attach").put("user", user).put("fromOffset", fromOffset);
+    public JsonObject toJson(BusKey key, String terminalId) {
+      return BusProof.sign(
+          key,
+          terminalControl(terminalId),
+          new JsonObject().put("op", "attach").put("user", user).put("fromOffset", fromOffset));
     }
   }
 
@@ -201,12 +218,15 @@ public final class BusContract {
     }
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject()
-          .put("op", "resize")
-          .put("user", user)
-          .put("cols", cols)
-          .put("rows", rows);
+    public JsonObject toJson(BusKey key, String terminalId) {
+      return BusProof.sign(
+          key,
+          terminalControl(terminalId),
+          new JsonObject()
+              .put("op", "resize")
+              .put("user", user)
+              .put("cols", cols)
+              .put("rows", rows));
     }
   }
 
@@ -217,13 +237,20 @@ public final class BusContract {
     }
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject().put("op", "close").put("user", user);
+    public JsonObject toJson(BusKey key, String terminalId) {
+      return BusProof.sign(
+          key, terminalControl(terminalId), new JsonObject().put("op", "close").put("user", user));
     }
   }
 
-  public static Control parseControl(Object body) {
-    JsonObject json = object(body);
+  /**
+   * The request {@code body}, received on {@code terminalId}'s control address.
+   *
+   * @throws UnprovenMessage if it carries no valid proof under {@code key}; checked first
+   * @throws InvalidMessage if it is proven but malformed
+   */
+  public static Control parseControl(Object body, BusKey key, String terminalId) {
+    JsonObject json = proven(body, key, terminalControl(terminalId));
     String op = string(json, "op");
     return switch (op) {
       case "attach" -> new Attach(string(json, "user"), longValue(json, "fromOffset"));
@@ -256,11 +283,25 @@ public final class BusContract {
   // ---- Workspaces and sessions ------------------------------------------------------------------
 
   /**
+   * A request that acts for a user, sent to every pty-service at a fixed address: {@link
+   * CreateWorkspace}, {@link WorkspaceStatus}, {@link DeleteWorkspace}, {@link StartSession}.
+   */
+  public sealed interface PtyRequest
+      permits CreateWorkspace, WorkspaceStatus, DeleteWorkspace, StartSession {
+    /** Where it is sent. */
+    String address();
+
+    /** Its body, with a proof under {@code key}. */
+    JsonObject toJson(BusKey key);
+  }
+
+  /**
    * Create the folder of {@code workspace} for {@code owner}: empty with a README when {@code
    * cloneUrl} is null, else a shallow clone (depth 1) of {@code cloneUrl}, at {@code branch} if
    * given. The URL never carries credentials.
    */
-  public record CreateWorkspace(String owner, String workspace, String cloneUrl, String branch) {
+  public record CreateWorkspace(String owner, String workspace, String cloneUrl, String branch)
+      implements PtyRequest {
     public CreateWorkspace {
       requireId("owner", owner);
       requireUuid("workspace", workspace);
@@ -275,16 +316,26 @@ public final class BusContract {
       }
     }
 
-    public JsonObject toJson() {
-      return new JsonObject()
-          .put("owner", owner)
-          .put("workspace", workspace)
-          .put("cloneUrl", cloneUrl)
-          .put("branch", branch);
+    @Override
+    public String address() {
+      return PTY_WORKSPACE_CREATE;
     }
 
-    public static CreateWorkspace parse(Object body) {
-      JsonObject json = object(body);
+    @Override
+    public JsonObject toJson(BusKey key) {
+      return BusProof.sign(
+          key,
+          address(),
+          new JsonObject()
+              .put("owner", owner)
+              .put("workspace", workspace)
+              .put("cloneUrl", cloneUrl)
+              .put("branch", branch));
+    }
+
+    /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
+    public static CreateWorkspace parse(Object body, BusKey key) {
+      JsonObject json = proven(body, key, PTY_WORKSPACE_CREATE);
       return new CreateWorkspace(
           string(json, "owner"),
           string(json, "workspace"),
@@ -317,18 +368,25 @@ public final class BusContract {
   /**
    * Where the folder of {@code workspace} of {@code owner} stands. Reply {@link WorkspaceFolder}.
    */
-  public record WorkspaceStatus(String owner, String workspace) {
+  public record WorkspaceStatus(String owner, String workspace) implements PtyRequest {
     public WorkspaceStatus {
       requireId("owner", owner);
       requireUuid("workspace", workspace);
     }
 
-    public JsonObject toJson() {
-      return new JsonObject().put("owner", owner).put("workspace", workspace);
+    @Override
+    public String address() {
+      return PTY_WORKSPACE_STATUS;
     }
 
-    public static WorkspaceStatus parse(Object body) {
-      JsonObject json = object(body);
+    @Override
+    public JsonObject toJson(BusKey key) {
+      return BusProof.sign(key, address(), folder(owner, workspace));
+    }
+
+    /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
+    public static WorkspaceStatus parse(Object body, BusKey key) {
+      JsonObject json = proven(body, key, PTY_WORKSPACE_STATUS);
       return new WorkspaceStatus(string(json, "owner"), string(json, "workspace"));
     }
   }
@@ -365,29 +423,49 @@ public final class BusContract {
     }
   }
 
+  /** The fields of {@link WorkspaceStatus} and {@link DeleteWorkspace}: whose folder, which. */
+  private static JsonObject folder(String owner, String workspace) {
+    return new JsonObject().put("owner", owner).put("workspace", workspace);
+  }
+
   /** Delete the folder of {@code workspace}; fails with 409 while a session runs in it. */
-  public record DeleteWorkspace(String owner, String workspace) {
+  public record DeleteWorkspace(String owner, String workspace) implements PtyRequest {
     public DeleteWorkspace {
       requireId("owner", owner);
       requireUuid("workspace", workspace);
     }
 
-    public JsonObject toJson() {
-      return new JsonObject().put("owner", owner).put("workspace", workspace);
+    @Override
+    public String address() {
+      return PTY_WORKSPACE_DELETE;
     }
 
-    public static DeleteWorkspace parse(Object body) {
-      JsonObject json = object(body);
+    @Override
+    public JsonObject toJson(BusKey key) {
+      return BusProof.sign(key, address(), folder(owner, workspace));
+    }
+
+    /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
+    public static DeleteWorkspace parse(Object body, BusKey key) {
+      JsonObject json = proven(body, key, PTY_WORKSPACE_DELETE);
       return new DeleteWorkspace(string(json, "owner"), string(json, "workspace"));
     }
   }
 
   /**
    * Start {@code session} of {@code owner}: its first terminal runs {@code profile} in the folder
-   * of {@code workspace}. From then on the session answers on {@link #sessionControl}.
+   * of {@code workspace}. {@code admin}: whether the owner is an administrator. From then on the
+   * session answers on {@link #sessionControl}.
    */
   public record StartSession(
-      String owner, String session, String workspace, String profile, int cols, int rows) {
+      String owner,
+      String session,
+      String workspace,
+      String profile,
+      int cols,
+      int rows,
+      boolean admin)
+      implements PtyRequest {
     public StartSession {
       requireId("owner", owner);
       requireUuid("session", session);
@@ -397,25 +475,37 @@ public final class BusContract {
       requireDimension("rows", rows);
     }
 
-    public JsonObject toJson() {
-      return new JsonObject()
-          .put("owner", owner)
-          .put("session", session)
-          .put("workspace", workspace)
-          .put("profile", profile)
-          .put("cols", cols)
-          .put("rows", rows);
+    @Override
+    public String address() {
+      return PTY_SESSION_START;
     }
 
-    public static StartSession parse(Object body) {
-      JsonObject json = object(body);
+    @Override
+    public JsonObject toJson(BusKey key) {
+      return BusProof.sign(
+          key,
+          address(),
+          new JsonObject()
+              .put("owner", owner)
+              .put("session", session)
+              .put("workspace", workspace)
+              .put("profile", profile)
+              .put("cols", cols)
+              .put("rows", rows)
+              .put("admin", admin));
+    }
+
+    /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
+    public static StartSession parse(Object body, BusKey key) {
+      JsonObject json = proven(body, key, PTY_SESSION_START);
       return new StartSession(
           string(json, "owner"),
           string(json, "session"),
           string(json, "workspace"),
           string(json, "profile"),
           integer(json, "cols"),
-          integer(json, "rows"));
+          integer(json, "rows"),
+          flag(json, "admin"));
     }
   }
 
@@ -424,11 +514,16 @@ public final class BusContract {
     /** The user on whose behalf the request is made; must own the session. */
     String user();
 
-    JsonObject toJson();
+    /** Its body for {@code sessionId}'s control address, with a proof under {@code key}. */
+    JsonObject toJson(BusKey key, String sessionId);
   }
 
-  /** Open another terminal in the running session. Reply {@link TerminalOpened}. */
-  public record OpenTab(String user, String profile, int cols, int rows) implements SessionControl {
+  /**
+   * Open another terminal in the running session; {@code admin}: whether its owner is an
+   * administrator. Reply {@link TerminalOpened}.
+   */
+  public record OpenTab(String user, String profile, int cols, int rows, boolean admin)
+      implements SessionControl {
     public OpenTab {
       requireId("user", user);
       requireProfile(profile);
@@ -437,13 +532,17 @@ public final class BusContract {
     }
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject()
-          .put("op", "open-tab")
-          .put("user", user)
-          .put("profile", profile)
-          .put("cols", cols)
-          .put("rows", rows);
+    public JsonObject toJson(BusKey key, String sessionId) {
+      return BusProof.sign(
+          key,
+          sessionControl(sessionId),
+          new JsonObject()
+              .put("op", "open-tab")
+              .put("user", user)
+              .put("profile", profile)
+              .put("cols", cols)
+              .put("rows", rows)
+              .put("admin", admin));
     }
   }
 
@@ -457,8 +556,9 @@ public final class BusContract {
     }
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject().put("op", "stop").put("user", user);
+    public JsonObject toJson(BusKey key, String sessionId) {
+      return BusProof.sign(
+          key, sessionControl(sessionId), new JsonObject().put("op", "stop").put("user", user));
     }
   }
 
@@ -469,13 +569,18 @@ public final class BusContract {
     }
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject().put("op", "status").put("user", user);
+    public JsonObject toJson(BusKey key, String sessionId) {
+      return BusProof.sign(
+          key, sessionControl(sessionId), new JsonObject().put("op", "status").put("user", user));
     }
   }
 
-  public static SessionControl parseSessionControl(Object body) {
-    JsonObject json = object(body);
+  /**
+   * The request {@code body}, received on {@code sessionId}'s control address; checks the proof
+   * under {@code key} first, as {@link #parseControl} does.
+   */
+  public static SessionControl parseSessionControl(Object body, BusKey key, String sessionId) {
+    JsonObject json = proven(body, key, sessionControl(sessionId));
     String op = string(json, "op");
     return switch (op) {
       case "open-tab" ->
@@ -483,7 +588,8 @@ public final class BusContract {
               string(json, "user"),
               string(json, "profile"),
               integer(json, "cols"),
-              integer(json, "rows"));
+              integer(json, "rows"),
+              flag(json, "admin"));
       case "stop" -> new StopSession(string(json, "user"));
       case "status" -> new SessionStatus(string(json, "user"));
       default -> throw new InvalidMessage("unknown op '" + op + "'");
@@ -543,6 +649,28 @@ public final class BusContract {
   }
 
   // ---- Authentication --------------------------------------------------------------------------
+
+  /**
+   * Reply to {@link #AUTH_PUBLIC_KEY}: the PEM key that verifies tickets. It carries a proof, like
+   * the messages that act for a user: a member without the bus key that answered in the
+   * api-service's place could otherwise give gateways a key of its own and sign itself tickets.
+   */
+  public record PublicKey(String pem) {
+    public PublicKey {
+      if (pem == null || !pem.startsWith("-----BEGIN PUBLIC KEY-----")) {
+        throw new InvalidMessage("pem must be a PEM public key");
+      }
+    }
+
+    public JsonObject toJson(BusKey key) {
+      return BusProof.sign(key, AUTH_PUBLIC_KEY, new JsonObject().put("pem", pem));
+    }
+
+    /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
+    public static PublicKey parse(Object body, BusKey key) {
+      return new PublicKey(string(proven(body, key, AUTH_PUBLIC_KEY), "pem"));
+    }
+  }
 
   /** Is {@code user} active, and is {@code credential} (the ticket's {@code sid}) not revoked? */
   public record CredentialCheck(String user, String credential) {
@@ -655,8 +783,13 @@ public final class BusContract {
     }
   }
 
-  /** Keystrokes: {@code [user id length: uint8][user id: UTF-8][bytes]}. */
+  /**
+   * Keystrokes: {@code [issuedAt: int64 BE][proof: 32 bytes][user id length: uint8][user id:
+   * UTF-8][bytes]}, the proof as {@link BusProof} describes it.
+   */
   public record InputChunk(String user, Buffer data) {
+    private static final int USER_LENGTH_AT = 8 + BusProof.BYTES;
+
     public InputChunk {
       requireId("user", user);
       if (data.length() > MAX_INPUT_BYTES) {
@@ -664,22 +797,40 @@ public final class BusContract {
       }
     }
 
-    public Buffer encode() {
+    /** This chunk for {@code terminalId}'s input address, with a proof under {@code key}. */
+    public Buffer encode(BusKey key, String terminalId) {
+      long issuedAt = key.now();
+      byte[] proof = BusProof.input(key, terminalInput(terminalId), issuedAt, user, data);
       Buffer userBytes = Buffer.buffer(user);
-      return Buffer.buffer(1 + userBytes.length() + data.length())
+      return Buffer.buffer(USER_LENGTH_AT + 1 + userBytes.length() + data.length())
+          .appendLong(issuedAt)
+          .appendBytes(proof)
           .appendUnsignedByte((short) userBytes.length())
           .appendBuffer(userBytes)
           .appendBuffer(data);
     }
 
-    public static InputChunk decode(Object body) {
-      Buffer buffer = buffer(body, 1);
-      int userLength = buffer.getUnsignedByte(0);
-      if (buffer.length() < 1 + userLength) {
-        throw new InvalidMessage("truncated input chunk");
+    /**
+     * The chunk {@code body}, received on {@code terminalId}'s input address.
+     *
+     * @throws UnprovenMessage if it carries no valid proof under {@code key}; checked first
+     * @throws InvalidMessage if it is proven but malformed
+     */
+    public static InputChunk decode(Object body, BusKey key, String terminalId) {
+      if (!(body instanceof Buffer buffer) || buffer.length() <= USER_LENGTH_AT) {
+        throw new UnprovenMessage("expected an input chunk with a proof");
       }
-      return new InputChunk(
-          buffer.getString(1, 1 + userLength), buffer.slice(1 + userLength, buffer.length()));
+      int userLength = buffer.getUnsignedByte(USER_LENGTH_AT);
+      int dataAt = USER_LENGTH_AT + 1 + userLength;
+      if (buffer.length() < dataAt) {
+        throw new UnprovenMessage("truncated input chunk");
+      }
+      long issuedAt = buffer.getLong(0);
+      String user = buffer.getString(USER_LENGTH_AT + 1, dataAt);
+      Buffer data = buffer.slice(dataAt, buffer.length());
+      BusProof.verifyInput(
+          key, terminalInput(terminalId), issuedAt, user, data, buffer.getBytes(8, USER_LENGTH_AT));
+      return new InputChunk(user, data);
     }
   }
 
@@ -688,6 +839,16 @@ public final class BusContract {
   /** A bus message that does not match this contract. */
   public static final class InvalidMessage extends RuntimeException {
     public InvalidMessage(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A message that acts for a user without a valid proof that a service sent it; refused with
+   * {@link #FAILURE_UNPROVEN}, or dropped if nobody waits for a reply.
+   */
+  public static final class UnprovenMessage extends RuntimeException {
+    public UnprovenMessage(String message) {
       super(message);
     }
   }
@@ -767,6 +928,12 @@ public final class BusContract {
     }
   }
 
+  /** {@code body} as JSON once its proof for {@code address} under {@code key} checks out. */
+  private static JsonObject proven(Object body, BusKey key, String address) {
+    BusProof.verify(key, address, body);
+    return (JsonObject) body;
+  }
+
   private static JsonObject object(Object body) {
     if (body instanceof JsonObject json) {
       return json;
@@ -794,6 +961,13 @@ public final class BusContract {
       return (String) value;
     }
     throw new InvalidMessage(field + " must be a string or absent");
+  }
+
+  private static boolean flag(JsonObject json, String field) {
+    if (json.getValue(field) instanceof Boolean value) {
+      return value;
+    }
+    throw new InvalidMessage(field + " must be true or false");
   }
 
   private static long longValue(JsonObject json, String field) {

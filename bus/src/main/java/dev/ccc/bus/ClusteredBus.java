@@ -53,6 +53,11 @@ public final class ClusteredBus {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Hazelcast listens on every interface unless told otherwise (hazelcast.socket.bind.any); the
+    // cluster has no authentication of its own, so it listens only where it announces itself.
+    // hazelcast.local.localAddress is the address its address picker then binds to.
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.local.localAddress", cluster.host());
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(cluster.portCount());
     network.setPublicAddress(cluster.host());

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract.Attach;
+import dev.ccc.bus.BusContract.Close;
 import dev.ccc.bus.BusContract.CreateWorkspace;
+import dev.ccc.bus.BusContract.DeleteWorkspace;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.OutputChunk;
 import dev.ccc.bus.BusContract.PtyStarted;
+import dev.ccc.bus.BusContract.PublicKey;
+import dev.ccc.bus.BusContract.Resize;
 import dev.ccc.bus.BusContract.SessionEnded;
 import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
@@ -21,12 +25,15 @@ import dev.ccc.bus.BusContract.WorkspaceMade;
 import dev.ccc.bus.BusContract.WorkspaceStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class BusContractTest {
   private static final String WORKSPACE = UUID.randomUUID().toString();
+  private static final BusKey KEY =
+      BusKey.of("a key for the contract's round trips".getBytes(StandardCharsets.UTF_8));
 
   @Test
   void everyJsonMessageSurvivesARoundTrip() {
@@ -34,12 +41,16 @@ class BusContractTest {
     assertEquals(started, PtyStarted.parse(started.toJson()));
     CreateWorkspace clone =
         new CreateWorkspace("alice", WORKSPACE, "https://example.org/repo.git", "main");
-    assertEquals(clone, CreateWorkspace.parse(clone.toJson()));
-    StartSession start =
-        new StartSession("alice", UUID.randomUUID().toString(), WORKSPACE, "shell", 100, 30);
-    assertEquals(start, StartSession.parse(start.toJson()));
-    OpenTab tab = new OpenTab("alice", "shell", 80, 24);
-    assertEquals(tab, BusContract.parseSessionControl(tab.toJson()));
+    assertEquals(clone, CreateWorkspace.parse(clone.toJson(KEY), KEY));
+    for (boolean admin : new boolean[] {true, false}) {
+      StartSession start =
+          new StartSession(
+              "alice", UUID.randomUUID().toString(), WORKSPACE, "shell", 100, 30, admin);
+      assertEquals(start, StartSession.parse(start.toJson(KEY), KEY));
+      String session = UUID.randomUUID().toString();
+      OpenTab tab = new OpenTab("alice", "shell", 80, 24, admin);
+      assertEquals(tab, BusContract.parseSessionControl(tab.toJson(KEY, session), KEY, session));
+    }
     SessionTerminals terminals = new SessionTerminals(List.of(UUID.randomUUID().toString()));
     assertEquals(terminals, SessionTerminals.parse(terminals.toJson()));
     SessionEnded ended = new SessionEnded("alice", UUID.randomUUID().toString(), 3);
@@ -49,13 +60,23 @@ class BusContractTest {
     WorkspaceMade made = new WorkspaceMade("alice", WORKSPACE, null);
     assertEquals(made, WorkspaceMade.parse(made.toJson()));
     WorkspaceStatus status = new WorkspaceStatus("alice", WORKSPACE);
-    assertEquals(status, WorkspaceStatus.parse(status.toJson()));
+    assertEquals(status, WorkspaceStatus.parse(status.toJson(KEY), KEY));
+    DeleteWorkspace delete = new DeleteWorkspace("alice", WORKSPACE);
+    assertEquals(delete, DeleteWorkspace.parse(delete.toJson(KEY), KEY));
     for (WorkspaceFolder.Presence presence : WorkspaceFolder.Presence.values()) {
       WorkspaceFolder folder = new WorkspaceFolder(presence);
       assertEquals(folder, WorkspaceFolder.parse(folder.toJson()));
     }
+    String terminal = UUID.randomUUID().toString();
     Attach attach = new Attach("alice", 1L << 40);
-    assertEquals(attach, BusContract.parseControl(attach.toJson()));
+    assertEquals(attach, BusContract.parseControl(attach.toJson(KEY, terminal), KEY, terminal));
+    Resize resize = new Resize("alice", 120, 40);
+    assertEquals(resize, BusContract.parseControl(resize.toJson(KEY, terminal), KEY, terminal));
+    Close close = new Close("alice");
+    assertEquals(close, BusContract.parseControl(close.toJson(KEY, terminal), KEY, terminal));
+    PublicKey publicKey =
+        new PublicKey("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n");
+    assertEquals(publicKey, PublicKey.parse(publicKey.toJson(KEY), KEY));
   }
 
   @Test
@@ -67,7 +88,8 @@ class BusContractTest {
     assertEquals(terminal, chunk.terminalId());
     assertEquals(5_000_000_000L, chunk.offset());
     assertEquals(data, chunk.data());
-    InputChunk input = InputChunk.decode(new InputChunk("alice", data).encode());
+    String id = terminal.toString();
+    InputChunk input = InputChunk.decode(new InputChunk("alice", data).encode(KEY, id), KEY, id);
     assertEquals("alice", input.user());
     assertEquals(data, input.data());
   }
@@ -75,19 +97,53 @@ class BusContractTest {
   @Test
   void malformedMessagesAreRejectedWithTheFieldNamed() {
     String session = UUID.randomUUID().toString();
-    assertRejected("cols", () -> new StartSession("alice", session, WORKSPACE, "shell", 0, 24));
-    assertRejected("rows", () -> new OpenTab("alice", "shell", 80, 1001));
-    assertRejected("owner", () -> new StartSession("../etc", session, WORKSPACE, "shell", 80, 24));
-    assertRejected("profile", () -> new OpenTab("alice", "Shell", 80, 24));
-    assertRejected("session", () -> StartSession.parse(new JsonObject().put("owner", "a")));
+    String terminal = UUID.randomUUID().toString();
+    assertRejected(
+        "cols", () -> new StartSession("alice", session, WORKSPACE, "shell", 0, 24, false));
+    assertRejected("rows", () -> new OpenTab("alice", "shell", 80, 1001, false));
+    assertRejected(
+        "owner", () -> new StartSession("../etc", session, WORKSPACE, "shell", 80, 24, false));
+    assertRejected("profile", () -> new OpenTab("alice", "Shell", 80, 24, false));
+    assertRejected(
+        "session",
+        () ->
+            StartSession.parse(
+                TestProofs.sign(
+                    KEY, BusContract.PTY_SESSION_START, new JsonObject().put("owner", "a")),
+                KEY));
+    assertRejected(
+        "admin",
+        () ->
+            StartSession.parse(
+                TestProofs.sign(
+                    KEY,
+                    BusContract.PTY_SESSION_START,
+                    new JsonObject()
+                        .put("owner", "alice")
+                        .put("session", session)
+                        .put("workspace", WORKSPACE)
+                        .put("profile", "shell")
+                        .put("cols", 80)
+                        .put("rows", 24)
+                        .put("admin", "yes")),
+                KEY));
     assertRejected("instance", () -> PtyStarted.parse(new JsonObject().put("instance", "x")));
-    assertRejected("op", () -> BusContract.parseControl(new JsonObject().put("op", "format")));
+    assertRejected(
+        "op",
+        () ->
+            BusContract.parseControl(
+                TestProofs.sign(
+                    KEY,
+                    BusContract.terminalControl(terminal),
+                    new JsonObject().put("op", "format")),
+                KEY,
+                terminal));
     assertRejected(
         "presence", () -> WorkspaceFolder.parse(new JsonObject().put("presence", "cloning")));
     assertRejected("workspace", () -> new WorkspaceMade("alice", "../x", null));
-    assertRejected("JSON object", () -> BusContract.parseControl("not json"));
-    assertRejected("truncated", () -> InputChunk.decode(Buffer.buffer(new byte[] {40, 'a'})));
+    assertRejected("JSON object", () -> PtyStarted.parse("not json"));
     assertRejected("binary", () -> OutputChunk.decode(Buffer.buffer(new byte[10])));
+    assertRejected("pem", () -> new PublicKey("not a key"));
     assertRejected(
         "bytes",
         () -> new InputChunk("alice", Buffer.buffer(new byte[BusContract.MAX_INPUT_BYTES + 1])));

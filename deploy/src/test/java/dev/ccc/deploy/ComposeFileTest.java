@@ -3,6 +3,7 @@ package dev.ccc.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.deploy.ConfigurationTable.Setting;
@@ -70,20 +71,34 @@ class ComposeFileTest {
 
   @Test
   void stateLivesInNamedVolumesWhereTheImagesKeepIt() {
-    Set<String> declared = ((Map<String, ?>) compose.get("volumes")).keySet();
-    Set<String> used = new HashSet<>();
+    Set<String> dataVolumes = new HashSet<>();
     for (String service : List.of(Services.API, Services.PTY)) {
       String dataDir = images.get(service).environment().get("CCC_DATA_DIR");
       assertEquals("/data", dataDir, service + "'s image keeps its state in /data");
-      List<?> volumes = (List<?>) service(service).get("volumes");
-      assertEquals(1, volumes.size());
-      String[] mount = ((String) volumes.get(0)).split(":");
-      assertEquals(dataDir, mount[1], service + " mounts its volume on its data folder");
-      assertTrue(declared.contains(mount[0]), mount[0] + " is a named volume");
-      used.add(mount[0]);
+      String volume = mounts(service).get(dataDir);
+      assertNotNull(volume, service + " mounts a volume on its data folder");
+      assertTrue(dataVolumes.add(volume), "each keeps its own state: " + volume);
     }
-    assertFalse(service(Services.GATEWAY).containsKey("volumes"), "the gateway keeps no state");
-    assertEquals(declared, used, "every named volume is used, none is shared");
+    assertFalse(mounts(Services.GATEWAY).containsKey("/data"), "the gateway keeps no state");
+    Set<String> used = new HashSet<>(dataVolumes);
+    used.add(busKeyVolume());
+    assertEquals(volumes(), used, "every named volume is used");
+  }
+
+  @Test
+  void theThreeShareOneBusKeyOnAVolumeOfItsOwnThatTheImagesUserOwns() {
+    String folder = busKeyFolder();
+    for (String service : Services.ALL) {
+      assertEquals(
+          busKeyVolume(), mounts(service).get(folder), service + " mounts the key's volume");
+    }
+    // A fresh named volume takes the owner of the image's folder it is mounted on.
+    String owned = "install -d -o 10001 -g 10001 -m 0700 /data " + folder + "\n";
+    assertTrue(Repository.read("deploy/images/Dockerfile").contains(owned), "the bases' recipe");
+    assertTrue(
+        Repository.read("deploy/images/smoke-test.sh")
+            .contains("install -d -o 10001 -g 10001 -m 0700 \"$root/data\" \"$root" + folder),
+        "the smoke test's base");
   }
 
   @Test
@@ -245,6 +260,41 @@ class ComposeFileTest {
 
   private Map<String, Object> service(String name) {
     return (Map<String, Object>) services().get(name);
+  }
+
+  /** The named volumes the file declares. */
+  private Set<String> volumes() {
+    return ((Map<String, ?>) compose.get("volumes")).keySet();
+  }
+
+  /** The named volume on {@code CCC_BUS_KEY_FILE}'s folder, which every service is given. */
+  private String busKeyVolume() {
+    String volume = mounts(Services.PTY).get(busKeyFolder());
+    assertNotNull(volume, "the bus key is on a volume");
+    assertTrue(volumes().contains(volume), volume + " is a named volume");
+    return volume;
+  }
+
+  private String busKeyFolder() {
+    Set<String> files = new HashSet<>();
+    for (String service : Services.ALL) {
+      files.add(environment(service).get("CCC_BUS_KEY_FILE"));
+    }
+    assertEquals(1, files.size(), "every service is told where the one bus key is: " + files);
+    String file = files.iterator().next();
+    assertNotNull(file);
+    return file.substring(0, file.lastIndexOf('/'));
+  }
+
+  /** {@code service}'s volume mounts: the folder in the container, and the named volume on it. */
+  private Map<String, String> mounts(String service) {
+    Map<String, String> mounts = new java.util.LinkedHashMap<>();
+    for (Object mount : (List<?>) service(service).getOrDefault("volumes", List.of())) {
+      String[] parts = ((String) mount).split(":");
+      assertEquals(2, parts.length, service + " mounts " + mount + " read-write, no options");
+      assertNull(mounts.put(parts[1], parts[0]), service + " mounts two volumes on " + parts[1]);
+    }
+    return mounts;
   }
 
   private Map<String, String> environment(String service) {

@@ -3,6 +3,7 @@ package dev.ccc.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,8 +65,8 @@ import org.junit.jupiter.api.Test;
  * (probes) and read (settings), and against what the build makes (images).
  */
 class KubernetesManifestsTest {
-  /** Supplied by the operator, as docs/deploy.md says: the Ingress' certificate. */
-  private static final Set<String> OPERATOR_SECRETS = Set.of("ccc-tls");
+  /** Supplied by the operator, as docs/deploy.md says: the Ingress' certificate, the bus key. */
+  private static final Set<String> OPERATOR_SECRETS = Set.of("ccc-tls", "ccc-bus-key");
 
   private static final String SERVICE_LABEL = "app.kubernetes.io/name";
 
@@ -197,6 +198,12 @@ class KubernetesManifestsTest {
               claims.contains(volume.getPersistentVolumeClaim().getClaimName()),
               workload.service() + " claims a volume nobody defines");
         }
+        if (volume.getSecret() != null) {
+          String secret = volume.getSecret().getSecretName();
+          assertTrue(
+              secrets.contains(secret) || OPERATOR_SECRETS.contains(secret),
+              workload.service() + " mounts a Secret nobody defines or provides: " + secret);
+        }
       }
       if (workload.resource() instanceof StatefulSet set) {
         set.getSpec()
@@ -228,13 +235,12 @@ class KubernetesManifestsTest {
       ingress
           .getSpec()
           .getTls()
-          .forEach(
-              tls -> {
-                assertTrue(OPERATOR_SECRETS.contains(tls.getSecretName()), tls.getSecretName());
-                assertTrue(
-                    Repository.read("docs/deploy.md").contains(tls.getSecretName()),
-                    "docs/deploy.md tells the operator to provide " + tls.getSecretName());
-              });
+          .forEach(tls -> assertTrue(OPERATOR_SECRETS.contains(tls.getSecretName())));
+    }
+    for (String secret : OPERATOR_SECRETS) {
+      assertTrue(
+          Repository.read("docs/deploy.md").contains(secret),
+          "docs/deploy.md tells the operator to provide " + secret);
     }
   }
 
@@ -364,6 +370,37 @@ class KubernetesManifestsTest {
               .orElseThrow(() -> new AssertionError(workload.service() + " announces no address"));
       assertEquals("status.podIP", host.getValueFrom().getFieldRef().getFieldPath());
     }
+  }
+
+  @Test
+  void everyPodNeedsTheOperatorsBusKeyAndMountsItReadOnlyWhereItsSettingSays() {
+    String file = only(ConfigMap.class).getData().get("CCC_BUS_KEY_FILE");
+    assertNotNull(file, "the services are told where the bus key is");
+    String folder = file.substring(0, file.lastIndexOf('/'));
+    for (Workload workload : workloads().values()) {
+      String service = workload.service();
+      VolumeMount mount =
+          workload.container().getVolumeMounts().stream()
+              .filter(candidate -> candidate.getMountPath().equals(folder))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(service + " mounts nothing on " + folder));
+      assertEquals(true, mount.getReadOnly(), service + " only reads the key");
+      Volume volume =
+          workload.pod().getVolumes().stream()
+              .filter(candidate -> candidate.getName().equals(mount.getName()))
+              .findFirst()
+              .orElseThrow();
+      assertNotNull(volume.getSecret(), service + "'s key comes from a Secret");
+      assertEquals("ccc-bus-key", volume.getSecret().getSecretName(), service);
+      assertNotEquals(true, volume.getSecret().getOptional(), service + " cannot start without it");
+      int mode = volume.getSecret().getDefaultMode();
+      assertEquals(0440, mode, service + ": readable by its owner and group, nobody else");
+      assertEquals(
+          10001L,
+          workload.pod().getSecurityContext().getFsGroup(),
+          service + " is in the group the key's files get");
+    }
+    assertTrue(Repository.read("docs/deploy.md").contains("--from-literal=bus.key="));
   }
 
   @Test

@@ -143,6 +143,15 @@ public final class LocalStack
     return port >= clusterPort && port < clusterPort + CLUSTER_PORTS;
   }
 
+  /** The settings by which a process joins the services' cluster, as {@code CCC_*} variables. */
+  public Map<String, String> clusterSettings() {
+    Map<String, String> cluster = new HashMap<>();
+    for (String name : List.of("CCC_CLUSTER_NAME", "CCC_CLUSTER_PORT", "CCC_CLUSTER_PORT_COUNT")) {
+      cluster.put(name, env.get(name));
+    }
+    return cluster;
+  }
+
   /** The process id of each service, by name: pty-service, api-service, ws-gateway. */
   public Map<String, Long> pids() {
     Map<String, Long> pids = new LinkedHashMap<>();
@@ -184,6 +193,8 @@ public final class LocalStack
     env.put("CCC_ADMIN_USERNAME", ADMIN);
     env.put("CCC_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.putAll(limits);
+    // One key for the three, beside their data folders rather than in one of them.
+    env.put("CCC_BUS_KEY_FILE", data.resolve("bus").resolve("bus.key").toString());
     serviceEnv.put("pty-service", Map.of("CCC_DATA_DIR", ptyData().toString()));
     serviceEnv.put("api-service", Map.of("CCC_DATA_DIR", apiData().toString()));
     serviceEnv.put("ws-gateway", Map.of());

@@ -2,6 +2,7 @@ package dev.ccc.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -53,12 +54,16 @@ class TerminalSocketAuthorizationTest {
     }
   }
 
+  /** Refused exactly as a terminal that does not exist, so that ids cannot be probed. */
   @Test
-  void anotherUserAndEvenAnAdminAreRefusedTheOwnersTerminal() throws Exception {
+  void anotherUserAndEvenAnAdminFindTheOwnersTerminalAsIfItDidNotExist() throws Exception {
     ApiClient other = ApiClient.login(stack, newUser(), PASSWORD);
     for (ApiClient client : new ApiClient[] {other, admin}) {
       try (GatewayClient socket = GatewayClient.connect(stack, client.wsTicket())) {
-        assertEquals("forbidden", socket.tryAttach(1, terminal).getString("code"));
+        JsonObject owners = socket.tryAttach(1, terminal);
+        JsonObject missing = socket.tryAttach(2, UUID.randomUUID().toString());
+        assertEquals("not_found", owners.getString("code"));
+        assertEquals(missing.put("channel", 1), owners);
       }
     }
   }

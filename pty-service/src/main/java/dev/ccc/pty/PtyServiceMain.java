@@ -1,5 +1,6 @@
 package dev.ccc.pty;
 
+import dev.ccc.bus.BusKey;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.bus.ops.ServiceLogging;
@@ -35,6 +36,14 @@ public final class PtyServiceMain {
     Map<String, String> env = System.getenv();
     PtyConfig config = PtyConfig.fromEnvironment(env);
     ClusterConfig cluster = ClusterConfig.fromEnvironment(env::get);
+    BusKey busKey;
+    try {
+      busKey = BusKey.load(BusKey.location(env::get));
+    } catch (IllegalStateException e) {
+      log.severe(e.getMessage());
+      System.exit(1);
+      return;
+    }
     Sandboxes sandboxes;
     try {
       sandboxes =
@@ -77,7 +86,7 @@ public final class PtyServiceMain {
                 "pty-service-shutdown"));
     try {
       // Deployment completes once the consumers are registered across the cluster.
-      await(vertx.deployVerticle(new PtyBusVerticle(workspaces, sessions)));
+      await(vertx.deployVerticle(new PtyBusVerticle(workspaces, sessions, busKey)));
     } catch (Exception e) {
       log.log(Level.SEVERE, "cannot serve terminals on the bus", e);
       System.exit(1);

@@ -17,8 +17,28 @@ import java.util.stream.Collectors;
  *     http://localhost:8080,http://127.0.0.1:8080})
  * @param issuer the {@code iss} the api-service puts into tickets ({@code CCC_JWT_ISSUER}, default
  *     {@code claude-code-cloud})
+ * @param maxSocketsPerUser sockets one user may have open on this gateway at once; one more is
+ *     closed with 1013 ({@code CCC_GATEWAY_MAX_SOCKETS_PER_USER}, default 16). Counted per gateway,
+ *     not across gateways.
+ * @param maxAttachesPerSocket terminals one socket may view at once; one more attach fails with
+ *     {@code limit} ({@code CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET}, default 32)
  */
-record GatewayConfig(String host, int port, Set<String> allowedOrigins, String issuer) {
+record GatewayConfig(
+    String host,
+    int port,
+    Set<String> allowedOrigins,
+    String issuer,
+    int maxSocketsPerUser,
+    int maxAttachesPerSocket) {
+
+  GatewayConfig {
+    if (maxSocketsPerUser < 1) {
+      throw new IllegalArgumentException("CCC_GATEWAY_MAX_SOCKETS_PER_USER must be at least 1");
+    }
+    if (maxAttachesPerSocket < 1) {
+      throw new IllegalArgumentException("CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET must be at least 1");
+    }
+  }
 
   static GatewayConfig fromEnvironment(Map<String, String> env) {
     return new GatewayConfig(
@@ -33,6 +53,8 @@ record GatewayConfig(String host, int port, Set<String> allowedOrigins, String i
             .map(String::trim)
             .filter(origin -> !origin.isEmpty())
             .collect(Collectors.toUnmodifiableSet()),
-        Settings.read(env::get, "CCC_JWT_ISSUER", "claude-code-cloud"));
+        Settings.read(env::get, "CCC_JWT_ISSUER", "claude-code-cloud"),
+        Integer.parseInt(Settings.read(env::get, "CCC_GATEWAY_MAX_SOCKETS_PER_USER", "16")),
+        Integer.parseInt(Settings.read(env::get, "CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET", "32")));
   }
 }

@@ -1,5 +1,6 @@
 package dev.ccc.gateway;
 
+import dev.ccc.bus.BusKey;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.bus.ops.ManagementAddress;
@@ -17,11 +18,19 @@ public final class GatewayMain {
     ServiceLogging.install();
     Logger log = Logger.getLogger(GatewayMain.class.getName());
     GatewayConfig config = GatewayConfig.fromEnvironment(System.getenv());
+    BusKey busKey;
+    try {
+      busKey = BusKey.load(BusKey.location(System::getenv));
+    } catch (IllegalStateException e) {
+      log.severe(e.getMessage());
+      System.exit(1);
+      return;
+    }
     // The management port listens where the WebSocket does, on a port of its own.
     ManagementAddress management =
         ManagementAddress.fromEnvironment(
             System.getenv(), "CCC_GATEWAY_HOST", "CCC_GATEWAY_MANAGEMENT_PORT", 9001);
-    GatewayVerticle gateway = new GatewayVerticle(config);
+    GatewayVerticle gateway = new GatewayVerticle(config, busKey);
     ClusteredBus.join(ClusterConfig.fromEnvironment(System::getenv))
         .compose(
             vertx -> {

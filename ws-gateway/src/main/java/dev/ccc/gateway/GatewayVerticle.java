@@ -1,6 +1,10 @@
 package dev.ccc.gateway;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.InvalidMessage;
+import dev.ccc.bus.BusContract.PublicKey;
+import dev.ccc.bus.BusContract.UnprovenMessage;
+import dev.ccc.bus.BusKey;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,8 +14,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -32,13 +38,23 @@ final class GatewayVerticle extends AbstractVerticle {
   static final long RECHECK_MILLIS = 60_000;
 
   private final GatewayConfig config;
+  private final BusKey key;
   private final Set<TerminalConnection> connections = new HashSet<>();
+
+  /** Open sockets by user, for {@link GatewayConfig#maxSocketsPerUser}. */
+  private final Map<String, Integer> socketsByUser = new HashMap<>();
+
   private volatile TicketVerifier verifier;
   private CredentialChecks credentials;
   private HttpServer server;
 
-  GatewayVerticle(GatewayConfig config) {
+  /**
+   * {@code key}: the installation's bus key, under which the gateway proves the messages it sends
+   * for a socket's user and checks the api-service's public key.
+   */
+  GatewayVerticle(GatewayConfig config, BusKey key) {
     this.config = config;
+    this.key = key;
   }
 
   /** Whether the gateway can open sockets: it has the key that verifies tickets. */
@@ -68,18 +84,31 @@ final class GatewayVerticle extends AbstractVerticle {
     server.requestHandler(this::route).listen().<Void>mapEmpty().onComplete(started);
   }
 
-  /** Asks the api-service for the key that verifies tickets until it answers. */
+  /**
+   * Asks the api-service for the key that verifies tickets until an answer proven under the bus key
+   * comes: one without a valid proof may come from anyone on the bus.
+   */
   private void fetchPublicKey() {
     vertx
         .eventBus()
-        .<String>request(
+        .request(
             BusContract.AUTH_PUBLIC_KEY, "", new DeliveryOptions().setSendTimeout(KEY_RETRY_MILLIS))
+        .map(reply -> PublicKey.parse(reply.body(), key))
         .onSuccess(
-            reply -> {
-              verifier = new TicketVerifier(vertx, reply.body(), config.issuer());
+            publicKey -> {
+              verifier = new TicketVerifier(vertx, publicKey.pem(), config.issuer());
               LOG.info("ws-gateway ready on port " + server.actualPort());
             })
-        .onFailure(e -> vertx.setTimer(KEY_RETRY_MILLIS, id -> fetchPublicKey()));
+        .onFailure(
+            e -> {
+              if (e instanceof UnprovenMessage || e instanceof InvalidMessage) {
+                LOG.warning(
+                    "ignored a public key without a valid proof ("
+                        + e.getMessage()
+                        + "); every service must use the same CCC_BUS_KEY_FILE");
+              }
+              vertx.setTimer(KEY_RETRY_MILLIS, id -> fetchPublicKey());
+            });
   }
 
   private void route(HttpServerRequest request) {
@@ -141,12 +170,24 @@ final class GatewayVerticle extends AbstractVerticle {
   }
 
   private void open(ServerWebSocket socket, TicketVerifier.Ticket ticket) {
-    TerminalConnection connection = new TerminalConnection(vertx, socket, ticket);
+    String user = ticket.user();
+    if (socketsByUser.getOrDefault(user, 0) >= config.maxSocketsPerUser()) {
+      // After the upgrade, so that a browser can read why: it cannot see a refused upgrade's
+      // status.
+      socket.close(
+          WireProtocol.CLOSE_TRY_AGAIN_LATER,
+          "too many sockets: at most " + config.maxSocketsPerUser() + " per user; close one");
+      return;
+    }
+    socketsByUser.merge(user, 1, Integer::sum);
+    TerminalConnection connection =
+        new TerminalConnection(vertx, socket, ticket, key, config.maxAttachesPerSocket());
     connections.add(connection);
     GatewayMetrics.SOCKETS.incrementAndGet();
     connection.start(
         () -> {
           connections.remove(connection);
+          socketsByUser.computeIfPresent(user, (owner, open) -> open == 1 ? null : open - 1);
           GatewayMetrics.SOCKETS.decrementAndGet();
         });
   }

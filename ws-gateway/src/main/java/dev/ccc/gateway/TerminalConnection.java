@@ -4,6 +4,7 @@ import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.Exited;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.bus.BusKey;
 import dev.ccc.gateway.WireProtocol.Attach;
 import dev.ccc.gateway.WireProtocol.ClientMessage;
 import dev.ccc.gateway.WireProtocol.Detach;
@@ -22,7 +23,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,6 +44,8 @@ final class TerminalConnection {
   private final Vertx vertx;
   private final ServerWebSocket socket;
   private final TicketVerifier.Ticket ticket;
+  private final BusKey key;
+  private final int maxAttaches;
   private final String user;
   private final Map<Integer, Channel> channels = new HashMap<>();
 
@@ -55,10 +57,21 @@ final class TerminalConnection {
 
   private boolean closed;
 
-  TerminalConnection(Vertx vertx, ServerWebSocket socket, TicketVerifier.Ticket ticket) {
+  /**
+   * {@code key}: the bus key, under which every message sent for the ticket's user carries a proof;
+   * {@code maxAttaches}: how many terminals the socket may view at once.
+   */
+  TerminalConnection(
+      Vertx vertx,
+      ServerWebSocket socket,
+      TicketVerifier.Ticket ticket,
+      BusKey key,
+      int maxAttaches) {
     this.vertx = vertx;
     this.socket = socket;
     this.ticket = ticket;
+    this.key = key;
+    this.maxAttaches = maxAttaches;
     this.user = ticket.user();
   }
 
@@ -119,16 +132,15 @@ final class TerminalConnection {
         channel.release();
       }
     } else if (message instanceof Resize resize && !ended.contains(resize.channel())) {
-      control(
-          resize.channel(), new BusContract.Resize(user, resize.cols(), resize.rows()).toJson());
+      control(resize.channel(), new BusContract.Resize(user, resize.cols(), resize.rows()));
     } else if (message instanceof Input input && !ended.contains(input.channel())) {
       Channel channel = attachedChannel(input.channel());
       GatewayMetrics.INPUT_BYTES.increment(input.data().length());
       vertx
           .eventBus()
           .send(
-              BusContract.terminalInput(channel.terminal.toString()),
-              new InputChunk(user, input.data()).encode());
+              BusContract.terminalInput(channel.id),
+              new InputChunk(user, input.data()).encode(key, channel.id));
     } else if (message instanceof Ping ping) {
       socket.writeTextMessage(WireProtocol.pong(ping.id()));
     }
@@ -138,6 +150,15 @@ final class TerminalConnection {
     if (channels.containsKey(attach.channel())) {
       throw new Violation(
           WireProtocol.CLOSE_POLICY, "channel " + attach.channel() + " is already attached");
+    }
+    if (channels.size() >= maxAttaches) {
+      ended.add(attach.channel());
+      socket.writeTextMessage(
+          WireProtocol.error(
+              attach.channel(),
+              ErrorCode.LIMIT,
+              "this socket views " + maxAttaches + " terminals, the most allowed; detach one"));
+      return;
     }
     Channel channel = new Channel(attach.channel(), attach.terminal());
     channels.put(attach.channel(), channel);
@@ -149,8 +170,8 @@ final class TerminalConnection {
                 vertx
                     .eventBus()
                     .request(
-                        BusContract.terminalControl(attach.terminal().toString()),
-                        new BusContract.Attach(user, attach.offset()).toJson()))
+                        BusContract.terminalControl(channel.id),
+                        new BusContract.Attach(user, attach.offset()).toJson(key, channel.id)))
         .onSuccess(reply -> channel.replay(OutputChunk.decode(reply.body())))
         .onFailure(
             failure -> {
@@ -162,11 +183,11 @@ final class TerminalConnection {
             });
   }
 
-  private void control(int channelNumber, JsonObject request) {
+  private void control(int channelNumber, BusContract.Control request) {
     Channel channel = attachedChannel(channelNumber);
     vertx
         .eventBus()
-        .request(BusContract.terminalControl(channel.terminal.toString()), request)
+        .request(BusContract.terminalControl(channel.id), request.toJson(key, channel.id))
         .onFailure(failure -> sendError(channelNumber, failure));
   }
 
@@ -183,6 +204,7 @@ final class TerminalConnection {
       return;
     }
     ErrorCode code = errorCode(failure);
+    // One text for every kind of "not found", so that the answer tells nothing more.
     String text =
         code == ErrorCode.NOT_FOUND
             ? "no such terminal"
@@ -192,7 +214,10 @@ final class TerminalConnection {
     socket.writeTextMessage(WireProtocol.error(channel, code, text));
   }
 
-  /** No handler means the terminal is gone; a refusal keeps its meaning; anything else: later. */
+  /**
+   * No handler means the terminal is gone; another user's terminal is reported exactly as a missing
+   * one, so that a socket cannot probe which ids exist (as REST does); anything else: later.
+   */
   private static ErrorCode errorCode(Throwable failure) {
     if (!(failure instanceof ReplyException reply)) {
       return ErrorCode.UNAVAILABLE;
@@ -204,9 +229,16 @@ final class TerminalConnection {
       return ErrorCode.UNAVAILABLE;
     }
     return switch (reply.failureCode()) {
-      case BusContract.FAILURE_NOT_FOUND -> ErrorCode.NOT_FOUND;
-      case BusContract.FAILURE_FORBIDDEN -> ErrorCode.FORBIDDEN;
+      case BusContract.FAILURE_NOT_FOUND, BusContract.FAILURE_FORBIDDEN -> ErrorCode.NOT_FOUND;
       case BusContract.FAILURE_INVALID -> ErrorCode.INVALID;
+      case BusContract.FAILURE_UNPROVEN -> {
+        // The pty-service has another bus key than this gateway: nothing works until fixed.
+        LOG.severe(
+            "the pty-service refused this gateway's proof ("
+                + reply.getMessage()
+                + "); every service must use the same CCC_BUS_KEY_FILE");
+        yield ErrorCode.UNAVAILABLE;
+      }
       default -> ErrorCode.UNAVAILABLE;
     };
   }
@@ -239,6 +271,10 @@ final class TerminalConnection {
   private final class Channel {
     final int number;
     final UUID terminal;
+
+    /** The terminal's id as bus addresses and proofs name it. */
+    final String id;
+
     private final List<OutputChunk> pending = new ArrayList<>();
     private MessageConsumer<Buffer> output;
     private MessageConsumer<Object> events;
@@ -248,13 +284,14 @@ final class TerminalConnection {
     Channel(int number, UUID terminal) {
       this.number = number;
       this.terminal = terminal;
+      this.id = terminal.toString();
     }
 
     /** Listen before asking for the replay, so no byte falls between the two. */
     Future<Void> subscribe() {
       EventBus bus = vertx.eventBus();
-      output = bus.consumer(BusContract.terminalOutput(terminal.toString()), this::onOutput);
-      events = bus.consumer(BusContract.terminalEvents(terminal.toString()), this::onEvent);
+      output = bus.consumer(BusContract.terminalOutput(id), this::onOutput);
+      events = bus.consumer(BusContract.terminalEvents(id), this::onEvent);
       Promise<Void> outputRegistered = Promise.promise();
       Promise<Void> eventsRegistered = Promise.promise();
       output.completionHandler(outputRegistered);

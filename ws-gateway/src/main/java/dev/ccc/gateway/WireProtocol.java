@@ -35,6 +35,9 @@ final class WireProtocol {
   static final short CLOSE_TOO_BIG = 1009;
   static final short CLOSE_INTERNAL = 1011;
 
+  /** The user has as many sockets open on this gateway as allowed; reconnect once one closes. */
+  static final short CLOSE_TRY_AGAIN_LATER = 1013;
+
   static final int MIN_CHANNEL = 1;
   static final int MAX_CHANNEL = 65535;
 
@@ -138,10 +141,14 @@ final class WireProtocol {
 
   /** Error codes of the {@code error} message. */
   enum ErrorCode {
+    /** No such terminal, or not one of the socket's user's: the two look the same. */
     NOT_FOUND,
-    FORBIDDEN,
+    /** The request was refused as malformed by the terminal's service. */
     INVALID,
-    UNAVAILABLE;
+    /** The terminal's service did not answer; try again later. */
+    UNAVAILABLE,
+    /** The socket views as many terminals as allowed; detach one first. */
+    LIMIT;
 
     String wireName() {
       return name().toLowerCase();

@@ -1,6 +1,8 @@
 package dev.ccc.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +22,24 @@ class GatewayConfigTest {
     assertEquals("claude-code-cloud", config.issuer());
     assertEquals(8081, config.port());
     assertEquals("127.0.0.1", config.host());
+    assertEquals(16, config.maxSocketsPerUser());
+    assertEquals(32, config.maxAttachesPerSocket());
+  }
+
+  @Test
+  void capsBelowOneAreRefusedWithTheVariableNamed() {
+    for (String cap :
+        new String[] {"CCC_GATEWAY_MAX_SOCKETS_PER_USER", "CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET"}) {
+      IllegalArgumentException refused =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> GatewayConfig.fromEnvironment(Map.of(cap, "0")));
+      assertTrue(refused.getMessage().contains(cap), refused.getMessage());
+    }
+    assertEquals(
+        3,
+        GatewayConfig.fromEnvironment(Map.of("CCC_GATEWAY_MAX_SOCKETS_PER_USER", " 3 "))
+            .maxSocketsPerUser());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ccc.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +9,11 @@ import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.CredentialCheck;
 import dev.ccc.bus.BusContract.CredentialStatus;
+import dev.ccc.bus.BusContract.PublicKey;
 import dev.ccc.bus.BusContract.Revoked;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
+import dev.ccc.bus.BusKey;
 import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.bus.PtyBusVerticle;
 import dev.ccc.pty.sandbox.Sandboxes;
@@ -68,13 +71,12 @@ class GatewayTest {
   private static int port;
   private static GatewayVerticle gateway;
   private static final Set<String> revokedCredentials = ConcurrentHashMap.newKeySet();
+  private static final BusKey KEY = randomKey();
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    KeyPair keys = generator.generateKeyPair();
+    KeyPair keys = rsaKeys();
     signer =
         JWTAuth.create(
             vertx,
@@ -84,7 +86,11 @@ class GatewayTest {
                         .setAlgorithm("RS256")
                         .setBuffer(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))));
     String publicPem = pem("PUBLIC KEY", keys.getPublic().getEncoded());
-    vertx.eventBus().consumer(BusContract.AUTH_PUBLIC_KEY, message -> message.reply(publicPem));
+    vertx
+        .eventBus()
+        .consumer(
+            BusContract.AUTH_PUBLIC_KEY,
+            message -> message.reply(new PublicKey(publicPem).toJson(KEY)));
     vertx
         .eventBus()
         .consumer(
@@ -107,14 +113,14 @@ class GatewayTest {
         vertx
             .deployVerticle(
                 new PtyBusVerticle(
-                    workspaces, ptyConfig.newSessions(registry, workspaces, sandboxes)))
+                    workspaces, ptyConfig.newSessions(registry, workspaces, sandboxes), KEY))
             .toCompletionStage());
 
-    gateway = new GatewayVerticle(new GatewayConfig("127.0.0.1", 0, Set.of(ORIGIN), ISSUER));
+    gateway = new GatewayVerticle(config(16, 32), KEY);
     await(vertx.deployVerticle(gateway).toCompletionStage());
     port = gateway.port();
     client = vertx.createWebSocketClient();
-    waitUntilReady();
+    waitUntilReady(port);
   }
 
   @AfterAll
@@ -249,17 +255,78 @@ class GatewayTest {
     second.close();
   }
 
-  /** The ticket's user is who the pty-service checks, not anything the socket says. */
+  /**
+   * The ticket's user is who the pty-service checks, not anything the socket says; and another
+   * user's terminal is answered exactly as one that does not exist, so that ids cannot be probed.
+   */
   @Test
-  void anotherUsersSessionTerminalIsForbiddenButTheSocketStaysUsable() throws Exception {
+  void anotherUsersTerminalIsAnsweredExactlyAsOneThatDoesNotExist() throws Exception {
     UUID bobsTerminal = openTerminal("bob");
     Socket alice = Socket.connect("/ws?ticket=" + ticket("alice"));
     alice.attach(1, bobsTerminal, 0);
-    JsonObject error = alice.nextTextOfType("error");
-    assertEquals("forbidden", error.getString("code"));
+    JsonObject bobs = alice.nextTextOfType("error");
+    alice.attach(2, UUID.randomUUID(), 0);
+    JsonObject missing = alice.nextTextOfType("error");
+
+    assertEquals("not_found", bobs.getString("code"));
+    assertEquals(missing.put("channel", 1), bobs);
     alice.send(new JsonObject().put("type", "ping").put("id", 5));
     assertEquals(5, alice.nextTextOfType("pong").getInteger("id"));
     alice.close();
+  }
+
+  @Test
+  void aUserHasAtMostTheCappedNumberOfSocketsOnAGateway() throws Exception {
+    onAnotherGateway(
+        config(2, 32),
+        cappedPort -> {
+          Socket first = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
+          Socket second = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
+          assertTrue(first.answersPing() && second.answersPing());
+
+          Socket third = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin"));
+          assertEquals(1013, third.awaitClose("a third socket"));
+          assertTrue(third.closeReason().contains("at most 2 per user"), third.closeReason());
+          Socket someoneElse = Socket.connect(cappedPort, "/ws?ticket=" + ticket("frank"));
+          assertTrue(someoneElse.answersPing(), "another user's socket opens");
+
+          first.close();
+          // The gateway counts the closed socket out once its close arrives, a moment later.
+          boolean reopened = false;
+          for (int attempt = 0; attempt < 20 && !reopened; attempt++) {
+            reopened = Socket.connect(cappedPort, "/ws?ticket=" + ticket("erin")).answersPing();
+          }
+          assertTrue(reopened, "a socket opens again once one has closed");
+          assertTrue(second.answersPing(), "the others stay open");
+        });
+  }
+
+  @Test
+  void aSocketViewsAtMostTheCappedNumberOfTerminalsAndDetachingFreesOne() throws Exception {
+    onAnotherGateway(
+        config(16, 2),
+        cappedPort -> {
+          UUID terminal = openTerminal("grace");
+          Socket socket = Socket.connect(cappedPort, "/ws?ticket=" + ticket("grace"));
+          socket.attach(1, terminal, 0);
+          socket.attach(2, terminal, 0);
+          socket.nextTextOfType("attached");
+          socket.nextTextOfType("attached");
+
+          socket.attach(3, terminal, 0);
+          JsonObject refused = socket.nextTextOfType("error");
+          assertEquals(3, refused.getInteger("channel"));
+          assertEquals("limit", refused.getString("code"));
+          assertTrue(refused.getString("message").contains("2 terminals"), refused.encode());
+          // Input on the refused channel, sent before the client saw the refusal, is dropped.
+          socket.input(3, "ls\n");
+          assertTrue(socket.answersPing(), "the socket stays open");
+
+          socket.send(new JsonObject().put("type", "detach").put("channel", 1));
+          socket.attach(4, terminal, 0);
+          assertEquals(4, socket.nextTextOfType("attached").getInteger("channel"));
+          socket.close();
+        });
   }
 
   @Test
@@ -342,6 +409,40 @@ class GatewayTest {
     bystander.close();
   }
 
+  /**
+   * Anyone on the bus can answer the gateway's request for the ticket key: an answer without a
+   * proof under the bus key, or with one under another key, would let its sender sign tickets for
+   * any user, so the gateway takes neither and stays unready.
+   */
+  @Test
+  void aTicketKeyWithoutAValidProofIsNotTaken() throws Exception {
+    Vertx elsewhere = Vertx.vertx();
+    try {
+      String attackersPem = pem("PUBLIC KEY", rsaKeys().getPublic().getEncoded());
+      BusKey otherKey = randomKey();
+      int[] answered = {0};
+      elsewhere
+          .eventBus()
+          .consumer(
+              BusContract.AUTH_PUBLIC_KEY,
+              message -> {
+                JsonObject proven = new PublicKey(attackersPem).toJson(otherKey);
+                JsonObject unproven = new JsonObject().put("pem", attackersPem);
+                message.reply(answered[0]++ % 2 == 0 ? proven : unproven);
+              });
+      GatewayVerticle fooled = new GatewayVerticle(config(16, 32), KEY);
+      await(elsewhere.deployVerticle(fooled).toCompletionStage());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (answered[0] < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(answered[0] >= 3, "the gateway asked again after each refusal");
+      assertFalse(fooled.ready(), "the gateway took a key nobody proved");
+    } finally {
+      await(elsewhere.close().toCompletionStage());
+    }
+  }
+
   // ---- helpers
   // -----------------------------------------------------------------------------------
 
@@ -350,13 +451,25 @@ class GatewayTest {
     String workspace = UUID.randomUUID().toString();
     request(
         BusContract.PTY_WORKSPACE_CREATE,
-        new CreateWorkspace(owner, workspace, null, null).toJson());
+        new CreateWorkspace(owner, workspace, null, null).toJson(KEY));
     Object reply =
         request(
             BusContract.PTY_SESSION_START,
-            new StartSession(owner, UUID.randomUUID().toString(), workspace, "shell", 80, 24)
-                .toJson());
+            new StartSession(owner, UUID.randomUUID().toString(), workspace, "shell", 80, 24, false)
+                .toJson(KEY));
     return UUID.fromString(TerminalOpened.parse(reply).terminalId());
+  }
+
+  private static BusKey randomKey() {
+    byte[] secret = new byte[BusKey.MIN_BYTES];
+    new java.security.SecureRandom().nextBytes(secret);
+    return BusKey.of(secret);
+  }
+
+  private static KeyPair rsaKeys() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    return generator.generateKeyPair();
   }
 
   private static Object request(String address, JsonObject body) throws Exception {
@@ -394,7 +507,33 @@ class GatewayTest {
             .setNoTimestamp(true));
   }
 
+  /** What a test does with a gateway of its own, given its port. */
+  private interface GatewayUse {
+    void on(int port) throws Exception;
+  }
+
+  /** Runs {@code use} against a gateway with {@code config}, ready, on the same bus. */
+  private static void onAnotherGateway(GatewayConfig config, GatewayUse use) throws Exception {
+    GatewayVerticle other = new GatewayVerticle(config, KEY);
+    String deployment = await(vertx.deployVerticle(other).toCompletionStage());
+    try {
+      waitUntilReady(other.port());
+      use.on(other.port());
+    } finally {
+      await(vertx.undeploy(deployment).toCompletionStage());
+    }
+  }
+
+  private static GatewayConfig config(int maxSocketsPerUser, int maxAttachesPerSocket) {
+    return new GatewayConfig(
+        "127.0.0.1", 0, Set.of(ORIGIN), ISSUER, maxSocketsPerUser, maxAttachesPerSocket);
+  }
+
   private static WebSocketConnectOptions connectOptions(String uri) {
+    return connectOptions(port, uri);
+  }
+
+  private static WebSocketConnectOptions connectOptions(int port, String uri) {
     WebSocketConnectOptions options =
         new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
     options.addHeader("Origin", ORIGIN);
@@ -413,7 +552,7 @@ class GatewayTest {
     }
   }
 
-  private static void waitUntilReady() throws Exception {
+  private static void waitUntilReady(int port) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       int status =
@@ -464,7 +603,32 @@ class GatewayTest {
     }
 
     static Socket connect(String uri) throws Exception {
-      return new Socket(await(client.connect(connectOptions(uri)).toCompletionStage()));
+      return connect(port, uri);
+    }
+
+    static Socket connect(int port, String uri) throws Exception {
+      return new Socket(await(client.connect(connectOptions(port, uri)).toCompletionStage()));
+    }
+
+    /** Whether a ping is answered: false if the gateway closes the socket instead. */
+    boolean answersPing() throws Exception {
+      long id = System.nanoTime();
+      send(new JsonObject().put("type", "ping").put("id", id));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        JsonObject message = texts.poll(50, TimeUnit.MILLISECONDS);
+        if (message != null && "pong".equals(message.getString("type"))) {
+          return message.getLong("id") == id;
+        }
+        if (message == null && closed.isDone()) {
+          return false;
+        }
+      }
+      throw new AssertionError("neither a pong nor a close");
+    }
+
+    String closeReason() {
+      return socket.closeReason();
     }
 
     private synchronized void onBinary(Buffer frame) {

@@ -2,6 +2,8 @@ package dev.ccc.api.bus;
 
 import dev.ccc.api.auth.SigningKeys;
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.PublicKey;
+import dev.ccc.bus.BusKey;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,6 +21,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -42,6 +45,7 @@ public class BusMembership {
   private final SigningKeys keys;
   private final Event<Joined> joinedEvent;
   private final Context quarkusContext;
+  private volatile BusKey key;
   private volatile Vertx vertx;
 
   BusMembership(Config config, SigningKeys keys, Event<Joined> joinedEvent, Vertx quarkusVertx) {
@@ -52,9 +56,10 @@ public class BusMembership {
   }
 
   void join(@Observes StartupEvent event) throws Exception {
-    ClusterConfig cluster =
-        ClusterConfig.fromEnvironment(
-            name -> config.getOptionalValue(name, String.class).orElse(null));
+    Function<String, String> settings =
+        name -> config.getOptionalValue(name, String.class).orElse(null);
+    key = BusKey.load(BusKey.location(settings));
+    ClusterConfig cluster = ClusterConfig.fromEnvironment(settings);
     Vertx joined =
         ClusteredBus.join(cluster)
             .toCompletionStage()
@@ -63,7 +68,9 @@ public class BusMembership {
     Promise<Void> registered = Promise.promise();
     joined
         .eventBus()
-        .consumer(BusContract.AUTH_PUBLIC_KEY, message -> message.reply(keys.publicKeyPem()))
+        .consumer(
+            BusContract.AUTH_PUBLIC_KEY,
+            message -> message.reply(new PublicKey(keys.publicKeyPem()).toJson(key)))
         .completionHandler(registered);
     registered
         .future()
@@ -101,6 +108,17 @@ public class BusMembership {
    */
   public void onQuarkusVertx(Runnable work) {
     VertxContext.createNewDuplicatedContext(quarkusContext).runOnContext(ignored -> work.run());
+  }
+
+  /**
+   * The installation's bus key, read at startup, under which every message this api-service sends
+   * for a user carries a proof.
+   */
+  public BusKey key() {
+    if (key == null) {
+      throw new IllegalStateException("not on the event bus yet");
+    }
+    return key;
   }
 
   public EventBus eventBus() {

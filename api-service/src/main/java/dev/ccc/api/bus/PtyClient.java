@@ -3,6 +3,7 @@ package dev.ccc.api.bus;
 import dev.ccc.api.web.ApiException;
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.InvalidMessage;
+import dev.ccc.bus.BusContract.PtyRequest;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionControl;
 import io.smallrye.common.vertx.VertxContext;
@@ -32,9 +33,13 @@ import java.util.logging.Logger;
  * handed back to a context of Quarkus' Vert.x before anything continues, the caller's own when
  * there is one (so a request keeps its request scope), else a fresh one.
  *
+ * <p>Every request acts for a user, so it carries a proof under the bus key ({@link
+ * BusMembership#key}); the contract's codecs add it here.
+ *
  * <p>Failures become {@link ApiException}s here, in one place: no pty-service (no handler, or no
  * answer in time) is 503, a rejected message 400, a conflict 409, another user's or a missing thing
- * 404, and anything else the pty-service could not do 503 with its reason.
+ * 404, a refused proof (another bus key) 503, and anything else the pty-service could not do 503
+ * with its reason.
  */
 @ApplicationScoped
 public class PtyClient {
@@ -54,9 +59,9 @@ public class PtyClient {
     this.quarkusVertx = quarkusVertx;
   }
 
-  /** Requests {@code address}; the reply's body, or the failure as an {@link ApiException}. */
-  public Uni<Object> request(String address, JsonObject body, Duration timeout) {
-    return raw(address, body, timeout)
+  /** Sends {@code request}; the reply's body, or the failure as an {@link ApiException}. */
+  public Uni<Object> request(PtyRequest request, Duration timeout) {
+    return raw(request.address(), request.toJson(bus.key()), timeout)
         .map(Message::body)
         .onFailure()
         .transform(PtyClient::translate);
@@ -67,7 +72,10 @@ public class PtyClient {
    * runs the session. Other failures as {@link ApiException}s.
    */
   public Uni<Optional<Message<Object>>> control(String sessionId, SessionControl control) {
-    return raw(BusContract.sessionControl(sessionId), control.toJson(), DEFAULT_TIMEOUT)
+    return raw(
+            BusContract.sessionControl(sessionId),
+            control.toJson(bus.key(), sessionId),
+            DEFAULT_TIMEOUT)
         .map(Optional::of)
         .onFailure(PtyClient::noHandler)
         .recoverWithItem(Optional.empty())
@@ -180,6 +188,15 @@ public class PtyClient {
             // Reported like a missing thing, whose id the pty-service does not repeat, so that
             // ids cannot be probed.
             case BusContract.FAILURE_FORBIDDEN -> ApiException.notFound("Not found.");
+            case BusContract.FAILURE_UNPROVEN -> {
+              // The pty-service has another bus key: nothing works until an operator fixes it.
+              LOG.severe(
+                  "the pty-service refused the api-service's proof ("
+                      + reply.getMessage()
+                      + "); every service must use the same CCC_BUS_KEY_FILE");
+              yield ApiException.unavailable(
+                  "The pty-service does not accept this api-service; see the api-service's log.");
+            }
             default -> ApiException.unavailable(reply.getMessage());
           };
     };

@@ -1,5 +1,7 @@
 package dev.ccc.api.session;
 
+import dev.ccc.api.account.User;
+import dev.ccc.api.account.UserRepository;
 import dev.ccc.api.audit.AuditAction;
 import dev.ccc.api.audit.AuditLog;
 import dev.ccc.api.auth.Caller;
@@ -10,7 +12,6 @@ import dev.ccc.api.session.SessionRepository.QuotaReached;
 import dev.ccc.api.web.ApiException;
 import dev.ccc.api.workspace.Workspace;
 import dev.ccc.api.workspace.WorkspaceRepository;
-import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.SessionEnded;
 import dev.ccc.bus.BusContract.SessionStatus;
@@ -48,6 +49,7 @@ public class SessionService {
 
   private final SessionRepository sessions;
   private final WorkspaceRepository workspaces;
+  private final UserRepository users;
   private final PtyClient pty;
   private final AuditLog audit;
   private final SessionConfig config;
@@ -57,12 +59,14 @@ public class SessionService {
   SessionService(
       SessionRepository sessions,
       WorkspaceRepository workspaces,
+      UserRepository users,
       PtyClient pty,
       AuditLog audit,
       SessionConfig config,
       Vertx vertx) {
     this.sessions = sessions;
     this.workspaces = workspaces;
+    this.users = users;
     this.pty = pty;
     this.audit = audit;
     this.config = config;
@@ -262,7 +266,11 @@ public class SessionService {
               if (session.getState() != State.RUNNING) {
                 throw notRunning();
               }
-              return pty.control(id, new OpenTab(session.getOwnerId(), profile, cols, rows))
+              return ownerIsAdmin(session)
+                  .chain(
+                      admin ->
+                          pty.control(
+                              id, new OpenTab(session.getOwnerId(), profile, cols, rows, admin)))
                   .chain(
                       reply ->
                           reply.isPresent()
@@ -320,6 +328,16 @@ public class SessionService {
         .recoverWithNull();
   }
 
+  /**
+   * Whether the session's owner, whose processes the pty-service runs, is an administrator: by the
+   * database, since an administrator may start another user's session.
+   */
+  private Uni<Boolean> ownerIsAdmin(Session session) {
+    return users
+        .findById(session.getOwnerId())
+        .map(owner -> owner != null && owner.getRole() == User.Role.ADMIN);
+  }
+
   private Uni<Session> find(Caller caller, String id) {
     return sessions
         .find(id)
@@ -339,10 +357,19 @@ public class SessionService {
    */
   private Uni<SessionView> launch(Session session, long version, int cols, int rows) {
     String id = session.getId();
-    StartSession request =
-        new StartSession(
-            session.getOwnerId(), id, session.getWorkspaceId(), session.getProfile(), cols, rows);
-    return pty.request(BusContract.PTY_SESSION_START, request.toJson(), PtyClient.DEFAULT_TIMEOUT)
+    return ownerIsAdmin(session)
+        .chain(
+            admin ->
+                pty.request(
+                    new StartSession(
+                        session.getOwnerId(),
+                        id,
+                        session.getWorkspaceId(),
+                        session.getProfile(),
+                        cols,
+                        rows,
+                        admin),
+                    PtyClient.DEFAULT_TIMEOUT))
         .map(reply -> TerminalOpened.parse(reply).terminalId())
         .chain(
             terminal ->

@@ -7,7 +7,6 @@ import dev.ccc.api.bus.PtyClient;
 import dev.ccc.api.db.Database;
 import dev.ccc.api.web.ApiException;
 import dev.ccc.api.workspace.Workspace.State;
-import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
 import dev.ccc.bus.BusContract.WorkspaceFolder;
@@ -106,10 +105,7 @@ public class WorkspaceService {
 
   private Uni<Outcome> reconcileClone(Workspace workspace, Instant now) {
     String id = workspace.getId();
-    return pty.request(
-            BusContract.PTY_WORKSPACE_STATUS,
-            new WorkspaceStatus(workspace.getOwnerId(), id).toJson(),
-            PtyClient.DEFAULT_TIMEOUT)
+    return pty.request(new WorkspaceStatus(workspace.getOwnerId(), id), PtyClient.DEFAULT_TIMEOUT)
         .map(reply -> WorkspaceFolder.parse(reply).presence())
         .chain(
             presence ->
@@ -222,9 +218,7 @@ public class WorkspaceService {
         .call(
             workspace ->
                 pty.request(
-                    BusContract.PTY_WORKSPACE_DELETE,
-                    new DeleteWorkspace(workspace.getOwnerId(), id).toJson(),
-                    PtyClient.DEFAULT_TIMEOUT))
+                    new DeleteWorkspace(workspace.getOwnerId(), id), PtyClient.DEFAULT_TIMEOUT))
         .call(() -> workspaces.delete(id))
         .call(
             workspace ->
@@ -238,8 +232,7 @@ public class WorkspaceService {
    */
   private Uni<Workspace> makeEmpty(Workspace workspace, CreateWorkspace request) {
     String id = workspace.getId();
-    return pty.request(
-            BusContract.PTY_WORKSPACE_CREATE, request.toJson(), PtyClient.DEFAULT_TIMEOUT)
+    return pty.request(request, PtyClient.DEFAULT_TIMEOUT)
         .chain(
             () ->
                 workspaces.finishCloning(
@@ -256,8 +249,7 @@ public class WorkspaceService {
    */
   private Uni<Workspace> clone(Workspace workspace, CreateWorkspace request) {
     String id = workspace.getId();
-    return pty.request(
-            BusContract.PTY_WORKSPACE_CREATE, request.toJson(), PtyClient.DEFAULT_TIMEOUT)
+    return pty.request(request, PtyClient.DEFAULT_TIMEOUT)
         .replaceWith(workspace)
         .onFailure()
         .recoverWithUni(

@@ -23,11 +23,15 @@ import dev.ccc.api.bus.BusMembership;
 import dev.ccc.api.testing.PtyServiceResource;
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.InputChunk;
+import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionStatus;
 import dev.ccc.bus.BusContract.SessionTerminals;
+import dev.ccc.bus.BusContract.StartSession;
 import io.restassured.path.json.JsonPath;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import jakarta.inject.Inject;
@@ -36,9 +40,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -199,7 +205,7 @@ abstract class SessionApiContract {
     bus.eventBus()
         .send(
             BusContract.terminalInput(terminal),
-            new InputChunk(alice.id(), Buffer.buffer("exit 3\n")).encode());
+            new InputChunk(alice.id(), Buffer.buffer("exit 3\n")).encode(bus.key(), terminal));
 
     // Watched in the database: showing the session would correct it too, which is not the point.
     eventually(
@@ -372,6 +378,53 @@ abstract class SessionApiContract {
     as(alice).get("/api/sessions/" + id).then().statusCode(200).body("name", equalTo("private"));
   }
 
+  /**
+   * The pty-service hears, with a proof, whether the owner whose processes it runs is an
+   * administrator: from the database, so an administrator starting another user's session does not
+   * pass for the owner.
+   */
+  @Test
+  void startsAndTabsTellThePtyServiceWhetherTheOwnerIsAnAdministrator() {
+    Account alice = accounts.user();
+    Account admin = accounts.admin();
+    String hers = createSession(alice, createWorkspace(alice, "Alice's"), "hers");
+    String theirs = createSession(admin, createWorkspace(admin, "Admin's"), "theirs");
+    Map<String, Boolean> started = new ConcurrentHashMap<>();
+    Map<String, Boolean> tabs = new ConcurrentHashMap<>();
+    Handler<DeliveryContext<Object>> listen =
+        delivery -> {
+          String address = delivery.message().address();
+          try {
+            if (address.equals(BusContract.PTY_SESSION_START)) {
+              StartSession start = StartSession.parse(delivery.body(), bus.key());
+              started.put(start.session(), start.admin());
+            } else if (address.startsWith("ccc.pty.session.") && address.endsWith(".control")) {
+              String session = address.split("\\.")[3];
+              if (BusContract.parseSessionControl(delivery.body(), bus.key(), session)
+                  instanceof OpenTab tab) {
+                tabs.put(session, tab.admin());
+              }
+            }
+          } finally {
+            delivery.next();
+          }
+        };
+    bus.eventBus().addOutboundInterceptor(listen);
+    try {
+      for (String session : List.of(hers, theirs)) {
+        as(admin).post("/api/sessions/" + session + "/start").then().statusCode(200);
+        as(admin).body("{}").post("/api/sessions/" + session + "/terminals").then().statusCode(201);
+      }
+    } finally {
+      bus.eventBus().removeOutboundInterceptor(listen);
+      for (String session : List.of(hers, theirs)) {
+        as(admin).post("/api/sessions/" + session + "/stop").then().statusCode(200);
+      }
+    }
+    assertEquals(Map.of(hers, false, theirs, true), started);
+    assertEquals(Map.of(hers, false, theirs, true), tabs);
+  }
+
   @Test
   void sessionsNeedAReadyWorkspaceThatExists() {
     Account alice = accounts.user();
@@ -527,7 +580,9 @@ abstract class SessionApiContract {
     try {
       Object body =
           bus.eventBus()
-              .request(BusContract.sessionControl(session), new SessionStatus(owner.id()).toJson())
+              .request(
+                  BusContract.sessionControl(session),
+                  new SessionStatus(owner.id()).toJson(bus.key(), session))
               .toCompletionStage()
               .toCompletableFuture()
               .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)

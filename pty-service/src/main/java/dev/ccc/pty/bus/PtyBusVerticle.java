@@ -3,13 +3,13 @@ package dev.ccc.pty.bus;
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
-import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
 import dev.ccc.bus.BusContract.WorkspaceFolder;
 import dev.ccc.bus.BusContract.WorkspaceMade;
 import dev.ccc.bus.BusContract.WorkspaceStatus;
+import dev.ccc.bus.BusKey;
 import dev.ccc.pty.sandbox.Owner;
 import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.Terminal;
@@ -43,11 +43,14 @@ public final class PtyBusVerticle extends AbstractVerticle {
 
   private final Workspaces workspaces;
   private final Sessions sessions;
+  private final BusKey key;
   private WorkerExecutor cloneExecutor;
 
-  public PtyBusVerticle(Workspaces workspaces, Sessions sessions) {
+  /** {@code key}: the installation's bus key, under which every request must be proven. */
+  public PtyBusVerticle(Workspaces workspaces, Sessions sessions, BusKey key) {
     this.workspaces = workspaces;
     this.sessions = sessions;
+    this.key = key;
   }
 
   /**
@@ -63,10 +66,22 @@ public final class PtyBusVerticle extends AbstractVerticle {
         vertx.createSharedWorkerExecutor(
             "ccc-pty-clone", CLONE_THREADS, cloneLimit.toMillis(), TimeUnit.MILLISECONDS);
     Future.all(
-            serve(BusContract.PTY_WORKSPACE_CREATE, CreateWorkspace::parse, this::createWorkspace),
-            serve(BusContract.PTY_WORKSPACE_DELETE, DeleteWorkspace::parse, this::deleteWorkspace),
-            serve(BusContract.PTY_WORKSPACE_STATUS, WorkspaceStatus::parse, this::workspaceStatus),
-            serve(BusContract.PTY_SESSION_START, StartSession::parse, this::startSession))
+            serve(
+                BusContract.PTY_WORKSPACE_CREATE,
+                body -> CreateWorkspace.parse(body, key),
+                this::createWorkspace),
+            serve(
+                BusContract.PTY_WORKSPACE_DELETE,
+                body -> DeleteWorkspace.parse(body, key),
+                this::deleteWorkspace),
+            serve(
+                BusContract.PTY_WORKSPACE_STATUS,
+                body -> WorkspaceStatus.parse(body, key),
+                this::workspaceStatus),
+            serve(
+                BusContract.PTY_SESSION_START,
+                body -> StartSession.parse(body, key),
+                this::startSession))
         .<Void>mapEmpty()
         .onSuccess(
             ignored ->
@@ -81,8 +96,9 @@ public final class PtyBusVerticle extends AbstractVerticle {
   }
 
   /**
-   * Answers requests on {@code address}: a body that {@code parse} rejects fails as invalid, else
-   * the reply is what {@code handle} produces. Completes once the consumer is registered.
+   * Answers requests on {@code address}: a body that {@code parse} refuses fails as {@link
+   * Replies#read} says, else the reply is what {@code handle} produces. Completes once the consumer
+   * is registered.
    */
   private <T> Future<Void> serve(
       String address, Function<Object, T> parse, Function<T, Future<?>> handle) {
@@ -92,14 +108,10 @@ public final class PtyBusVerticle extends AbstractVerticle {
             .consumer(
                 address,
                 message -> {
-                  T request;
-                  try {
-                    request = parse.apply(message.body());
-                  } catch (InvalidMessage e) {
-                    message.fail(BusContract.FAILURE_INVALID, e.getMessage());
-                    return;
+                  T request = Replies.read(message, parse, "a request on " + address);
+                  if (request != null) {
+                    Replies.when(message, handle.apply(request), request);
                   }
-                  Replies.when(message, handle.apply(request), request);
                 });
     Promise<Void> registered = Promise.promise();
     consumer.completionHandler(registered);
@@ -171,14 +183,14 @@ public final class PtyBusVerticle extends AbstractVerticle {
   }
 
   private Future<Object> startSession(StartSession request) {
-    TerminalEndpoint terminalEndpoint = new TerminalEndpoint(vertx, context);
-    SessionEndpoint sessionEndpoint = new SessionEndpoint(vertx, context, request);
+    TerminalEndpoint terminalEndpoint = new TerminalEndpoint(vertx, context, key);
+    SessionEndpoint sessionEndpoint = new SessionEndpoint(vertx, context, request, key);
     return vertx
         .executeBlocking(
             () ->
                 sessions.start(
                     UUID.fromString(request.session()),
-                    new Owner(request.owner(), false),
+                    new Owner(request.owner(), request.admin()),
                     UUID.fromString(request.workspace()),
                     request.profile(),
                     request.cols(),

@@ -2,10 +2,12 @@ package dev.ccc.pty.bus;
 
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.InvalidMessage;
+import dev.ccc.bus.BusContract.UnprovenMessage;
 import dev.ccc.pty.RefusedException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import java.io.IOException;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -14,6 +16,22 @@ final class Replies {
   private Replies() {}
 
   private static final Logger LOG = Logger.getLogger(Replies.class.getName());
+
+  /**
+   * The request {@code message} as {@code parse} reads it; or null once the message has been
+   * failed, as unproven (noted in {@link Refusals}) or as invalid.
+   */
+  static <T> T read(Message<Object> message, Function<Object, T> parse, String what) {
+    try {
+      return parse.apply(message.body());
+    } catch (UnprovenMessage e) {
+      Refusals.refused(what, e);
+      message.fail(BusContract.FAILURE_UNPROVEN, e.getMessage());
+    } catch (InvalidMessage e) {
+      message.fail(BusContract.FAILURE_INVALID, e.getMessage());
+    }
+    return null;
+  }
 
   /** Replies with {@code result}'s value once it succeeds, or fails as {@link #fail} does. */
   static void when(Message<Object> message, Future<?> result, Object request) {

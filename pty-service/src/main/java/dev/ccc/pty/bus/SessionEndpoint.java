@@ -1,7 +1,6 @@
 package dev.ccc.pty.bus;
 
 import dev.ccc.bus.BusContract;
-import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.SessionControl;
 import dev.ccc.bus.BusContract.SessionEnded;
@@ -9,6 +8,7 @@ import dev.ccc.bus.BusContract.SessionStatus;
 import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.StopSession;
+import dev.ccc.bus.BusKey;
 import dev.ccc.pty.session.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -29,13 +29,15 @@ import java.util.logging.Logger;
  * after that terminal's endpoint queued its own {@code Exited}; the context runs both in that
  * order, so {@link SessionEnded} follows the terminal's {@code Exited}.
  *
- * <p>Every request names a user, who must own the session.
+ * <p>Every request must carry a proof under the bus key, checked first, and names a user, who must
+ * own the session.
  */
 final class SessionEndpoint implements Session.Listener {
   private static final Logger LOG = Logger.getLogger(SessionEndpoint.class.getName());
 
   private final Vertx vertx;
   private final Context context;
+  private final BusKey key;
   private final String id;
   private final String owner;
 
@@ -45,9 +47,10 @@ final class SessionEndpoint implements Session.Listener {
   private boolean ended;
   private final List<Message<Object>> stopRequests = new ArrayList<>();
 
-  SessionEndpoint(Vertx vertx, Context context, StartSession start) {
+  SessionEndpoint(Vertx vertx, Context context, StartSession start, BusKey key) {
     this.vertx = vertx;
     this.context = context;
+    this.key = key;
     this.id = start.session();
     this.owner = start.owner();
   }
@@ -94,11 +97,12 @@ final class SessionEndpoint implements Session.Listener {
   }
 
   private void control(Message<Object> message) {
-    SessionControl request;
-    try {
-      request = BusContract.parseSessionControl(message.body());
-    } catch (InvalidMessage e) {
-      message.fail(BusContract.FAILURE_INVALID, e.getMessage());
+    SessionControl request =
+        Replies.read(
+            message,
+            body -> BusContract.parseSessionControl(body, key, id),
+            "a control request for session " + id);
+    if (request == null) {
       return;
     }
     if (!request.user().equals(owner)) {
@@ -117,7 +121,7 @@ final class SessionEndpoint implements Session.Listener {
   }
 
   private void openTab(Message<Object> message, OpenTab tab) {
-    TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context);
+    TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context, key);
     Future<Object> opened =
         vertx
             .executeBlocking(

@@ -9,6 +9,8 @@ import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.OutputChunk;
 import dev.ccc.bus.BusContract.Resize;
+import dev.ccc.bus.BusContract.UnprovenMessage;
+import dev.ccc.bus.BusKey;
 import dev.ccc.pty.PtyMetrics;
 import dev.ccc.pty.terminal.OutputBuffer;
 import dev.ccc.pty.terminal.Terminal;
@@ -33,7 +35,8 @@ import java.util.logging.Logger;
  * there at a time; beyond that the reader stops reading, which stops the child, instead of letting
  * a child that prints without pause fill the service's memory.
  *
- * <p>Every message names a user, who must own the terminal: the bus is shared by the front
+ * <p>Every message must carry a proof under the bus key that a service sent it, checked before
+ * anything else, and names a user, who must own the terminal: the bus is shared by the front
  * services, and a bug in one of them must not hand a terminal to another user.
  */
 final class TerminalEndpoint implements Terminal.Listener {
@@ -43,17 +46,20 @@ final class TerminalEndpoint implements Terminal.Listener {
 
   private final Vertx vertx;
   private final Context context;
+  private final BusKey key;
   private final EventBus bus;
   private final Semaphore publishCredits = new Semaphore(CHUNKS_IN_FLIGHT);
 
   // Confined to the event loop.
   private Terminal terminal;
+  private String id;
   private MessageConsumer<Object> inputConsumer;
   private MessageConsumer<Object> controlConsumer;
 
-  TerminalEndpoint(Vertx vertx, Context context) {
+  TerminalEndpoint(Vertx vertx, Context context, BusKey key) {
     this.vertx = vertx;
     this.context = context;
+    this.key = key;
     this.bus = vertx.eventBus();
   }
 
@@ -67,7 +73,7 @@ final class TerminalEndpoint implements Terminal.Listener {
           new IllegalStateException("the terminal's process exited immediately"));
     }
     terminal = started;
-    String id = started.id().toString();
+    id = started.id().toString();
     inputConsumer = bus.consumer(BusContract.terminalInput(id), this::input);
     controlConsumer = bus.consumer(BusContract.terminalControl(id), this::control);
     return Future.all(registered(inputConsumer), registered(controlConsumer))
@@ -121,9 +127,12 @@ final class TerminalEndpoint implements Terminal.Listener {
   private void input(Message<Object> message) {
     InputChunk chunk;
     try {
-      chunk = InputChunk.decode(message.body());
+      chunk = InputChunk.decode(message.body(), key, id);
+    } catch (UnprovenMessage e) {
+      Refusals.refused("input for terminal " + id, e);
+      return;
     } catch (InvalidMessage e) {
-      LOG.warning("malformed input for terminal " + terminal.id() + " dropped: " + e.getMessage());
+      LOG.warning("malformed input for terminal " + id + " dropped: " + e.getMessage());
       return;
     }
     if (!chunk.user().equals(terminal.owner())) {
@@ -144,11 +153,12 @@ final class TerminalEndpoint implements Terminal.Listener {
   }
 
   private void control(Message<Object> message) {
-    Control request;
-    try {
-      request = BusContract.parseControl(message.body());
-    } catch (InvalidMessage e) {
-      message.fail(BusContract.FAILURE_INVALID, e.getMessage());
+    Control request =
+        Replies.read(
+            message,
+            body -> BusContract.parseControl(body, key, id),
+            "a control request for terminal " + id);
+    if (request == null) {
       return;
     }
     if (!request.user().equals(terminal.owner())) {

@@ -9,6 +9,7 @@ import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.Attach;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.bus.BusKey;
 import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.terminal.TerminalRegistry;
@@ -21,6 +22,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -29,9 +31,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-/** What the front services do on the bus, as blocking calls for tests on a local event bus. */
+/**
+ * What the front services do on the bus, as blocking calls for tests on a local event bus. Its
+ * messages carry proofs under {@link #key}, a random bus key of the test's own.
+ */
 final class LocalBus {
   private static final long TIMEOUT_SECONDS = 10;
+
+  /** The bus key of the pty-services deployed here and of the messages sent from here. */
+  final BusKey key = randomKey();
 
   private final Vertx vertx;
 
@@ -40,11 +48,17 @@ final class LocalBus {
   }
 
   /**
-   * Deploys a pty-service on {@code vertx} keeping its data in {@code data} and cloning from {@code
-   * cloneSchemes}; returns its terminals, for the test to close.
+   * Deploys a pty-service on {@code vertx} keeping its data in {@code data}, cloning from {@code
+   * cloneSchemes} and taking requests proven under {@link #key}; returns its terminals, for the
+   * test to close.
    */
-  static TerminalRegistry deployPtyService(Vertx vertx, Path data, Set<String> cloneSchemes)
-      throws Exception {
+  TerminalRegistry deployPtyService(Path data, Set<String> cloneSchemes) throws Exception {
+    return deployPtyService(vertx, data, cloneSchemes, key);
+  }
+
+  /** As the other {@code deployPtyService}, on any Vert.x and under any key. */
+  static TerminalRegistry deployPtyService(
+      Vertx vertx, Path data, Set<String> cloneSchemes, BusKey key) throws Exception {
     PtyConfig config =
         new PtyConfig(
             data, "/bin/bash", 1 << 20, List.of(), 10, cloneSchemes, Duration.ofMinutes(1), 4);
@@ -53,8 +67,15 @@ final class LocalBus {
     Workspaces workspaces = config.newWorkspaces(sandboxes);
     await(
         vertx.deployVerticle(
-            new PtyBusVerticle(workspaces, config.newSessions(registry, workspaces, sandboxes))));
+            new PtyBusVerticle(
+                workspaces, config.newSessions(registry, workspaces, sandboxes), key)));
     return registry;
+  }
+
+  static BusKey randomKey() {
+    byte[] secret = new byte[BusKey.MIN_BYTES];
+    new SecureRandom().nextBytes(secret);
+    return BusKey.of(secret);
   }
 
   Future<Message<Object>> request(String address, Object body) {
@@ -71,12 +92,14 @@ final class LocalBus {
         .eventBus()
         .send(
             BusContract.terminalInput(terminalId),
-            new InputChunk(user, Buffer.buffer(text)).encode());
+            new InputChunk(user, Buffer.buffer(text)).encode(key, terminalId));
   }
 
   OutputChunk attach(String terminalId, String user, long fromOffset) throws Exception {
     return OutputChunk.decode(
-        call(BusContract.terminalControl(terminalId), new Attach(user, fromOffset).toJson()));
+        call(
+            BusContract.terminalControl(terminalId),
+            new Attach(user, fromOffset).toJson(key, terminalId)));
   }
 
   /** Subscribes to {@code address}; returns once the subscription is registered. */

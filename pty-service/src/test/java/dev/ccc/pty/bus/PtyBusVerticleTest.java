@@ -14,6 +14,7 @@ import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.Resize;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
+import dev.ccc.bus.TestProofs;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -47,7 +48,7 @@ class PtyBusVerticleTest {
   void deploy(Vertx vertx) throws Exception {
     this.vertx = vertx;
     bus = new LocalBus(vertx);
-    registries.add(LocalBus.deployPtyService(vertx, data, Set.of("https")));
+    registries.add(bus.deployPtyService(data, Set.of("https")));
   }
 
   @AfterEach
@@ -85,10 +86,12 @@ class PtyBusVerticleTest {
   void anotherUsersControlRequestsFailAsForbidden() throws Exception {
     String id = open("alice");
     String control = BusContract.terminalControl(id);
-    bus.assertFailure(BusContract.FAILURE_FORBIDDEN, control, new Attach("mallory", 0).toJson());
     bus.assertFailure(
-        BusContract.FAILURE_FORBIDDEN, control, new Resize("mallory", 10, 10).toJson());
-    bus.assertFailure(BusContract.FAILURE_FORBIDDEN, control, new Close("mallory").toJson());
+        BusContract.FAILURE_FORBIDDEN, control, new Attach("mallory", 0).toJson(bus.key, id));
+    bus.assertFailure(
+        BusContract.FAILURE_FORBIDDEN, control, new Resize("mallory", 10, 10).toJson(bus.key, id));
+    bus.assertFailure(
+        BusContract.FAILURE_FORBIDDEN, control, new Close("mallory").toJson(bus.key, id));
     bus.attach(id, "alice", 0);
   }
 
@@ -107,16 +110,24 @@ class PtyBusVerticleTest {
   @Test
   void malformedRequestsFailAsInvalidAndTheServiceKeepsWorking() throws Exception {
     String workspace = createWorkspace("alice");
-    JsonObject badSize = startRequest("alice", workspace, "shell").put("cols", 0);
+    JsonObject fields = startRequest("alice", workspace, "shell");
+    fields.remove("issuedAt");
+    fields.remove("proof");
+    JsonObject badSize =
+        TestProofs.sign(bus.key, BusContract.PTY_SESSION_START, fields.copy().put("cols", 0));
     bus.assertFailure(BusContract.FAILURE_INVALID, BusContract.PTY_SESSION_START, badSize);
-    bus.assertFailure(BusContract.FAILURE_INVALID, BusContract.PTY_SESSION_START, "not json");
     JsonObject unknownProfile = startRequest("alice", workspace, "nope");
     bus.assertFailure(BusContract.FAILURE_INVALID, BusContract.PTY_SESSION_START, unknownProfile);
 
     String id = open("alice");
     String control = BusContract.terminalControl(id);
-    bus.assertFailure(BusContract.FAILURE_INVALID, control, new JsonObject().put("op", "explode"));
-    bus.assertFailure(BusContract.FAILURE_INVALID, control, Buffer.buffer("junk"));
+    bus.assertFailure(
+        BusContract.FAILURE_INVALID,
+        control,
+        TestProofs.sign(bus.key, control, new JsonObject().put("op", "explode")));
+    // Without a proof, nothing is even read: junk is refused as unproven.
+    bus.assertFailure(BusContract.FAILURE_UNPROVEN, BusContract.PTY_SESSION_START, "not json");
+    bus.assertFailure(BusContract.FAILURE_UNPROVEN, control, Buffer.buffer("junk"));
     vertx.eventBus().send(BusContract.terminalInput(id), new JsonObject());
     vertx.eventBus().send(BusContract.terminalInput(id), Buffer.buffer(new byte[] {(byte) 200}));
 
@@ -129,7 +140,7 @@ class PtyBusVerticleTest {
   void resizeRepliesAndTheShellSeesTheNewSize() throws Exception {
     String id = open("alice");
     LocalBus.Viewer viewer = bus.view(id, "alice");
-    bus.call(BusContract.terminalControl(id), new Resize("alice", 120, 40).toJson());
+    bus.call(BusContract.terminalControl(id), new Resize("alice", 120, 40).toJson(bus.key, id));
     bus.input(id, "alice", "stty size\n");
     viewer.await(text -> text.contains("40 120"));
   }
@@ -163,7 +174,7 @@ class PtyBusVerticleTest {
     CompletableFuture<Exited> exited = new CompletableFuture<>();
     bus.subscribe(BusContract.terminalEvents(id), body -> exited.complete(Exited.parse(body)));
 
-    bus.call(BusContract.terminalControl(id), new Close("alice").toJson());
+    bus.call(BusContract.terminalControl(id), new Close("alice").toJson(bus.key, id));
 
     assertEquals(id, exited.get(10, TimeUnit.SECONDS).terminalId());
     awaitGone(id);
@@ -174,7 +185,7 @@ class PtyBusVerticleTest {
     CompletableFuture<PtyStarted> announced = new CompletableFuture<>();
     bus.subscribe(BusContract.PTY_STARTED, body -> announced.complete(PtyStarted.parse(body)));
 
-    registries.add(LocalBus.deployPtyService(vertx, data.resolve("second"), Set.of("https")));
+    registries.add(bus.deployPtyService(data.resolve("second"), Set.of("https")));
 
     UUID.fromString(announced.get(10, TimeUnit.SECONDS).instance());
   }
@@ -191,20 +202,20 @@ class PtyBusVerticleTest {
     String workspace = UUID.randomUUID().toString();
     bus.call(
         BusContract.PTY_WORKSPACE_CREATE,
-        new CreateWorkspace(owner, workspace, null, null).toJson());
+        new CreateWorkspace(owner, workspace, null, null).toJson(bus.key));
     return workspace;
   }
 
-  private static JsonObject startRequest(String owner, String workspace, String profile) {
-    return new StartSession(owner, UUID.randomUUID().toString(), workspace, profile, 80, 24)
-        .toJson();
+  private JsonObject startRequest(String owner, String workspace, String profile) {
+    return new StartSession(owner, UUID.randomUUID().toString(), workspace, profile, 80, 24, false)
+        .toJson(bus.key);
   }
 
   /** Between the exit and the unregistering, the terminal answers "not found". */
   private void awaitGone(String id) throws Exception {
     bus.awaitNoHandler(
         BusContract.terminalControl(id),
-        new Attach("alice", 0).toJson(),
+        new Attach("alice", 0).toJson(bus.key, id),
         BusContract.FAILURE_NOT_FOUND);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.InputChunk;
+import dev.ccc.bus.BusKey;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
 import dev.ccc.pty.PtyConfig;
@@ -89,7 +90,8 @@ class PtyManagementTest {
   void metricsCountOpenTerminalsAndTheBytesThroughTheirPtys() throws Exception {
     assertEquals(0.0, metric("ccc_pty_terminals"));
     Context context = vertx.getOrCreateContext();
-    TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context);
+    BusKey key = LocalBus.randomKey();
+    TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context, key);
     Terminal terminal =
         terminals.open(
             sandboxes.openSession(new Owner("alice", false), data), "shell", 80, 24, endpoint);
@@ -102,7 +104,7 @@ class PtyManagementTest {
         .eventBus()
         .send(
             BusContract.terminalInput(terminal.id().toString()),
-            new InputChunk("alice", Buffer.buffer(TYPED)).encode());
+            new InputChunk("alice", Buffer.buffer(TYPED)).encode(key, terminal.id().toString()));
     awaitMetric("ccc_pty_input_bytes_total", TYPED.getBytes(UTF_8).length);
     // The echo of the typed line and the command's own output "metrics-42".
     awaitMetricAtLeast("ccc_pty_output_bytes_total", TYPED.length() + "metrics-42".length());

@@ -15,6 +15,7 @@ import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.StopSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
+import dev.ccc.bus.TestProofs;
 import dev.ccc.pty.terminal.Processes;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import io.vertx.core.Future;
@@ -58,10 +59,10 @@ class SessionEndpointTest {
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
     bus = new LocalBus(vertx);
-    registry = LocalBus.deployPtyService(vertx, data, Set.of("https"));
+    registry = bus.deployPtyService(data, Set.of("https"));
     bus.call(
         BusContract.PTY_WORKSPACE_CREATE,
-        new CreateWorkspace("alice", workspace, null, null).toJson());
+        new CreateWorkspace("alice", workspace, null, null).toJson(bus.key));
     bus.subscribe(BusContract.PTY_SESSION_EVENTS, body -> events.add(SessionEnded.parse(body)));
   }
 
@@ -75,7 +76,7 @@ class SessionEndpointTest {
   }
 
   private JsonObject startRequest() {
-    return new StartSession("alice", session, workspace, "shell", 80, 24).toJson();
+    return new StartSession("alice", session, workspace, "shell", 80, 24, false).toJson(bus.key);
   }
 
   /** Starts the session; returns its first terminal, whose exit the test follows. */
@@ -84,7 +85,8 @@ class SessionEndpointTest {
   }
 
   private String openTab(String user) throws Exception {
-    return followed(bus.call(control, new OpenTab(user, "shell", 80, 24).toJson()));
+    return followed(
+        bus.call(control, new OpenTab(user, "shell", 80, 24, false).toJson(bus.key, session)));
   }
 
   private String followed(Object opened) throws Exception {
@@ -94,8 +96,7 @@ class SessionEndpointTest {
   }
 
   private List<String> status() throws Exception {
-    return SessionTerminals.parse(bus.call(control, new SessionStatus("alice").toJson()))
-        .terminalIds();
+    return SessionTerminals.parse(bus.call(control, statusRequest())).terminalIds();
   }
 
   private Object nextEvent() throws InterruptedException {
@@ -151,10 +152,17 @@ class SessionEndpointTest {
     start();
 
     bus.assertFailure(
-        BusContract.FAILURE_FORBIDDEN, control, new OpenTab("mallory", "shell", 80, 24).toJson());
-    bus.assertFailure(BusContract.FAILURE_FORBIDDEN, control, new StopSession("mallory").toJson());
+        BusContract.FAILURE_FORBIDDEN,
+        control,
+        new OpenTab("mallory", "shell", 80, 24, false).toJson(bus.key, session));
     bus.assertFailure(
-        BusContract.FAILURE_FORBIDDEN, control, new SessionStatus("mallory").toJson());
+        BusContract.FAILURE_FORBIDDEN,
+        control,
+        new StopSession("mallory").toJson(bus.key, session));
+    bus.assertFailure(
+        BusContract.FAILURE_FORBIDDEN,
+        control,
+        new SessionStatus("mallory").toJson(bus.key, session));
     assertEquals(1, status().size());
   }
 
@@ -170,7 +178,7 @@ class SessionEndpointTest {
     List<Long> shells = Processes.sessionLeadersIn(folder());
     assertEquals(2, shells.size());
 
-    bus.call(control, new StopSession("alice").toJson());
+    bus.call(control, new StopSession("alice").toJson(bus.key, session));
 
     for (long pid : shells) {
       Processes.awaitGone(pid);
@@ -180,7 +188,7 @@ class SessionEndpointTest {
     Exited other = assertInstanceOf(Exited.class, nextEvent());
     assertEquals(Set.of(first, tab), Set.of(one.terminalId(), other.terminalId()));
     assertEquals(new SessionEnded("alice", session, other.exitCode()), nextEvent());
-    bus.awaitNoHandler(control, new SessionStatus("alice").toJson(), BusContract.FAILURE_NOT_FOUND);
+    bus.awaitNoHandler(control, statusRequest(), BusContract.FAILURE_NOT_FOUND);
   }
 
   @Test
@@ -191,38 +199,52 @@ class SessionEndpointTest {
 
     assertEquals(new Exited(terminal, 4), nextEvent());
     assertEquals(new SessionEnded("alice", session, 4), nextEvent());
-    bus.awaitNoHandler(control, new SessionStatus("alice").toJson(), BusContract.FAILURE_NOT_FOUND);
+    bus.awaitNoHandler(control, statusRequest(), BusContract.FAILURE_NOT_FOUND);
   }
 
   @Test
   void aSessionInAMissingWorkspaceIsNotFound() throws Exception {
     JsonObject request =
-        new StartSession("alice", session, UUID.randomUUID().toString(), "shell", 80, 24).toJson();
+        new StartSession("alice", session, UUID.randomUUID().toString(), "shell", 80, 24, false)
+            .toJson(bus.key);
     bus.assertFailure(BusContract.FAILURE_NOT_FOUND, BusContract.PTY_SESSION_START, request);
   }
 
   @Test
   void theWorkspaceOfARunningSessionCannotBeDeletedUntilItStops() throws Exception {
     start();
-    JsonObject delete = new DeleteWorkspace("alice", workspace).toJson();
+    JsonObject delete = new DeleteWorkspace("alice", workspace).toJson(bus.key);
 
     bus.assertFailure(BusContract.FAILURE_CONFLICT, BusContract.PTY_WORKSPACE_DELETE, delete);
 
-    bus.call(control, new StopSession("alice").toJson());
+    bus.call(control, new StopSession("alice").toJson(bus.key, session));
     bus.call(BusContract.PTY_WORKSPACE_DELETE, delete);
   }
 
   @Test
   void malformedRequestsAreInvalidAndTheSessionKeepsRunning() throws Exception {
+    JsonObject fields = startRequest();
+    fields.remove("issuedAt");
+    fields.remove("proof");
     bus.assertFailure(
         BusContract.FAILURE_INVALID,
         BusContract.PTY_SESSION_START,
-        startRequest().put("session", "not-a-uuid"));
+        TestProofs.sign(
+            bus.key, BusContract.PTY_SESSION_START, fields.put("session", "not-a-uuid")));
     start();
-    bus.assertFailure(BusContract.FAILURE_INVALID, control, new JsonObject().put("op", "explode"));
-    bus.assertFailure(BusContract.FAILURE_INVALID, control, "junk");
     bus.assertFailure(
-        BusContract.FAILURE_INVALID, control, new OpenTab("alice", "nope", 80, 24).toJson());
+        BusContract.FAILURE_INVALID,
+        control,
+        TestProofs.sign(bus.key, control, new JsonObject().put("op", "explode")));
+    bus.assertFailure(BusContract.FAILURE_UNPROVEN, control, "junk");
+    bus.assertFailure(
+        BusContract.FAILURE_INVALID,
+        control,
+        new OpenTab("alice", "nope", 80, 24, false).toJson(bus.key, session));
     assertEquals(1, status().size());
+  }
+
+  private JsonObject statusRequest() {
+    return new SessionStatus("alice").toJson(bus.key, session);
   }
 }

@@ -12,6 +12,7 @@ import dev.ccc.bus.BusContract.WorkspaceFolder;
 import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
 import dev.ccc.bus.BusContract.WorkspaceMade;
 import dev.ccc.bus.BusContract.WorkspaceStatus;
+import dev.ccc.bus.TestProofs;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.GitRepository;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -43,7 +45,7 @@ class WorkspaceRequestsTest {
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
     bus = new LocalBus(vertx);
-    registry = LocalBus.deployPtyService(vertx, data, Set.of("file", "ssh"));
+    registry = bus.deployPtyService(data, Set.of("file", "ssh"));
   }
 
   @AfterEach
@@ -56,7 +58,7 @@ class WorkspaceRequestsTest {
   }
 
   private JsonObject create(String cloneUrl, String branch) {
-    return new CreateWorkspace("alice", workspace, cloneUrl, branch).toJson();
+    return new CreateWorkspace("alice", workspace, cloneUrl, branch).toJson(bus.key);
   }
 
   @Test
@@ -125,7 +127,7 @@ class WorkspaceRequestsTest {
   @Test
   void deleteRemovesTheFolderAndMayBeRepeated() throws Exception {
     bus.call(BusContract.PTY_WORKSPACE_CREATE, create(null, null));
-    JsonObject delete = new DeleteWorkspace("alice", workspace).toJson();
+    JsonObject delete = new DeleteWorkspace("alice", workspace).toJson(bus.key);
 
     bus.call(BusContract.PTY_WORKSPACE_DELETE, delete);
     assertFalse(Files.exists(folder()));
@@ -134,22 +136,26 @@ class WorkspaceRequestsTest {
 
   @Test
   void malformedRequestsAreInvalid() throws Exception {
-    bus.assertFailure(
-        BusContract.FAILURE_INVALID,
-        BusContract.PTY_WORKSPACE_CREATE,
-        create(null, null).put("workspace", "../../etc"));
-    bus.assertFailure(
-        BusContract.FAILURE_INVALID, BusContract.PTY_WORKSPACE_DELETE, new JsonObject());
-    bus.assertFailure(
-        BusContract.FAILURE_INVALID,
-        BusContract.PTY_WORKSPACE_STATUS,
-        new JsonObject().put("owner", "alice"));
+    for (String address :
+        List.of(
+            BusContract.PTY_WORKSPACE_CREATE,
+            BusContract.PTY_WORKSPACE_DELETE,
+            BusContract.PTY_WORKSPACE_STATUS)) {
+      JsonObject escaping = new JsonObject().put("owner", "alice").put("workspace", "../../etc");
+      bus.assertFailure(
+          BusContract.FAILURE_INVALID, address, TestProofs.sign(bus.key, address, escaping));
+      bus.assertFailure(
+          BusContract.FAILURE_INVALID,
+          address,
+          TestProofs.sign(bus.key, address, new JsonObject()));
+    }
   }
 
   private Presence presence() throws Exception {
     return WorkspaceFolder.parse(
             bus.call(
-                BusContract.PTY_WORKSPACE_STATUS, new WorkspaceStatus("alice", workspace).toJson()))
+                BusContract.PTY_WORKSPACE_STATUS,
+                new WorkspaceStatus("alice", workspace).toJson(bus.key)))
         .presence();
   }
 

@@ -1,0 +1,126 @@
+package dev.ccc.pty.sandbox;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ccc.pty.sandbox.Isolation.Level;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the pty-service does when it cannot sandbox: never shells as root, admins only else. */
+@Timeout(60)
+class SandboxSetupTest {
+  @TempDir Path data;
+
+  @Test
+  void asRootASandboxThatCannotBeBuiltStopsTheServiceRatherThanGiveUsersRootShells()
+      throws Exception {
+    assumeTrue(Credentials.uid() == 0, "the refusal is for a service running as root");
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx--x--x"));
+    // Without /usr in the sandbox, nothing in it can run: the probe fails.
+    SandboxConfig broken =
+        new SandboxConfig(
+            SandboxConfig.Mode.SANDBOX,
+            41000,
+            64,
+            1024,
+            256,
+            64,
+            1024,
+            5,
+            64,
+            List.of(Path.of("/etc")),
+            List.of(),
+            List.of());
+
+    IllegalStateException refused =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Sandboxes.forThisMachine(broken, data, "/bin/bash", List.of()));
+
+    assertTrue(refused.getMessage().startsWith("refusing to run as root without isolation"));
+  }
+
+  @Test
+  void notAsRootOnlyAdministratorsGetTerminalsAndTheServiceSaysWhy() throws Exception {
+    assumeTrue(Credentials.uid() == 0, "needs root to run the check as an unprivileged user");
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Process check =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                IsolationOfThisMachine.class.getName(),
+                data.toString())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(check.getInputStream().readAllBytes(), UTF_8);
+    assertTrue(check.waitFor(30, TimeUnit.SECONDS));
+
+    assertTrue(
+        said.contains("admins-only: the pty-service does not run as root"), "it said: " + said);
+  }
+
+  @Test
+  void whereTheMachineCannotSandboxANonAdministratorsSessionIsRefused() throws Exception {
+    Sandboxes adminsOnly =
+        new AdminsOnly(new Unconfined(new Isolation(Level.ADMINS_ONLY, "no sandbox here"), data));
+    Path workspace = Files.createDirectories(data.resolve("w"));
+
+    IOException refused =
+        assertThrows(
+            IOException.class, () -> adminsOnly.openSession(new Owner("bob", false), workspace));
+    assertTrue(refused.getMessage().contains("administrators only"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("no sandbox here"), refused.getMessage());
+
+    SessionSandbox admin = adminsOnly.openSession(new Owner("root-of-it", true), workspace);
+    assertEquals(List.of("bash"), admin.command(List.of("bash")));
+    assertEquals(workspace, admin.directory());
+  }
+
+  @Test
+  void settingsHaveSafeDefaultsAndRefuseNonsense() {
+    SandboxConfig defaults = SandboxConfig.fromEnvironment(Map.of());
+    assertEquals(SandboxConfig.Mode.SANDBOX, defaults.mode());
+    assertEquals(20000, defaults.firstUserUid());
+    assertEquals(
+        SandboxConfig.Mode.NONE,
+        SandboxConfig.fromEnvironment(Map.of("CCC_PTY_ISOLATION", " None ")).mode());
+    for (Map<String, String> nonsense :
+        List.of(
+            Map.of("CCC_PTY_ISOLATION", "maybe"),
+            Map.of("CCC_PTY_FIRST_USER_UID", "0"),
+            Map.of("CCC_PTY_USER_NICE", "20"),
+            Map.of("CCC_PTY_USER_MAX_PROCESSES", "lots"),
+            Map.of("CCC_PTY_SANDBOX_SYSTEM_PATHS", "/usr,relative"),
+            Map.of("CCC_PTY_SANDBOX_SYSTEM_PATHS", "/"))) {
+      assertThrows(IllegalArgumentException.class, () -> SandboxConfig.fromEnvironment(nonsense));
+    }
+  }
+
+  /** Prints the isolation the pty-service would choose with its data in the given folder. */
+  public static final class IsolationOfThisMachine {
+    public static void main(String[] args) throws IOException {
+      Isolation isolation =
+          Sandboxes.forThisMachine(
+                  SandboxConfig.fromEnvironment(Map.of()), Path.of(args[0]), "/bin/bash", List.of())
+              .isolation();
+      System.out.println(isolation.label() + ": " + isolation.detail());
+    }
+  }
+}
