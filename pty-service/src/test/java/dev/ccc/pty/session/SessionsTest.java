@@ -108,6 +108,28 @@ class SessionsTest {
   }
 
   @Test
+  void aSessionRunsAtMostItsTabsAndTakesAnotherOnceOneExits() throws Exception {
+    Recorder first = new Recorder();
+    Sessions.Started started = start(first);
+    started.session().open("shell", 80, 24, new Recorder());
+    started.session().open("shell", 80, 24, new Recorder());
+
+    RefusedException refused =
+        assertThrows(
+            RefusedException.class, () -> started.session().open("shell", 80, 24, new Recorder()));
+    assertEquals(RefusedException.Reason.CONFLICT, refused.reason());
+    assertTrue(refused.getMessage().contains("at most 3 tabs"), refused.getMessage());
+
+    type(started.terminal(), "exit");
+    first.awaitExit();
+    // The session forgets the terminal just after its listener heard of the exit.
+    for (int i = 0; i < 100 && started.session().terminalIds().size() > 2; i++) {
+      Thread.sleep(10);
+    }
+    started.session().open("shell", 80, 24, new Recorder());
+  }
+
+  @Test
   void aRunningSessionCannotStartAgainNorItsWorkspaceBeDeleted() throws Exception {
     start(new Recorder());
 
