@@ -1,6 +1,7 @@
 package dev.ccc.pty.sandbox;
 
 import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.jobs.Outcome;
 import java.io.IOException;
 import java.nio.file.Path;
 

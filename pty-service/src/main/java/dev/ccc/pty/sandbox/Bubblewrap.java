@@ -6,11 +6,15 @@ import dev.ccc.pty.OwnerDirectories;
 import dev.ccc.pty.RefusedException;
 import dev.ccc.pty.egress.EgressPolicy;
 import dev.ccc.pty.egress.EgressProxy;
+import dev.ccc.pty.jobs.Jobs;
+import dev.ccc.pty.jobs.Outcome;
+import dev.ccc.pty.jobs.OutputTail;
 import dev.ccc.pty.sandbox.SandboxCommands.AccountFiles;
-import java.io.ByteArrayOutputStream;
+import dev.ccc.pty.users.DiskUsage;
+import dev.ccc.pty.users.Ownership;
+import dev.ccc.pty.users.UserIdentities;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -247,12 +251,9 @@ final class Bubblewrap implements Sandboxes {
    * process's pid. If the keeper exits first, what it printed is bwrap's complaint.
    */
   private static long awaitRelay(Process keeper) throws IOException {
-    // Read to its end on a thread of its own: every process of the sandbox holds the pipe, and
-    // one blocked on it must never block the sandbox. Only the start is kept.
-    Output output = new Output(keeper.getInputStream());
-    Thread reader = new Thread(output, "sandbox-" + keeper.pid() + "-output");
-    reader.setDaemon(true);
-    reader.start();
+    // Every process of the sandbox holds the pipe: it is read to its end, never left to fill.
+    OutputTail output =
+        OutputTail.of(keeper.getInputStream(), "sandbox-" + keeper.pid() + "-output");
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     try {
       while (System.nanoTime() < deadline) {
@@ -261,8 +262,7 @@ final class Bubblewrap implements Sandboxes {
           return init.get().pid();
         }
         if (!keeper.isAlive()) {
-          reader.join(1000);
-          String said = output.start();
+          String said = output.text(1000);
           throw new IOException("the sandbox did not start" + (said.isEmpty() ? "" : ": " + said));
         }
         Thread.sleep(5);
@@ -271,36 +271,6 @@ final class Bubblewrap implements Sandboxes {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting a sandbox");
-    }
-  }
-
-  /** Reads a stream to its end, keeping what came first. */
-  private static final class Output implements Runnable {
-    private static final int KEPT_BYTES = 4096;
-    private final InputStream stream;
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-
-    Output(InputStream stream) {
-      this.stream = stream;
-    }
-
-    @Override
-    public void run() {
-      byte[] chunk = new byte[1024];
-      try (stream) {
-        int length;
-        while ((length = stream.read(chunk)) >= 0) {
-          synchronized (this) {
-            kept.write(chunk, 0, Math.min(length, KEPT_BYTES - kept.size()));
-          }
-        }
-      } catch (IOException e) {
-        // The sandbox is gone.
-      }
-    }
-
-    synchronized String start() {
-      return kept.toString(UTF_8).strip();
     }
   }
 

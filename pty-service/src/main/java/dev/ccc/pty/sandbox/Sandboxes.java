@@ -1,6 +1,7 @@
 package dev.ccc.pty.sandbox;
 
 import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.jobs.Outcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,12 +86,4 @@ public interface Sandboxes extends AutoCloseable {
       Map<String, String> environment,
       byte[] input,
       Duration timeout) {}
-
-  /**
-   * How a job ended.
-   *
-   * @param exitCode its exit code
-   * @param errors the end of what it wrote to its standard error, to explain a failure
-   */
-  record Outcome(int exitCode, String errors) {}
 }

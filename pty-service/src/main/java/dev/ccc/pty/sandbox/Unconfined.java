@@ -1,6 +1,8 @@
 package dev.ccc.pty.sandbox;
 
 import dev.ccc.pty.OwnerDirectories;
+import dev.ccc.pty.jobs.Jobs;
+import dev.ccc.pty.jobs.Outcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;

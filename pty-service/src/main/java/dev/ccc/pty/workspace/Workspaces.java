@@ -6,6 +6,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
 import dev.ccc.pty.OwnerDirectories;
 import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.jobs.Outcome;
 import dev.ccc.pty.sandbox.Sandboxes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -120,7 +121,7 @@ public final class Workspaces {
         owner,
         folder,
         target -> {
-          Sandboxes.Outcome outcome = sandboxes.run(owner, clone);
+          Outcome outcome = sandboxes.run(owner, clone);
           if (outcome.exitCode() != 0) {
             throw new IOException(GitClone.reason(outcome.errors(), outcome.exitCode()));
           }
@@ -309,7 +310,7 @@ public final class Workspaces {
 
   /** Runs {@code job} for {@code owner}; a failure says what the job wrote to its errors. */
   private void runAs(String owner, Sandboxes.Job job) throws IOException {
-    Sandboxes.Outcome outcome = sandboxes.run(owner, job);
+    Outcome outcome = sandboxes.run(owner, job);
     if (outcome.exitCode() != 0) {
       throw new IOException(
           job.description() + " failed (" + outcome.exitCode() + "): " + outcome.errors().strip());

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ccc.pty.jobs.Outcome;
+import dev.ccc.pty.users.Ownership;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -211,7 +213,7 @@ class BubblewrapTest {
 
   private SessionSandbox session(String user) throws Exception {
     Path workspace = data.resolve("workspaces").resolve(user).resolve("w");
-    Sandboxes.Outcome made =
+    Outcome made =
         sandboxes.run(
             user,
             new Sandboxes.Job(

@@ -1,4 +1,4 @@
-package dev.ccc.pty.sandbox;
+package dev.ccc.pty.users;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
@@ -15,11 +15,11 @@ import java.nio.file.attribute.PosixFilePermissions;
  * an earlier version, or while isolation was off) belong to the service; they are handed over
  * whole, links included but never followed, the first time the user's sandbox needs them.
  */
-final class Ownership {
+public final class Ownership {
   private Ownership() {}
 
   /** Makes {@code folder} and everything in it belong to {@code uid}, and the folder mode 0700. */
-  static void claim(Path folder, int uid) throws IOException {
+  public static void claim(Path folder, int uid) throws IOException {
     if (owner(folder) != uid) {
       Files.walkFileTree(
           folder,
@@ -42,11 +42,11 @@ final class Ownership {
   }
 
   /** Lets everyone pass through {@code folder} (mode 0711) without listing it. */
-  static void traversable(Path folder) throws IOException {
+  public static void traversable(Path folder) throws IOException {
     Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx--x--x"));
   }
 
-  static int owner(Path path) throws IOException {
+  public static int owner(Path path) throws IOException {
     return (Integer) Files.getAttribute(path, "unix:uid", NOFOLLOW_LINKS);
   }
 

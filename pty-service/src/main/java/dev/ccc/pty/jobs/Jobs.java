@@ -1,10 +1,6 @@
-package dev.ccc.pty.sandbox;
+package dev.ccc.pty.jobs;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import dev.ccc.pty.sandbox.Sandboxes.Outcome;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -23,7 +19,7 @@ import java.util.stream.Stream;
  * environment, the given input, the end of their standard error kept to explain a failure, and a
  * timeout after which they are killed with everything they started.
  */
-final class Jobs {
+public final class Jobs {
   private static final Logger LOG = Logger.getLogger(Jobs.class.getName());
 
   /** How much of a job's standard error is kept. */
@@ -39,7 +35,7 @@ final class Jobs {
    * @param description what it does, for the message when it times out
    * @throws IOException when it cannot start, or did not finish within {@code timeout}
    */
-  Outcome run(
+  public Outcome run(
       String description,
       List<String> command,
       Map<String, String> environment,
@@ -57,10 +53,8 @@ final class Jobs {
     running.add(process);
     try {
       // Read on a thread of its own: a job writing much to its standard error must never block.
-      Tail errors = new Tail(process.getErrorStream());
-      Thread reader = new Thread(errors, "job-" + process.pid() + "-stderr");
-      reader.setDaemon(true);
-      reader.start();
+      OutputTail errors =
+          OutputTail.of(process.getErrorStream(), "job-" + process.pid() + "-stderr");
       try (OutputStream stdin = process.getOutputStream()) {
         stdin.write(input);
       } catch (IOException e) {
@@ -70,8 +64,7 @@ final class Jobs {
         kill(process);
         throw new IOException(description + " did not finish within " + timeout.toSeconds() + " s");
       }
-      reader.join(KILL_WAIT.toMillis());
-      return new Outcome(process.exitValue(), errors.text());
+      return new Outcome(process.exitValue(), errors.text(KILL_WAIT.toMillis()));
     } catch (InterruptedException e) {
       kill(process);
       Thread.currentThread().interrupt();
@@ -82,7 +75,7 @@ final class Jobs {
   }
 
   /** Kills every job still running. */
-  void stopAll() {
+  public void stopAll() {
     running.forEach(Jobs::kill);
   }
 
@@ -101,43 +94,6 @@ final class Jobs {
       } catch (Exception e) {
         LOG.log(Level.WARNING, "job process " + process.pid() + " did not exit after SIGKILL", e);
       }
-    }
-  }
-
-  /** Reads a stream to its end, keeping only its last {@link #TAIL_BYTES}. */
-  private static final class Tail implements Runnable {
-    private final InputStream stream;
-    private final byte[] ring = new byte[TAIL_BYTES];
-    private long total;
-
-    Tail(InputStream stream) {
-      this.stream = stream;
-    }
-
-    @Override
-    public void run() {
-      byte[] chunk = new byte[8192];
-      try (stream) {
-        int length;
-        while ((length = stream.read(chunk)) >= 0) {
-          synchronized (this) {
-            for (int i = 0; i < length; i++) {
-              ring[(int) (total++ % TAIL_BYTES)] = chunk[i];
-            }
-          }
-        }
-      } catch (IOException e) {
-        // The job is gone; what was read is what there is.
-      }
-    }
-
-    synchronized String text() {
-      int size = (int) Math.min(total, TAIL_BYTES);
-      byte[] tail = new byte[size];
-      for (int i = 0; i < size; i++) {
-        tail[i] = ring[(int) ((total - size + i) % TAIL_BYTES)];
-      }
-      return new String(tail, UTF_8);
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.ccc.pty.sandbox;
+package dev.ccc.pty.users;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -24,7 +24,7 @@ import java.util.Set;
  * one uid to two users. A uid the machine already names in {@code /etc/passwd} or {@code
  * /etc/group} is skipped: it belongs to someone else.
  */
-final class UserIdentities {
+public final class UserIdentities {
   private final Path record;
   private final int firstUid;
   private final Set<Integer> taken;
@@ -38,7 +38,7 @@ final class UserIdentities {
    * @param firstUid the uid of the first user
    * @param etc the machine's {@code /etc}, whose passwd and group name uids already in use
    */
-  UserIdentities(Path record, int firstUid, Path etc) throws IOException {
+  public UserIdentities(Path record, int firstUid, Path etc) throws IOException {
     this.record = record;
     this.firstUid = firstUid;
     this.taken = new HashSet<>();
@@ -52,7 +52,7 @@ final class UserIdentities {
   }
 
   /** The uid of {@code user}, allocated now if they have none yet. */
-  synchronized int uidOf(String user) throws IOException {
+  public synchronized int uidOf(String user) throws IOException {
     Integer known = uids.get(user);
     if (known != null) {
       return known;
@@ -85,12 +85,12 @@ final class UserIdentities {
   }
 
   /** The user {@code uid} was allocated to, if any. */
-  synchronized Optional<String> userOf(int uid) {
+  public synchronized Optional<String> userOf(int uid) {
     return Optional.ofNullable(users.get(uid));
   }
 
   /** Every uid allocated so far. */
-  synchronized Set<Integer> allocated() {
+  public synchronized Set<Integer> allocated() {
     return Set.copyOf(users.keySet());
   }
 

@@ -1,4 +1,4 @@
-package dev.ccc.pty.sandbox;
+package dev.ccc.pty.users;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * already running can write past it until the next check. A hard limit is the file system's job:
  * since every user has a uid of their own, an operator can set real quotas per uid.
  */
-final class DiskUsage {
+public final class DiskUsage {
   private static final Duration REMEMBERED = Duration.ofSeconds(30);
 
   private final Clock clock;
@@ -31,12 +31,12 @@ final class DiskUsage {
 
   private record Measured(long bytes, Instant at) {}
 
-  DiskUsage(Clock clock) {
+  public DiskUsage(Clock clock) {
     this.clock = clock;
   }
 
   /** The bytes in {@code folders} (missing ones hold none), as measured at most 30 s ago. */
-  long bytes(String user, List<Path> folders) throws IOException {
+  public long bytes(String user, List<Path> folders) throws IOException {
     Measured known = measured.get(user);
     Instant now = clock.instant();
     if (known != null && known.at().plus(REMEMBERED).isAfter(now)) {
