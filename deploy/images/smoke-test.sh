@@ -186,6 +186,8 @@ declare -A pid_of
 # namespace kills every process in it. (unshare's --kill-child cannot do it: changing to the
 # image's user clears the parent-death signal.)
 stop_all() {
+  [[ -z "${outside_server:-}" ]] || kill "$outside_server" 2>/dev/null || true
+  [[ -z "${outside:-}" ]] || ip netns del "$outside" 2>/dev/null || true
   for service in "${!pid_of[@]}"; do
     pid=$(entry_pid "$service")
     [[ -z "$pid" ]] || kill -KILL "$pid" 2>/dev/null || true
@@ -369,16 +371,19 @@ attack_from_a_second_user() {
   secret="secret-$RANDOM$RANDOM"
   type_as "${alice[1]}" "${alice[2]}" "echo $secret | tee ~/secret.txt > secret.txt"
 
-  ip netns add ccc-outside
+  # The namespace's file is made on the machine's /run/netns: named for this run, removed on exit.
+  outside="ccc-outside-$$"
+  ip netns add "$outside"
   ip link add ccc-out type veth peer name ccc-in
-  ip link set ccc-in netns ccc-outside
+  ip link set ccc-in netns "$outside"
   ip addr add 203.0.113.254/24 dev ccc-out
   ip link set ccc-out up
-  ip netns exec ccc-outside ip addr add 203.0.113.1/24 dev ccc-in
-  ip netns exec ccc-outside ip link set ccc-in up
+  ip netns exec "$outside" ip addr add 203.0.113.1/24 dev ccc-in
+  ip netns exec "$outside" ip link set ccc-in up
   mkdir -p "$work/outside" && printf outside-ok >"$work/outside/index.html"
-  ip netns exec ccc-outside /usr/bin/python3 -m http.server 8000 --bind 203.0.113.1 \
+  ip netns exec "$outside" /usr/bin/python3 -m http.server 8000 --bind 203.0.113.1 \
     --directory "$work/outside" >/dev/null 2>&1 &
+  outside_server=$!
   for _ in $(seq 1 50); do curl -fs http://203.0.113.1:8000/ >/dev/null && break; sleep 0.1; done
 
   jvm=$(pgrep -P "$(entry_pid pty-service)" -x java)
@@ -412,12 +417,14 @@ EOF
   log "from a second user's terminal: $(grep -c ' blocked$' "$home/attack.report") attacks on the other user and the services blocked, the internet reached"
 
   uid=$(stat -c %u "$home")
-  type_as "${bob[1]}" "${bob[2]}" "env -i setsid sleep 1000 </dev/null >/dev/null 2>&1 & nohup sleep 1001 >/dev/null 2>&1 &"
+  type_as "${bob[1]}" "${bob[2]}" "env -i setsid sleep 1000 </dev/null >/dev/null 2>&1 & nohup sleep 1001 >/dev/null 2>&1 & disown -a"
+  for _ in $(seq 1 50); do pgrep -u "$uid" -x sleep >/dev/null && break; sleep 0.1; done
   pgrep -u "$uid" -x sleep >/dev/null || die "the escaping processes did not start"
   api_as "${bob[1]}" POST "/api/sessions/${bob[3]}/stop" '' >/dev/null || die "stopping the second user's session"
   for _ in $(seq 1 50); do pgrep -u "$uid" >/dev/null || break; sleep 0.1; done
   ! pgrep -u "$uid" >/dev/null || die "processes of a stopped session are still running: $(pgrep -u "$uid" -a)"
   log "a stopped session leaves nothing running, not even what left its terminal's session"
+  kill "$outside_server"
 }
 
 t0=$(now)
