@@ -18,9 +18,10 @@ import java.util.Map;
  * namespace (it sees only its own processes, and dies as a whole with its first process), a network
  * namespace with nothing but loopback (the internet only through the egress relay), IPC, UTS and
  * cgroup namespaces, and a mount namespace that shows the machine's system folders read-only, a
- * private {@code /tmp}, a minimal {@code /dev}, a fresh {@code /proc}, the user's home as {@code
- * /home/user} and the folder being worked in. Nothing else of the machine is visible: not the
- * service's data, not other users' folders, not the service's processes or ports.
+ * private {@code /tmp} of a set size (the only memory it may write files to), a minimal {@code
+ * /dev}, a fresh {@code /proc}, the user's home as {@code /home/user} and the folder being worked
+ * in. Nothing else of the machine is visible: not the service's data, not other users' folders, not
+ * the service's processes or ports.
  */
 final class SandboxCommands {
   /** Where the relay to the egress proxy listens inside every sandbox. */
@@ -157,7 +158,9 @@ final class SandboxCommands {
             "--symlink",
             "pts/ptmx",
             "/dev/ptmx",
-            "--tmpfs",
+            // Shared memory is files in memory: the same ones as /tmp, within its size.
+            "--symlink",
+            "../tmp",
             "/dev/shm",
             "--symlink",
             "/proc/self/fd",
@@ -202,6 +205,10 @@ final class SandboxCommands {
             "--bind",
             folder.toString(),
             folderInside,
+            // bwrap's root and the folders it made there are memory too, of no set size: nothing
+            // may be written there.
+            "--remount-ro",
+            "/",
             "--chdir",
             folderInside,
             "--"));

@@ -211,6 +211,28 @@ class BubblewrapTest {
     assertEquals("alice-ok", inside(alice, "echo alice-ok").strip());
   }
 
+  /**
+   * Files in memory outlive the process that wrote them and are freed by no OOM killer: a session
+   * may keep at most its /tmp's size (64 MiB here) in memory, wherever it writes. bwrap's own root
+   * and its folders are memory too.
+   */
+  @Test
+  void aSessionHoldsNoMoreInMemoryFilesThanItsTmpSize() throws Exception {
+    String written =
+        inside(
+            session("bob"),
+            // Files of 10 MiB, each below the limit of a file's size.
+            "for d in / /dev /dev/shm /run /run/ccc /home /workspaces /var /tmp; do"
+                + " for i in $(seq 10); do { head -c 10M /dev/zero > $d/fill-$i; } 2>/dev/null;"
+                + " done; echo \"$d $(cat $d/fill-* 2>/dev/null | wc -c)\"; rm -f $d/fill-*; done");
+
+    for (String line : written.lines().toList()) {
+      long bytes = Long.parseLong(line.split(" ")[1]);
+      assertTrue(bytes <= 64L * 1024 * 1024, written);
+    }
+    assertEquals(9, written.lines().count(), written);
+  }
+
   private SessionSandbox session(String user) throws Exception {
     Path workspace = data.resolve("workspaces").resolve(user).resolve("w");
     Outcome made =
