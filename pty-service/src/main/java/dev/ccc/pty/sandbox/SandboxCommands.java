@@ -66,6 +66,16 @@ final class SandboxCommands {
           + "' /proc/net/tcp; do sleep 0.01; done\n"
           + "exec \"$@\"\n";
 
+  /**
+   * Runs its arguments once no user namespace can be created in the sandbox's own any more: one
+   * created inside would give its processes every capability over new mount and network namespaces
+   * (file systems in memory of any size, the kernel's network code to attack). The limit is set by
+   * the sandbox's first process, the only one that ever holds a capability in its namespace, which
+   * the arguments then give up.
+   */
+  private static final String NO_USER_NAMESPACES =
+      "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$@\"\n";
+
   private final SandboxConfig config;
   private final Tools tools;
   private final List<String> systemMounts;
@@ -143,6 +153,9 @@ final class SandboxCommands {
             "ccc",
             // The sandbox dies as a whole, with SIGKILL, when its outer bwrap is killed.
             "--die-with-parent",
+            // For NO_USER_NAMESPACES only, which gives it up.
+            "--cap-add",
+            "CAP_SYS_RESOURCE",
             "--proc",
             "/proc"));
     for (String device : DEVICES) {
@@ -211,6 +224,14 @@ final class SandboxCommands {
             "/",
             "--chdir",
             folderInside,
+            "--",
+            tools.path("bash"),
+            "-c",
+            NO_USER_NAMESPACES,
+            "ccc-sandbox",
+            tools.path("setpriv"),
+            "--inh-caps=-all",
+            "--ambient-caps=-all",
             "--"));
     argv.addAll(command);
     return argv;

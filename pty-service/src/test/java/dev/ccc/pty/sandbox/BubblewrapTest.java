@@ -233,6 +233,37 @@ class BubblewrapTest {
     assertEquals(9, written.lines().count(), written);
   }
 
+  /**
+   * A user namespace of one's own inside the sandbox gives every capability over new namespaces: a
+   * file system in memory of any size, and the kernel's network and mount code to attack, which a
+   * sandbox's own processes never get otherwise. Neither a session nor a job may create one.
+   */
+  @Test
+  void noUserNamespaceCanBeCreatedInsideASandbox() throws Exception {
+    String session =
+        inside(
+            session("bob"),
+            "unshare --user --map-root-user --mount"
+                + " sh -c 'mount -t tmpfs -o size=100g none /tmp && echo mounted' 2>&1;"
+                + " unshare --user true 2>/dev/null && echo nested;"
+                // The one capability the sandbox's first process had for this is gone.
+                + " cat /proc/[0-9]*/status | grep -c '^CapPrm:.*[1-9a-f]'");
+    Outcome job =
+        sandboxes.run(
+            "bob",
+            new Sandboxes.Job(
+                "nesting",
+                folder -> List.of("unshare", "--user", "true"),
+                Map.of(),
+                new byte[0],
+                java.time.Duration.ofSeconds(20)));
+
+    assertFalse(session.contains("mounted"), session);
+    assertFalse(session.contains("nested"), session);
+    assertEquals("0", session.lines().reduce((first, last) -> last).orElseThrow(), session);
+    assertNotEquals(0, job.exitCode(), "a job created a user namespace");
+  }
+
   private SessionSandbox session(String user) throws Exception {
     Path workspace = data.resolve("workspaces").resolve(user).resolve("w");
     Outcome made =
