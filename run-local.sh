@@ -17,12 +17,13 @@ api_port="${CCC_API_PORT:-8080}"
 java_opts=(-Xmx512m)
 
 # Run as root, the pty-service gives every user a Unix identity and a sandbox of their own; run as
-# anybody else, it cannot, and runs only administrators' terminals (README, "Isolation").
+# anybody else, it cannot, and runs only administrators' terminals and clones (README, "Isolation").
 if ((EUID == 0)); then
   echo "Running as root: every user's terminals will run in a sandbox of their own."
 else
   echo "Not running as root: the pty-service cannot sandbox users and will run only"
-  echo "administrators' terminals (CCC_PTY_ISOLATION=none runs everyone's, unsafe for several users)."
+  echo "administrators' terminals and clones (CCC_PTY_ISOLATION=none runs everyone's, unsafe for"
+  echo "several users)."
 fi
 
 echo "Building (first run downloads dependencies; later runs take about a minute)..."

@@ -298,9 +298,11 @@ public final class BusContract {
   /**
    * Create the folder of {@code workspace} for {@code owner}: empty with a README when {@code
    * cloneUrl} is null, else a shallow clone (depth 1) of {@code cloneUrl}, at {@code branch} if
-   * given. The URL never carries credentials.
+   * given. The URL never carries credentials. {@code admin}: whether the owner is an administrator,
+   * as in {@link StartSession}; where the machine cannot sandbox, only their clones run.
    */
-  public record CreateWorkspace(String owner, String workspace, String cloneUrl, String branch)
+  public record CreateWorkspace(
+      String owner, String workspace, String cloneUrl, String branch, boolean admin)
       implements PtyRequest {
     public CreateWorkspace {
       requireId("owner", owner);
@@ -330,7 +332,8 @@ public final class BusContract {
               .put("owner", owner)
               .put("workspace", workspace)
               .put("cloneUrl", cloneUrl)
-              .put("branch", branch));
+              .put("branch", branch)
+              .put("admin", admin));
     }
 
     /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
@@ -340,7 +343,8 @@ public final class BusContract {
           string(json, "owner"),
           string(json, "workspace"),
           optionalString(json, "cloneUrl"),
-          optionalString(json, "branch"));
+          optionalString(json, "branch"),
+          flag(json, "admin"));
     }
   }
 

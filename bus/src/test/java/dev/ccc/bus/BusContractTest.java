@@ -39,10 +39,10 @@ class BusContractTest {
   void everyJsonMessageSurvivesARoundTrip() {
     PtyStarted started = new PtyStarted(UUID.randomUUID().toString());
     assertEquals(started, PtyStarted.parse(started.toJson()));
-    CreateWorkspace clone =
-        new CreateWorkspace("alice", WORKSPACE, "https://example.org/repo.git", "main");
-    assertEquals(clone, CreateWorkspace.parse(clone.toJson(KEY), KEY));
     for (boolean admin : new boolean[] {true, false}) {
+      CreateWorkspace clone =
+          new CreateWorkspace("alice", WORKSPACE, "https://example.org/repo.git", "main", admin);
+      assertEquals(clone, CreateWorkspace.parse(clone.toJson(KEY), KEY));
       StartSession start =
           new StartSession(
               "alice", UUID.randomUUID().toString(), WORKSPACE, "shell", 100, 30, admin);
@@ -127,6 +127,15 @@ class BusContractTest {
                         .put("rows", 24)
                         .put("admin", "yes")),
                 KEY));
+    assertRejected(
+        "admin",
+        () ->
+            CreateWorkspace.parse(
+                TestProofs.sign(
+                    KEY,
+                    BusContract.PTY_WORKSPACE_CREATE,
+                    new JsonObject().put("owner", "alice").put("workspace", WORKSPACE)),
+                KEY));
     assertRejected("instance", () -> PtyStarted.parse(new JsonObject().put("instance", "x")));
     assertRejected(
         "op",
@@ -157,14 +166,15 @@ class BusContractTest {
             "https://example.org/repo.git --upload-pack=evil",
             "relative/path",
             "https://example.org/" + "a".repeat(2100))) {
-      assertRejected("cloneUrl", () -> new CreateWorkspace("alice", WORKSPACE, url, null));
+      assertRejected("cloneUrl", () -> new CreateWorkspace("alice", WORKSPACE, url, null, false));
     }
     for (String branch : List.of("--upload-pack=x", "main branch", "-x")) {
       assertRejected(
           "branch",
-          () -> new CreateWorkspace("alice", WORKSPACE, "https://example.org/r.git", branch));
+          () ->
+              new CreateWorkspace("alice", WORKSPACE, "https://example.org/r.git", branch, false));
     }
-    assertRejected("branch", () -> new CreateWorkspace("alice", WORKSPACE, null, "main"));
+    assertRejected("branch", () -> new CreateWorkspace("alice", WORKSPACE, null, "main", false));
     assertRejected("cloneUrl", () -> BusContract.requireCloneUrl(null));
   }
 

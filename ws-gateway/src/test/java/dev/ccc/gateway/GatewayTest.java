@@ -455,7 +455,7 @@ class GatewayTest {
     String workspace = UUID.randomUUID().toString();
     request(
         BusContract.PTY_WORKSPACE_CREATE,
-        new CreateWorkspace(owner, workspace, null, null).toJson(KEY));
+        new CreateWorkspace(owner, workspace, null, null, false).toJson(KEY));
     Object reply =
         request(
             BusContract.PTY_SESSION_START,

@@ -156,6 +156,8 @@ public class WorkspaceService {
   /**
    * Creates a workspace of the caller: empty (answered once the folder exists) or, with {@code
    * gitUrl}, a clone that goes on in the background. {@code slug} is made from the name when null.
+   * The pty-service hears whether the caller, its owner, is an administrator from their account's
+   * role (where the machine cannot sandbox, only administrators' clones run).
    */
   public Uni<Workspace> create(
       Caller caller, String name, String slug, String description, String gitUrl, String branch) {
@@ -168,7 +170,7 @@ public class WorkspaceService {
         Workspace.create(
             caller.userId(), name, chosenSlug, description, gitUrl, branch, clock.instant());
     CreateWorkspace request =
-        new CreateWorkspace(caller.userId(), workspace.getId(), gitUrl, branch);
+        new CreateWorkspace(caller.userId(), workspace.getId(), gitUrl, branch, caller.isAdmin());
     return workspaces
         .persist(workspace)
         .onFailure(Database::isUniqueViolation)

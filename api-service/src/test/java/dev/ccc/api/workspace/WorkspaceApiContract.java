@@ -24,11 +24,14 @@ import dev.ccc.api.auth.TestAccounts.Account;
 import dev.ccc.api.bus.BusMembership;
 import dev.ccc.api.testing.PtyServiceResource;
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.WorkspaceMade;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +41,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -200,6 +204,59 @@ abstract class WorkspaceApiContract {
         .statusCode(200)
         .body("ownerId", equalTo(alice.id()));
     assertEquals("Private", workspace(alice, id).getString("name"));
+  }
+
+  /**
+   * The pty-service hears, with a proof, whether the owner of a new workspace is an administrator:
+   * their account's role as it is now, never anything the client says. Where the machine cannot
+   * sandbox, that decides whose clones run.
+   */
+  @Test
+  void createsTellThePtyServiceWhetherTheOwnerIsAnAdministratorByTheirAccount() {
+    Account alice = accounts.user();
+    Account admin = accounts.admin();
+    Map<String, Boolean> sent = new ConcurrentHashMap<>();
+    Handler<DeliveryContext<Object>> listen =
+        delivery -> {
+          try {
+            if (delivery.message().address().equals(BusContract.PTY_WORKSPACE_CREATE)) {
+              CreateWorkspace create = CreateWorkspace.parse(delivery.body(), bus.key());
+              sent.put(create.workspace(), create.admin());
+            }
+          } finally {
+            delivery.next();
+          }
+        };
+    String hers;
+    String theirs;
+    String promoted;
+    String demoted;
+    bus.eventBus().addOutboundInterceptor(listen);
+    try {
+      as(alice)
+          .body(Map.of("name", "Claimed", "gitUrl", "https://example.org/r.git", "admin", true))
+          .post("/api/workspaces")
+          .then()
+          .statusCode(400)
+          .body("errors[0].field", equalTo("admin"));
+      hers = createWorkspace(alice, "Hers");
+      theirs = createWorkspace(admin, "Theirs");
+      as(admin)
+          .body("{\"role\":\"admin\"}")
+          .patch("/api/users/" + alice.id())
+          .then()
+          .statusCode(200);
+      promoted = createWorkspace(alice, "Promoted");
+      as(admin)
+          .body("{\"role\":\"user\"}")
+          .patch("/api/users/" + alice.id())
+          .then()
+          .statusCode(200);
+      demoted = createWorkspace(alice, "Demoted");
+    } finally {
+      bus.eventBus().removeOutboundInterceptor(listen);
+    }
+    assertEquals(Map.of(hers, false, theirs, true, promoted, true, demoted, false), sent);
   }
 
   @Test

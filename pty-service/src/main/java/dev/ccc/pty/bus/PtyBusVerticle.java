@@ -132,7 +132,10 @@ public final class PtyBusVerticle extends AbstractVerticle {
         .executeBlocking(
             () ->
                 workspaces.reserveClone(
-                    request.owner(), workspace, request.cloneUrl(), request.branch()),
+                    new Owner(request.owner(), request.admin()),
+                    workspace,
+                    request.cloneUrl(),
+                    request.branch()),
             false)
         .onSuccess(clone -> cloneInBackground(request, clone))
         .mapEmpty();

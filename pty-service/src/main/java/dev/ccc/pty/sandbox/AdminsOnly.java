@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Where the machine cannot sandbox: only administrators' sessions run (unconfined, as the service's
- * user, which an administrator of the installation can be trusted with); everybody else is told
- * why. Workspace folders are still made for everyone.
+ * Where the machine cannot sandbox: only administrators' sessions and clones run (unconfined, as
+ * the service's user, which an administrator of the installation can be trusted with); everybody
+ * else is told why. Empty workspace folders are still made for everyone.
  */
 final class AdminsOnly implements Sandboxes {
   private final Sandboxes unconfined;
@@ -25,13 +25,13 @@ final class AdminsOnly implements Sandboxes {
   @Override
   public SessionSandbox openSession(Owner owner, Path workspace)
       throws IOException, RefusedException {
-    if (!owner.admin()) {
-      throw new IOException(
-          "terminals are for administrators only here: this pty-service cannot sandbox users ("
-              + isolation().detail()
-              + ")");
-    }
+    requireAdministrator(owner, "terminals");
     return unconfined.openSession(owner, workspace);
+  }
+
+  @Override
+  public void checkMayClone(Owner owner) throws IOException {
+    requireAdministrator(owner, "clones");
   }
 
   @Override
@@ -52,5 +52,16 @@ final class AdminsOnly implements Sandboxes {
   @Override
   public void close() {
     unconfined.close();
+  }
+
+  /** Refuses {@code what} (terminals, clones) to anyone but an administrator, saying why. */
+  private void requireAdministrator(Owner owner, String what) throws IOException {
+    if (!owner.admin()) {
+      throw new IOException(
+          what
+              + " are for administrators only here: this pty-service cannot sandbox users ("
+              + isolation().detail()
+              + ")");
+    }
   }
 }

@@ -16,7 +16,8 @@ public record Isolation(Level level, String detail) {
     /** Every user's processes run in a sandbox of their own: their uid, namespaces and limits. */
     SANDBOXED,
     /**
-     * The machine cannot sandbox; only administrators' terminals run, as the service's own user.
+     * The machine cannot sandbox; only administrators' terminals and clones run, as the service's
+     * own user.
      */
     ADMINS_ONLY,
     /** The operator turned isolation off: everyone's processes run as the service's own user. */

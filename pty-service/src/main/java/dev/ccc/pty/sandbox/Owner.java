@@ -5,6 +5,6 @@ package dev.ccc.pty.sandbox;
  *
  * @param id the user's id, a plain directory name
  * @param admin whether the user is an administrator: where the machine cannot sandbox, only their
- *     terminals run
+ *     terminals and clones run
  */
 public record Owner(String id, boolean admin) {}

@@ -72,8 +72,8 @@ final class SandboxSetup {
     LOG.severe(
         "users cannot be isolated on this machine: "
             + unavailable.get()
-            + ". Only administrators' terminals will run; CCC_PTY_ISOLATION=none runs everyone's"
-            + " (unsafe for several users).");
+            + ". Only administrators' terminals and clones will run; CCC_PTY_ISOLATION=none runs"
+            + " everyone's (unsafe for several users).");
     return new AdminsOnly(
         new Unconfined(new Isolation(Level.ADMINS_ONLY, unavailable.get()), dataDir));
   }

@@ -19,8 +19,8 @@ public interface Sandboxes extends AutoCloseable {
 
   /**
    * The sandboxes of this machine: tries to build one and uses them if that works; otherwise runs
-   * only administrators' terminals, unconfined, or refuses to start when the service runs as root
-   * (see {@link SandboxConfig#mode}).
+   * only administrators' terminals and clones, unconfined, or refuses to start when the service
+   * runs as root (see {@link SandboxConfig#mode}).
    *
    * @param dataDir the service's data: homes under {@code homes/}, workspaces under {@code
    *     workspaces/}
@@ -59,6 +59,15 @@ public interface Sandboxes extends AutoCloseable {
    * @throws IOException when it cannot be started or does not finish in time (it is killed)
    */
   Outcome run(String owner, Job job) throws IOException;
+
+  /**
+   * Refuses when {@code owner} may not clone here. A clone fetches from wherever its URL points,
+   * and only a sandbox keeps that to the internet: unconfined, it reaches the service's own ports
+   * and network, and git's errors tell which answer.
+   *
+   * @throws IOException saying why, as {@link #openSession} refuses the owner's terminals
+   */
+  void checkMayClone(Owner owner) throws IOException;
 
   /** Refuses when {@code owner} holds more on disk than allowed; for work that adds to it. */
   void checkDiskQuota(String owner) throws IOException, RefusedException;

@@ -86,6 +86,11 @@ final class Unconfined implements Sandboxes {
   }
 
   @Override
+  public void checkMayClone(Owner owner) {
+    // Isolation is off, or only administrators get here (AdminsOnly): everyone's clones run.
+  }
+
+  @Override
   public void checkDiskQuota(String owner) {
     // Limits are for sandboxes: here everything runs as the service, which one user's limit
     // would throttle for all.

@@ -7,6 +7,7 @@ import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
 import dev.ccc.pty.OwnerDirectories;
 import dev.ccc.pty.RefusedException;
 import dev.ccc.pty.jobs.Outcome;
+import dev.ccc.pty.sandbox.Owner;
 import dev.ccc.pty.sandbox.Sandboxes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -106,22 +107,26 @@ public final class Workspaces {
    * returned clone has run, so a clone waiting for its turn already counts as being made.
    *
    * @throws IllegalArgumentException when the URL's scheme is not allowed
-   * @throws RefusedException (conflict) when the folder exists already or is being made
+   * @throws RefusedException (conflict) when the folder exists already or is being made, or the
+   *     owner is over their disk quota
+   * @throws IOException when the owner may not clone here ({@link Sandboxes#checkMayClone});
+   *     nothing is reserved then
    */
-  public Clone reserveClone(String owner, UUID workspace, String url, String branch)
+  public Clone reserveClone(Owner owner, UUID workspace, String url, String branch)
       throws IOException, RefusedException {
     git.checkScheme(url);
-    sandboxes.checkDiskQuota(owner);
-    Path folder = reserve(owner, workspace);
+    sandboxes.checkMayClone(owner);
+    sandboxes.checkDiskQuota(owner.id());
+    Path folder = reserve(owner.id(), workspace);
     String name = folder.getFileName().toString();
     // Cloned beside the folder and moved into place when complete, so that a crash in the middle
     // leaves no half-cloned workspace: only a leftover that startup removes.
     Sandboxes.Job clone = git.job(url, branch, name, name + UNFINISHED_CLONE);
     return new Clone(
-        owner,
+        owner.id(),
         folder,
         target -> {
-          Outcome outcome = sandboxes.run(owner, clone);
+          Outcome outcome = sandboxes.run(owner.id(), clone);
           if (outcome.exitCode() != 0) {
             throw new IOException(GitClone.reason(outcome.errors(), outcome.exitCode()));
           }

@@ -80,7 +80,7 @@ class ForgedBusMessagesTest {
     session = UUID.randomUUID().toString();
     bus.call(
         BusContract.PTY_WORKSPACE_CREATE,
-        new CreateWorkspace("alice", workspace, null, null).toJson(bus.key));
+        new CreateWorkspace("alice", workspace, null, null, false).toJson(bus.key));
     terminal =
         TerminalOpened.parse(
                 bus.call(

@@ -56,14 +56,25 @@ final class LocalBus {
     return deployPtyService(vertx, data, cloneSchemes, key);
   }
 
+  /** As the other {@code deployPtyService}, its users' processes run by {@code sandboxes}. */
+  TerminalRegistry deployPtyService(Path data, Set<String> cloneSchemes, Sandboxes sandboxes)
+      throws Exception {
+    return deployPtyService(vertx, data, cloneSchemes, key, sandboxes);
+  }
+
   /** As the other {@code deployPtyService}, on any Vert.x and under any key. */
   static TerminalRegistry deployPtyService(
       Vertx vertx, Path data, Set<String> cloneSchemes, BusKey key) throws Exception {
+    return deployPtyService(vertx, data, cloneSchemes, key, Sandboxes.unconfined(data));
+  }
+
+  private static TerminalRegistry deployPtyService(
+      Vertx vertx, Path data, Set<String> cloneSchemes, BusKey key, Sandboxes sandboxes)
+      throws Exception {
     PtyConfig config =
         new PtyConfig(
             data, "/bin/bash", 1 << 20, List.of(), 10, cloneSchemes, Duration.ofMinutes(1), 4);
     TerminalRegistry registry = config.newRegistry(System.getenv());
-    Sandboxes sandboxes = Sandboxes.unconfined(data);
     Workspaces workspaces = config.newWorkspaces(sandboxes);
     await(
         vertx.deployVerticle(
@@ -143,8 +154,8 @@ final class LocalBus {
     fail(address + " still answers");
   }
 
-  void assertFailure(int code, String address, Object body) throws Exception {
-    assertFailure(code, request(address, body));
+  String assertFailure(int code, String address, Object body) throws Exception {
+    return assertFailure(code, request(address, body));
   }
 
   /** Asserts that {@code reply} fails with {@code code}; returns the failure's message. */

@@ -202,7 +202,7 @@ class PtyBusVerticleTest {
     String workspace = UUID.randomUUID().toString();
     bus.call(
         BusContract.PTY_WORKSPACE_CREATE,
-        new CreateWorkspace(owner, workspace, null, null).toJson(bus.key));
+        new CreateWorkspace(owner, workspace, null, null, false).toJson(bus.key));
     return workspace;
   }
 

@@ -62,7 +62,7 @@ class SessionEndpointTest {
     registry = bus.deployPtyService(data, Set.of("https"));
     bus.call(
         BusContract.PTY_WORKSPACE_CREATE,
-        new CreateWorkspace("alice", workspace, null, null).toJson(bus.key));
+        new CreateWorkspace("alice", workspace, null, null, false).toJson(bus.key));
     bus.subscribe(BusContract.PTY_SESSION_EVENTS, body -> events.add(SessionEnded.parse(body)));
   }
 

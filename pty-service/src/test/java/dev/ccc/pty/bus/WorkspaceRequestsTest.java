@@ -58,7 +58,7 @@ class WorkspaceRequestsTest {
   }
 
   private JsonObject create(String cloneUrl, String branch) {
-    return new CreateWorkspace("alice", workspace, cloneUrl, branch).toJson(bus.key);
+    return new CreateWorkspace("alice", workspace, cloneUrl, branch, false).toJson(bus.key);
   }
 
   @Test

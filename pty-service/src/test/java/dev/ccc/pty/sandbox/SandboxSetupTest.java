@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,16 +103,13 @@ class SandboxSetupTest {
   }
 
   /**
-   * Where the machine cannot sandbox, a non-administrator gets no terminal, but their clones still
-   * run, unconfined, as the service with its network and without the egress policy: git's errors
-   * (refused, timed out, not TLS) map the service's ports and its private network for them.
+   * Where the machine cannot sandbox, a clone runs unconfined, as the service with its network and
+   * without the egress policy: git's errors (refused, timed out, not TLS) would map the service's
+   * ports and its private network. A non-administrator's is refused before anything of it exists,
+   * as their terminals are; an administrator's runs and reaches the port, so this test would see
+   * the other get through.
    */
   @Test
-  @Disabled(
-      "red team finding, not fixed: CreateWorkspace does not say whether its owner is an"
-          + " administrator, so AdminsOnly cannot refuse non-administrators' clones; adding the"
-          + " signed flag changes the bus contract and its proof vectors (api-service and"
-          + " pty-service together)")
   void whereTheMachineCannotSandboxANonAdministratorsCloneReachesNothingOfTheService()
       throws Exception {
     Sandboxes adminsOnly =
@@ -123,31 +119,52 @@ class SandboxSetupTest {
             data.resolve("workspaces"), adminsOnly, Set.of("https"), Duration.ofSeconds(20));
     try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       service.setSoTimeout(100);
-      Workspaces.Clone clone =
-          workspaces.reserveClone(
-              "bob", UUID.randomUUID(), "https://127.0.0.1:" + service.getLocalPort() + "/r", null);
-      CompletableFuture<Void> cloning =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  clone.run();
-                } catch (IOException expected) {
-                  // Fails either way; only whether it got through counts.
-                }
-              });
-      boolean reached = false;
-      while (!cloning.isDone() && !reached) {
-        try {
-          service.accept().close();
-          reached = true;
-        } catch (SocketTimeoutException stillWaiting) {
-          // Until git gives up.
-        }
-      }
-      cloning.get(30, TimeUnit.SECONDS);
+      String url = "https://127.0.0.1:" + service.getLocalPort() + "/r";
 
-      assertFalse(reached, "a non-administrator's clone connected to the service's loopback port");
+      IOException refused =
+          assertThrows(
+              IOException.class,
+              () -> workspaces.reserveClone(new Owner("bob", false), UUID.randomUUID(), url, null));
+
+      assertTrue(
+          refused.getMessage().startsWith("clones are for administrators only"),
+          refused.getMessage());
+      assertTrue(refused.getMessage().contains("no sandbox here"), refused.getMessage());
+      assertFalse(Files.exists(data.resolve("workspaces").resolve("bob")), "nothing is left");
+      assertThrows(
+          SocketTimeoutException.class,
+          service::accept,
+          "a non-administrator's clone connected to the service's loopback port");
+      assertTrue(
+          reaches(
+              service,
+              workspaces.reserveClone(new Owner("root-of-it", true), UUID.randomUUID(), url, null)),
+          "an administrator's clone runs, unconfined");
     }
+  }
+
+  /** Whether {@code clone}, run to its end, connects to {@code service}. */
+  private static boolean reaches(ServerSocket service, Workspaces.Clone clone) throws Exception {
+    CompletableFuture<Void> cloning =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                clone.run();
+              } catch (IOException expected) {
+                // Fails either way; only whether it got through counts.
+              }
+            });
+    boolean reached = false;
+    while (!cloning.isDone() && !reached) {
+      try {
+        service.accept().close();
+        reached = true;
+      } catch (SocketTimeoutException stillWaiting) {
+        // Until git gives up.
+      }
+    }
+    cloning.get(30, TimeUnit.SECONDS);
+    return reached;
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract.WorkspaceFolder.Presence;
 import dev.ccc.pty.RefusedException;
+import dev.ccc.pty.sandbox.Owner;
 import dev.ccc.pty.sandbox.Sandboxes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real folders, a real git and real repositories, cloned over {@code file://}. */
 @Timeout(30)
 class WorkspacesTest {
+  private static final Owner ALICE = new Owner("alice", false);
+
   @TempDir Path data;
   private Path root;
   private Workspaces workspaces;
@@ -59,7 +62,7 @@ class WorkspacesTest {
   void aCloneHoldsTheDefaultBranchAtDepthOne() throws Exception {
     GitRepository repository = GitRepository.create(data.resolve("origin"));
 
-    workspaces.reserveClone("alice", workspace, repository.fileUrl(), null).run();
+    workspaces.reserveClone(ALICE, workspace, repository.fileUrl(), null).run();
 
     assertTrue(Files.exists(folder().resolve("second.txt")));
     assertFalse(Files.exists(folder().resolve("feature.txt")));
@@ -71,7 +74,7 @@ class WorkspacesTest {
   void aCloneOfABranchHoldsOnlyThatBranch() throws Exception {
     GitRepository repository = GitRepository.create(data.resolve("origin"));
 
-    workspaces.reserveClone("alice", workspace, repository.fileUrl(), "feature").run();
+    workspaces.reserveClone(ALICE, workspace, repository.fileUrl(), "feature").run();
 
     assertTrue(Files.exists(folder().resolve("feature.txt")));
     assertEquals("feature", GitRepository.git(folder(), "branch", "--show-current"));
@@ -84,8 +87,7 @@ class WorkspacesTest {
     GitRepository repository = GitRepository.create(data.resolve("origin"));
     assertEquals(Presence.ABSENT, workspaces.presence("alice", workspace));
 
-    Workspaces.Clone clone =
-        workspaces.reserveClone("alice", workspace, repository.fileUrl(), null);
+    Workspaces.Clone clone = workspaces.reserveClone(ALICE, workspace, repository.fileUrl(), null);
 
     assertEquals(Presence.BUSY, workspaces.presence("alice", workspace));
     RefusedException refused =
@@ -101,7 +103,7 @@ class WorkspacesTest {
     IllegalArgumentException rejected =
         assertThrows(
             IllegalArgumentException.class,
-            () -> workspaces.reserveClone("alice", workspace, "https://example.com/r.git", null));
+            () -> workspaces.reserveClone(ALICE, workspace, "https://example.com/r.git", null));
     assertTrue(rejected.getMessage().contains("[file, ssh]"), rejected.getMessage());
     assertFalse(Files.exists(folder()));
   }
@@ -113,7 +115,7 @@ class WorkspacesTest {
     IOException failed =
         assertThrows(
             IOException.class,
-            () -> workspaces.reserveClone("alice", workspace, missing, null).run());
+            () -> workspaces.reserveClone(ALICE, workspace, missing, null).run());
 
     assertTrue(
         failed.getMessage().contains("does not appear to be a git repository"),
@@ -152,7 +154,7 @@ class WorkspacesTest {
             IOException.class,
             () ->
                 impatient
-                    .reserveClone("alice", workspace, "ssh://example.invalid/r.git", null)
+                    .reserveClone(ALICE, workspace, "ssh://example.invalid/r.git", null)
                     .run());
 
     assertTrue(failed.getMessage().contains("did not finish within 1 s"), failed.getMessage());
