@@ -1,70 +1,7 @@
 import type { IDisposable } from '@xterm/xterm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeInputFrame, encodeOutputFrame, type ClientMessage } from '../protocol';
-import {
-  TerminalConnection,
-  type ChannelState,
-  type ConnectionState,
-  type TerminalView,
-} from './TerminalConnection';
-
-/** Just enough of a browser WebSocket: the test plays the gateway. */
-class FakeSocket {
-  readonly OPEN = 1;
-  readyState = 0;
-  binaryType = 'blob';
-  readonly sent: (string | Uint8Array)[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: ArrayBuffer | string }) => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-
-  constructor(readonly url: string) {}
-
-  send(data: string | Uint8Array) {
-    this.sent.push(data);
-  }
-
-  close() {
-    this.readyState = 3;
-  }
-
-  // ---- The gateway's side ----
-
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-
-  receive(message: object) {
-    this.onmessage?.({ data: JSON.stringify(message) });
-  }
-
-  output(channel: number, offset: number, text: string) {
-    const frame = encodeOutputFrame({ channel, offset, data: new TextEncoder().encode(text) });
-    this.onmessage?.({ data: frame.buffer });
-  }
-
-  drop(code = 1006) {
-    this.readyState = 3;
-    this.onclose?.({ code, reason: '' });
-  }
-
-  messages(type: string): ClientMessage[] {
-    return this.sent
-      .filter((frame): frame is string => typeof frame === 'string')
-      .map((frame) => JSON.parse(frame) as ClientMessage)
-      .filter((message) => message.type === type);
-  }
-
-  inputs() {
-    return this.sent
-      .filter((frame): frame is Uint8Array => typeof frame !== 'string')
-      .map((frame) => {
-        const { channel, data } = decodeInputFrame(frame);
-        return { channel, text: new TextDecoder().decode(data) };
-      });
-  }
-}
+import { connectionOverFakeSockets, type FakeSocket } from '../test/FakeSocket';
+import type { ChannelState, ConnectionState, TerminalView } from './TerminalConnection';
 
 /** A terminal screen that records what is written to it and lets the test type. */
 class FakeView implements TerminalView {
@@ -113,18 +50,7 @@ function nthSocket(index: number): FakeSocket {
 let states: ConnectionState[];
 
 function connection() {
-  return new TerminalConnection({
-    backend: {
-      gatewayUrl: () => Promise.resolve('ws://gateway/ws'),
-      wsTicket: () => Promise.resolve(`ticket-${sockets.length + 1}`),
-    },
-    onStateChange: (state) => states.push(state),
-    createSocket: (url) => {
-      const socket = new FakeSocket(url);
-      sockets.push(socket);
-      return socket as unknown as WebSocket;
-    },
-  });
+  return connectionOverFakeSockets(sockets, states);
 }
 
 /** Starts a connection with two terminals open and its socket open. */

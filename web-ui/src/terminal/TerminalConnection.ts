@@ -1,4 +1,4 @@
-import type { IDisposable, Terminal } from '@xterm/xterm';
+import type { IDisposable } from '@xterm/xterm';
 import { isUnauthorized } from '../api/http';
 import {
   CloseCode,
@@ -15,7 +15,7 @@ import {
   type ServerMessage,
 } from '../protocol';
 import { reconnectDelayMs } from './backoff';
-import { unseenBytes } from './resume';
+import { ScreenFeed, type TerminalView } from './ScreenFeed';
 
 const PING_INTERVAL_MS = 5_000;
 /** A ping unanswered this long means a dead socket the browser has not noticed (a laptop slept). */
@@ -61,15 +61,13 @@ export interface TerminalConnectionOptions {
   createSocket?: (url: string) => WebSocket;
 }
 
-/** The parts of xterm's Terminal a connection uses. */
-export type TerminalView = Pick<Terminal, 'cols' | 'rows' | 'write' | 'onData' | 'onResize'>;
+export type { TerminalView } from './ScreenFeed';
 
 /** One terminal viewed on one channel of the socket. */
 class Channel {
   /** `ended` after the process exited or the gateway refused the terminal: never attached again. */
   phase: 'detached' | 'attaching' | 'attached' | 'ended' = 'detached';
-  /** Offset just past the last output byte written to the screen. */
-  written = 0;
+  readonly screen: ScreenFeed;
   retryAttempt = 0;
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   subscriptions: IDisposable[] = [];
@@ -79,7 +77,9 @@ class Channel {
     readonly terminalId: string,
     readonly view: TerminalView,
     readonly report: (state: ChannelState) => void,
-  ) {}
+  ) {
+    this.screen = new ScreenFeed(view);
+  }
 }
 
 /**
@@ -268,7 +268,7 @@ export class TerminalConnection {
       type: 'attach',
       channel: channel.number,
       terminal: channel.terminalId,
-      offset: channel.written,
+      offset: channel.screen.written,
     });
   }
 
@@ -307,9 +307,7 @@ export class TerminalConnection {
     }
     const channel = this.channels.get(output.channel);
     if (channel?.phase !== 'attached') return;
-    const unseen = unseenBytes(channel.written, output.offset, output.data);
-    channel.written = Math.max(channel.written, output.offset + output.data.length);
-    if (unseen.length > 0) channel.view.write(unseen);
+    channel.screen.output(output.offset, output.data);
   }
 
   private handleMessage(message: ServerMessage): void {
@@ -328,7 +326,7 @@ export class TerminalConnection {
         break;
       case 'exit':
         channel.phase = 'ended';
-        channel.view.write(`\r\n${DIM}[process exited with code ${message.exitCode}]${RESET}\r\n`);
+        channel.screen.note(`\r\n${DIM}[process exited with code ${message.exitCode}]${RESET}\r\n`);
         channel.report({ kind: 'exited', exitCode: message.exitCode });
         break;
       case 'error':
