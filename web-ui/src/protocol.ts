@@ -69,12 +69,17 @@ export type ClientMessage = AttachMessage | DetachMessage | ResizeMessage | Ping
 
 // ---- Server → client JSON messages -------------------------------------------------------------
 
-/** The attach worked; output follows from `offset` (later than requested if older bytes are gone). */
+/**
+ * The attach worked; output follows from `offset` (later than requested if older bytes are gone).
+ * Output before `replayEnd` is replayed history, printed before the attach: a client must not send
+ * its terminal's answers to queries in it.
+ */
 export interface AttachedMessage {
   type: 'attached';
   channel: number;
   terminal: string;
   offset: number;
+  replayEnd: number;
 }
 
 /** The terminal's process exited; the channel is free again. */
@@ -186,7 +191,10 @@ export function parseServerMessage(text: string): ServerMessage | null {
   const m = value as Record<string, unknown>;
   switch (m.type) {
     case 'attached':
-      return isInt(m.channel) && typeof m.terminal === 'string' && isInt(m.offset)
+      return isInt(m.channel) &&
+        typeof m.terminal === 'string' &&
+        isInt(m.offset) &&
+        isInt(m.replayEnd)
         ? (m as unknown as AttachedMessage)
         : null;
     case 'exit':

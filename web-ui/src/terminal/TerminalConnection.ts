@@ -141,6 +141,8 @@ export class TerminalConnection {
     const channel = new Channel(this.allocateChannel(), terminalId, view, report);
     channel.subscriptions = [
       view.onData((data) => {
+        // xterm answering a query in replayed history: the question was never this viewer's.
+        if (channel.screen.answersHistory()) return;
         this.sendInput(channel, data);
       }),
       view.onResize(() => {
@@ -277,6 +279,7 @@ export class TerminalConnection {
     this.channels.delete(channel.number);
     clearTimeout(channel.retryTimer);
     for (const subscription of channel.subscriptions) subscription.dispose();
+    channel.screen.dispose();
     if (channel.phase === 'attaching' || channel.phase === 'attached') {
       this.send({ type: 'detach', channel: channel.number });
     }
@@ -320,6 +323,7 @@ export class TerminalConnection {
     switch (message.type) {
       case 'attached':
         channel.phase = 'attached';
+        channel.screen.attached(message.replayEnd);
         channel.retryAttempt = 0;
         channel.report({ kind: 'attached' });
         this.sendResize(channel);

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connectionOverFakeSockets, type FakeSocket } from '../test/FakeSocket';
-import {
-  headlessTerminal,
-  parsed,
-  screenLines,
-  type HeadlessTerminal,
-} from '../test/headlessTerminal';
+import { attachedTerminal, type FakeSocket } from '../test/FakeSocket';
+import { headlessTerminal, parsed, screenLines } from '../test/headlessTerminal';
 
 /**
  * Korean text with the punctuation and emoji an agent prints: several of these characters carry
@@ -51,23 +46,6 @@ async function referenceScreen(text: string, cols: number): Promise<string[]> {
   return screenLines(term);
 }
 
-/** Attaches a real terminal on channel 1 of a connection whose socket the test plays. */
-async function attachedTerminal(
-  cols: number,
-): Promise<{ term: HeadlessTerminal; socket: FakeSocket }> {
-  const sockets: FakeSocket[] = [];
-  const connection = connectionOverFakeSockets(sockets);
-  const term = headlessTerminal(cols);
-  connection.open('term', term, () => undefined);
-  connection.start();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const socket = sockets[0];
-  if (socket === undefined) throw new Error('no socket opened');
-  socket.open();
-  socket.receive({ type: 'attached', channel: 1, terminal: 'term', offset: 0 });
-  return { term, socket };
-}
-
 /** Sends `bytes` as OUTPUT frames cut at `cuts` (ascending byte positions). */
 function sendCut(socket: FakeSocket, bytes: Uint8Array, cuts: number[]): void {
   let start = 0;
@@ -81,7 +59,7 @@ describe('characters split across output frames', () => {
   it('shows exactly the screen of the whole text when every byte is a frame of its own', async () => {
     const text = generatedText(16 * 1024);
     const bytes = new TextEncoder().encode(text);
-    const { term, socket } = await attachedTerminal(80);
+    const { term, socket } = await attachedTerminal(headlessTerminal(80), bytes.length);
 
     sendCut(
       socket,
@@ -99,7 +77,7 @@ describe('characters split across output frames', () => {
     const expected = await referenceScreen(text, 40);
 
     for (let cut = 1; cut < bytes.length; cut++) {
-      const { term, socket } = await attachedTerminal(40);
+      const { term, socket } = await attachedTerminal(headlessTerminal(40), 0);
       sendCut(socket, bytes, [cut]);
       await parsed(term);
       expect(screenLines(term), `cut at byte ${cut}`).toEqual(expected);

@@ -1,5 +1,9 @@
 import { decodeInputFrame, encodeOutputFrame, type ClientMessage } from '../protocol';
-import { TerminalConnection, type ConnectionState } from '../terminal/TerminalConnection';
+import {
+  TerminalConnection,
+  type ConnectionState,
+  type TerminalView,
+} from '../terminal/TerminalConnection';
 
 /** Just enough of a browser WebSocket for a TerminalConnection: the test plays the gateway. */
 export class FakeSocket {
@@ -30,6 +34,11 @@ export class FakeSocket {
 
   receive(message: object) {
     this.onmessage?.({ data: JSON.stringify(message) });
+  }
+
+  /** Answers an attach: output follows from `offset`, history until `replayEnd`. */
+  attached(channel: number, terminal: string, offset: number, replayEnd = offset) {
+    this.receive({ type: 'attached', channel, terminal, offset, replayEnd });
   }
 
   output(channel: number, offset: number, text: string) {
@@ -79,4 +88,24 @@ export function connectionOverFakeSockets(
       return socket as unknown as WebSocket;
     },
   });
+}
+
+/**
+ * Shows `view` on channel 1 of a new connection and answers its attach from offset 0, with history
+ * until `replayEnd`; the socket is the test's to play the gateway (real timers).
+ */
+export async function attachedTerminal<View extends TerminalView>(
+  view: View,
+  replayEnd: number,
+): Promise<{ term: View; socket: FakeSocket }> {
+  const sockets: FakeSocket[] = [];
+  const connection = connectionOverFakeSockets(sockets);
+  connection.open('term', view, () => undefined);
+  connection.start();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const socket = sockets[0];
+  if (socket === undefined) throw new Error('no socket opened');
+  socket.open();
+  socket.attached(1, 'term', 0, replayEnd);
+  return { term: view, socket };
 }

@@ -305,7 +305,8 @@ final class TerminalConnection {
       }
       // Counted before the browser can hear it is attached; release() counts it out once live.
       GatewayMetrics.VIEWERS.incrementAndGet();
-      socket.writeTextMessage(WireProtocol.attached(number, terminal, snapshot.offset()));
+      socket.writeTextMessage(
+          WireProtocol.attached(number, terminal, snapshot.offset(), snapshot.endOffset()));
       delivered = snapshot.offset();
       live = true;
       deliver(snapshot);

@@ -120,13 +120,17 @@ final class WireProtocol {
     void accept(Buffer frame);
   }
 
-  /** The attach worked; output follows from {@code offset}. */
-  static String attached(int channel, UUID terminal, long offset) {
+  /**
+   * The attach worked; output follows from {@code offset}, and what comes before {@code replayEnd}
+   * is history, printed before the attach (a client does not answer the queries in it).
+   */
+  static String attached(int channel, UUID terminal, long offset, long replayEnd) {
     return new JsonObject()
         .put("type", "attached")
         .put("channel", channel)
         .put("terminal", terminal.toString())
         .put("offset", offset)
+        .put("replayEnd", replayEnd)
         .encode();
   }
 

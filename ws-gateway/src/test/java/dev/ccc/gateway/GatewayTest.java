@@ -246,7 +246,9 @@ class GatewayTest {
 
     Socket second = Socket.connect("/ws?ticket=" + ticket("alice"));
     second.attach(1, terminal, resumeAt);
-    assertEquals(resumeAt, second.nextTextOfType("attached").getLong("offset"));
+    JsonObject attached = second.nextTextOfType("attached");
+    assertEquals(resumeAt, attached.getLong("offset"));
+    assertTrue(attached.getLong("replayEnd") >= resumeAt, attached.encode());
     second.input(1, "echo second-$((2+1))\n");
     String resumed = second.awaitOutput("second-3");
     assertEquals(resumeAt, second.firstOutputOffset);
