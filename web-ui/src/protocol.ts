@@ -29,6 +29,11 @@ export const CloseCode = {
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MIN_CHANNEL = 1;
 export const MAX_CHANNEL = 65535;
+/**
+ * Output the gateway sends on a channel beyond what the client has acknowledged (`ack`); a client
+ * must acknowledge what it has rendered before this much is outstanding, or its output stalls.
+ */
+export const ACK_WINDOW_BYTES = 512 * 1024;
 /** Upper bound for `cols` and `rows` in `resize` (the lower bound is 1). */
 export const MAX_TERMINAL_DIMENSION = 1000;
 
@@ -65,7 +70,15 @@ export interface PingMessage {
   id: number;
 }
 
-export type ClientMessage = AttachMessage | DetachMessage | ResizeMessage | PingMessage;
+/** The output of `channel` before `offset` has been rendered: the gateway may send more. */
+export interface AckMessage {
+  type: 'ack';
+  channel: number;
+  offset: number;
+}
+
+export type ClientMessage =
+  AttachMessage | DetachMessage | ResizeMessage | PingMessage | AckMessage;
 
 // ---- Server → client JSON messages -------------------------------------------------------------
 
@@ -80,6 +93,16 @@ export interface AttachedMessage {
   terminal: string;
   offset: number;
   replayEnd: number;
+}
+
+/**
+ * The viewer on `channel` fell too far behind; its output stopped at `offset`. Keystrokes still go
+ * through; attach the channel again from the output shown.
+ */
+export interface LaggingMessage {
+  type: 'lagging';
+  channel: number;
+  offset: number;
 }
 
 /** The terminal's process exited; the channel is free again. */
@@ -109,7 +132,8 @@ export interface PongMessage {
   id: number;
 }
 
-export type ServerMessage = AttachedMessage | ExitMessage | ErrorMessage | PongMessage;
+export type ServerMessage =
+  AttachedMessage | LaggingMessage | ExitMessage | ErrorMessage | PongMessage;
 
 // ---- Binary frames ------------------------------------------------------------------------------
 
@@ -197,6 +221,8 @@ export function parseServerMessage(text: string): ServerMessage | null {
         isInt(m.replayEnd)
         ? (m as unknown as AttachedMessage)
         : null;
+    case 'lagging':
+      return isInt(m.channel) && isInt(m.offset) ? (m as unknown as LaggingMessage) : null;
     case 'exit':
       return isInt(m.channel) && isInt(m.exitCode) ? (m as unknown as ExitMessage) : null;
     case 'error':

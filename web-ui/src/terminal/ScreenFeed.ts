@@ -24,6 +24,9 @@ const ANSWERED_CSI = [
 const ANSWERED_OSC = [4, 10, 11, 12];
 const ANSWERED_DCS = [{ intermediates: '$', final: 'q' }];
 
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+
 /** A write handed to xterm and not yet parsed by it. */
 interface PendingWrite {
   /** Offset just past the output it carries (of the output before it, for a note). */
@@ -51,6 +54,8 @@ interface PendingWrite {
 export class ScreenFeed {
   /** Offset just past the last output byte handed to the screen. */
   written = 0;
+  /** Offset just past the last output byte the screen has parsed. */
+  rendered = 0;
   /** Output before this offset is replayed history. */
   private replayEnd = 0;
   private decoder = new TextDecoder();
@@ -59,7 +64,11 @@ export class ScreenFeed {
   private answering: 'history' | 'live' | null = null;
   private readonly hooks: IDisposable[];
 
-  constructor(readonly view: TerminalView) {
+  /** `onRendered` hears the offset up to which the screen has parsed the output, as it grows. */
+  constructor(
+    readonly view: TerminalView,
+    private readonly onRendered: (offset: number) => void = () => undefined,
+  ) {
     const query = () => {
       this.answering = this.pending[0]?.history === true ? 'history' : 'live';
       queueMicrotask(() => {
@@ -75,9 +84,18 @@ export class ScreenFeed {
     ];
   }
 
-  /** The attach took effect: output before `replayEnd` is history. */
-  attached(replayEnd: number): void {
+  /**
+   * The attach took effect: output follows from `offset`, history until `replayEnd`. An offset
+   * beyond what the screen has means the bytes between are gone (the terminal's buffer no longer
+   * holds them): the screen says so, and a character they cut is dropped with them.
+   */
+  attached(offset: number, replayEnd: number): void {
     this.replayEnd = replayEnd;
+    if (offset <= this.written) return;
+    const skipped = offset - this.written;
+    this.decoder = new TextDecoder();
+    this.written = offset;
+    this.notice(`output skipped: ${skipped} bytes`);
   }
 
   /** Shows the part of `data`, which starts at `offset`, that the screen has not shown yet. */
@@ -101,11 +119,11 @@ export class ScreenFeed {
   }
 
   /**
-   * Writes text of the client's own (not terminal output) after the output shown so far; a
+   * Shows a dim line of the client's own (not terminal output) after the output shown so far; a
    * character the output left unfinished is shown as U+FFFD first, since no more bytes will come.
    */
-  note(text: string): void {
-    this.write(this.decoder.decode() + text, this.written, false);
+  notice(text: string): void {
+    this.write(`${this.decoder.decode()}\r\n${DIM}[${text}]${RESET}\r\n`, this.written, false);
   }
 
   dispose(): void {
@@ -122,6 +140,10 @@ export class ScreenFeed {
     this.pending.push({ end, history });
     this.view.write(text, () => {
       this.pending.shift();
+      if (end > this.rendered) {
+        this.rendered = end;
+        this.onRendered(end);
+      }
     });
   }
 }

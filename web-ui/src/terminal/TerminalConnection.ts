@@ -1,6 +1,7 @@
 import type { IDisposable } from '@xterm/xterm';
 import { isUnauthorized } from '../api/http';
 import {
+  ACK_WINDOW_BYTES,
   CloseCode,
   decodeOutputFrame,
   encodeClientMessage,
@@ -29,8 +30,8 @@ const MAX_INPUT_CHUNK_BYTES = 16 * 1024;
  */
 const MAX_PROTOCOL_CLOSES = 3;
 const SHORT_LIVED_SOCKET_MS = 60_000;
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
+/** Rendered output acknowledged at a time: often enough that the window never runs dry. */
+const ACK_EVERY_BYTES = ACK_WINDOW_BYTES / 8;
 
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -69,6 +70,8 @@ class Channel {
   phase: 'detached' | 'attaching' | 'attached' | 'ended' = 'detached';
   readonly screen: ScreenFeed;
   retryAttempt = 0;
+  /** Offset up to which rendered output was acknowledged on this attach. */
+  acknowledged = 0;
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   subscriptions: IDisposable[] = [];
 
@@ -77,8 +80,9 @@ class Channel {
     readonly terminalId: string,
     readonly view: TerminalView,
     readonly report: (state: ChannelState) => void,
+    onRendered: (offset: number) => void,
   ) {
-    this.screen = new ScreenFeed(view);
+    this.screen = new ScreenFeed(view, onRendered);
   }
 }
 
@@ -138,7 +142,15 @@ export class TerminalConnection {
    * Dispose the result to stop viewing it: the process keeps running.
    */
   open(terminalId: string, view: TerminalView, report: (state: ChannelState) => void): IDisposable {
-    const channel = new Channel(this.allocateChannel(), terminalId, view, report);
+    const channel: Channel = new Channel(
+      this.allocateChannel(),
+      terminalId,
+      view,
+      report,
+      (offset) => {
+        this.acknowledge(channel, offset);
+      },
+    );
     channel.subscriptions = [
       view.onData((data) => {
         // xterm answering a query in replayed history: the question was never this viewer's.
@@ -323,14 +335,19 @@ export class TerminalConnection {
     switch (message.type) {
       case 'attached':
         channel.phase = 'attached';
-        channel.screen.attached(message.replayEnd);
+        channel.acknowledged = message.offset;
+        channel.screen.attached(message.offset, message.replayEnd);
         channel.retryAttempt = 0;
         channel.report({ kind: 'attached' });
         this.sendResize(channel);
         break;
+      case 'lagging':
+        // Fell behind: what the gateway held for this screen is gone, the terminal's buffer has it.
+        if (channel.phase === 'attached') this.attach(channel);
+        break;
       case 'exit':
         channel.phase = 'ended';
-        channel.screen.note(`\r\n${DIM}[process exited with code ${message.exitCode}]${RESET}\r\n`);
+        channel.screen.notice(`process exited with code ${message.exitCode}`);
         channel.report({ kind: 'exited', exitCode: message.exitCode });
         break;
       case 'error':
@@ -367,6 +384,12 @@ export class TerminalConnection {
       const chunk = bytes.subarray(start, start + MAX_INPUT_CHUNK_BYTES);
       this.openSocket()?.send(encodeInputFrame(channel.number, chunk));
     }
+  }
+
+  private acknowledge(channel: Channel, rendered: number): void {
+    if (channel.phase !== 'attached' || rendered - channel.acknowledged < ACK_EVERY_BYTES) return;
+    channel.acknowledged = rendered;
+    this.send({ type: 'ack', channel: channel.number, offset: rendered });
   }
 
   private sendResize(channel: Channel): void {

@@ -68,6 +68,7 @@ public final class LocalStack
   final int apiPort = freePort();
   final int gatewayPort = freePort();
   final int ptyManagementPort = freePort();
+  final int gatewayManagementPort = freePort();
   private int clusterPort;
 
   /** For JUnit's {@code @ExtendWith}. */
@@ -119,6 +120,11 @@ public final class LocalStack
   /** An origin the gateway accepts WebSockets from. */
   public String origin() {
     return apiUrl();
+  }
+
+  /** The gateway's Prometheus metrics. */
+  public String gatewayMetricsUrl() {
+    return "http://127.0.0.1:" + gatewayManagementPort + "/metrics";
   }
 
   public String gatewayUrl() {
@@ -186,7 +192,7 @@ public final class LocalStack
     env.put("CCC_API_PORT", String.valueOf(apiPort));
     env.put("CCC_GATEWAY_PORT", String.valueOf(gatewayPort));
     env.put("CCC_API_MANAGEMENT_PORT", String.valueOf(freePort()));
-    env.put("CCC_GATEWAY_MANAGEMENT_PORT", String.valueOf(freePort()));
+    env.put("CCC_GATEWAY_MANAGEMENT_PORT", String.valueOf(gatewayManagementPort));
     env.put("CCC_PTY_MANAGEMENT_PORT", String.valueOf(ptyManagementPort));
     env.put("CCC_GATEWAY_ALLOWED_ORIGINS", origin() + ",http://localhost:" + apiPort);
     env.put("CCC_GATEWAY_PUBLIC_URL", "ws://{hostname}:" + gatewayPort + "/ws");

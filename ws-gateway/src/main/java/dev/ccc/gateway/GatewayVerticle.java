@@ -180,8 +180,7 @@ final class GatewayVerticle extends AbstractVerticle {
       return;
     }
     socketsByUser.merge(user, 1, Integer::sum);
-    TerminalConnection connection =
-        new TerminalConnection(vertx, socket, ticket, key, config.maxAttachesPerSocket());
+    TerminalConnection connection = new TerminalConnection(vertx, socket, ticket, key, config);
     connections.add(connection);
     GatewayMetrics.SOCKETS.incrementAndGet();
     connection.start(

@@ -29,6 +29,12 @@ final class WireProtocol {
   /** Largest output payload in one OUTPUT frame; longer output is split. */
   static final int MAX_OUTPUT_PAYLOAD = MAX_FRAME_BYTES - 11;
 
+  /**
+   * Output the gateway sends on one channel beyond what the client has acknowledged ({@code ack}):
+   * a client that renders slowly holds at most this much it has not shown yet.
+   */
+  static final int ACK_WINDOW_BYTES = 512 * 1024;
+
   static final short CLOSE_NORMAL = 1000;
   static final short CLOSE_UNSUPPORTED = 1003;
   static final short CLOSE_POLICY = 1008;
@@ -42,7 +48,7 @@ final class WireProtocol {
   static final int MAX_CHANNEL = 65535;
 
   /** A message from the browser. */
-  sealed interface ClientMessage permits Attach, Detach, Resize, Ping, Input {}
+  sealed interface ClientMessage permits Attach, Detach, Resize, Ping, Ack, Input {}
 
   /** View {@code terminal} on {@code channel}, receiving its output from byte {@code offset}. */
   record Attach(int channel, UUID terminal, long offset) implements ClientMessage {}
@@ -50,11 +56,17 @@ final class WireProtocol {
   /** Stop viewing the terminal on {@code channel}; its process keeps running. */
   record Detach(int channel) implements ClientMessage {}
 
-  /** Set the size of the terminal on {@code channel}. */
+  /**
+   * The size of this viewer's window for the terminal on {@code channel}; the terminal takes it
+   * when this viewer types (and while it is the one that typed last).
+   */
   record Resize(int channel, int cols, int rows) implements ClientMessage {}
 
   /** Latency probe; answered by a pong with the same {@code id}. */
   record Ping(long id) implements ClientMessage {}
+
+  /** The client has rendered the output of {@code channel} before {@code offset}. */
+  record Ack(int channel, long offset) implements ClientMessage {}
 
   /** Keystrokes for the terminal on {@code channel}. */
   record Input(int channel, Buffer data) implements ClientMessage {}
@@ -98,26 +110,21 @@ final class WireProtocol {
               (int) integer(json, "cols", 1, 1000),
               (int) integer(json, "rows", 1, 1000));
       case "ping" -> new Ping(integer(json, "id", Long.MIN_VALUE, Long.MAX_VALUE));
+      case "ack" -> new Ack(channel(json), integer(json, "offset", 0, Long.MAX_VALUE));
       default -> throw new Violation(CLOSE_POLICY, "unknown message type '" + type + "'");
     };
   }
 
-  /** OUTPUT frames for {@code data}, which starts at {@code offset}; split to fit the limit. */
-  static void writeOutput(int channel, long offset, Buffer data, FrameSink sink) {
-    for (int start = 0; start < data.length(); start += MAX_OUTPUT_PAYLOAD) {
-      int end = Math.min(data.length(), start + MAX_OUTPUT_PAYLOAD);
-      sink.accept(
-          Buffer.buffer(11 + end - start)
-              .appendByte(OUTPUT)
-              .appendUnsignedShort(channel)
-              .appendLong(offset + start)
-              .appendBuffer(data, start, end - start));
-    }
-  }
-
-  /** Where {@link #writeOutput} puts its frames. */
-  interface FrameSink {
-    void accept(Buffer frame);
+  /**
+   * The OUTPUT frame of {@code data}, at most {@link #MAX_OUTPUT_PAYLOAD} bytes from {@code
+   * offset}.
+   */
+  static Buffer output(int channel, long offset, Buffer data) {
+    return Buffer.buffer(11 + data.length())
+        .appendByte(OUTPUT)
+        .appendUnsignedShort(channel)
+        .appendLong(offset)
+        .appendBuffer(data);
   }
 
   /**
@@ -131,6 +138,19 @@ final class WireProtocol {
         .put("terminal", terminal.toString())
         .put("offset", offset)
         .put("replayEnd", replayEnd)
+        .encode();
+  }
+
+  /**
+   * The viewer on {@code channel} fell too far behind and no longer gets output, which stopped at
+   * {@code offset}; keystrokes still go through. The client attaches the channel again from what it
+   * has.
+   */
+  static String lagging(int channel, long offset) {
+    return new JsonObject()
+        .put("type", "lagging")
+        .put("channel", channel)
+        .put("offset", offset)
         .encode();
   }
 

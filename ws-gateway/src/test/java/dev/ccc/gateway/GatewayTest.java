@@ -234,6 +234,33 @@ class GatewayTest {
   }
 
   @Test
+  void keystrokesSentRightAfterTheAttachReachTheShellBeforeTheReplayEnds() throws Exception {
+    UUID terminal = openTerminal("alice");
+    Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
+
+    socket.attach(1, terminal, 0);
+    socket.input(1, "echo early-$((3+4))\n");
+
+    socket.nextTextOfType("attached");
+    socket.awaitOutput("early-7");
+    assertTrue(socket.answersPing(), "the socket stays open");
+    socket.close();
+  }
+
+  @Test
+  void anAcknowledgementOfOutputNeverSentClosesTheSocket() throws Exception {
+    UUID terminal = openTerminal("alice");
+    Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
+    socket.attach(1, terminal, 0);
+    socket.nextTextOfType("attached");
+
+    socket.send(new JsonObject().put("type", "ack").put("channel", 1).put("offset", 1L << 40));
+
+    assertEquals(1008, socket.awaitClose("an ack beyond the output"));
+    assertTrue(socket.closeReason().contains("beyond the output sent"), socket.closeReason());
+  }
+
+  @Test
   void resumingFromAnOffsetSendsExactlyTheMissingBytes() throws Exception {
     UUID terminal = openTerminal("alice");
     Socket first = Socket.connect("/ws?ticket=" + ticket("alice"));
@@ -532,7 +559,7 @@ class GatewayTest {
 
   private static GatewayConfig config(int maxSocketsPerUser, int maxAttachesPerSocket) {
     return new GatewayConfig(
-        "127.0.0.1", 0, Set.of(ORIGIN), ISSUER, maxSocketsPerUser, maxAttachesPerSocket);
+        "127.0.0.1", 0, Set.of(ORIGIN), ISSUER, maxSocketsPerUser, maxAttachesPerSocket, 1 << 20);
   }
 
   private static WebSocketConnectOptions connectOptions(String uri) {
@@ -613,7 +640,9 @@ class GatewayTest {
     }
 
     static Socket connect(int port, String uri) throws Exception {
-      return new Socket(await(client.connect(connectOptions(port, uri)).toCompletionStage()));
+      // Handlers set on the event loop as the socket opens: a close right after the upgrade (the
+      // gateway refusing one socket too many) cannot slip in before them.
+      return await(client.connect(connectOptions(port, uri)).map(Socket::new).toCompletionStage());
     }
 
     /** Whether a ping is answered: false if the gateway closes the socket instead. */
