@@ -56,7 +56,10 @@ export interface DetachMessage {
   channel: number;
 }
 
-/** Set the terminal's size; `cols` and `rows` within 1..1000. */
+/**
+ * The size of this viewer's window for the terminal; `cols` and `rows` within 1..1000. The terminal
+ * takes it when this viewer types, and while it is the viewer that typed last.
+ */
 export interface ResizeMessage {
   type: 'resize';
   channel: number;
@@ -105,6 +108,14 @@ export interface LaggingMessage {
   offset: number;
 }
 
+/** The terminal is `cols` x `rows`: render at that size, whatever the window (see `resize`). */
+export interface SizeMessage {
+  type: 'size';
+  channel: number;
+  cols: number;
+  rows: number;
+}
+
 /** The terminal's process exited; the channel is free again. */
 export interface ExitMessage {
   type: 'exit';
@@ -133,7 +144,7 @@ export interface PongMessage {
 }
 
 export type ServerMessage =
-  AttachedMessage | LaggingMessage | ExitMessage | ErrorMessage | PongMessage;
+  AttachedMessage | LaggingMessage | SizeMessage | ExitMessage | ErrorMessage | PongMessage;
 
 // ---- Binary frames ------------------------------------------------------------------------------
 
@@ -223,6 +234,10 @@ export function parseServerMessage(text: string): ServerMessage | null {
         : null;
     case 'lagging':
       return isInt(m.channel) && isInt(m.offset) ? (m as unknown as LaggingMessage) : null;
+    case 'size':
+      return isInt(m.channel) && isInt(m.cols) && isInt(m.rows)
+        ? (m as unknown as SizeMessage)
+        : null;
     case 'exit':
       return isInt(m.channel) && isInt(m.exitCode) ? (m as unknown as ExitMessage) : null;
     case 'error':

@@ -4,7 +4,7 @@ import { unseenBytes } from './resume';
 /** The parts of xterm's Terminal a channel uses. */
 export type TerminalView = Pick<
   Terminal,
-  'cols' | 'rows' | 'write' | 'onData' | 'onResize' | 'parser'
+  'cols' | 'rows' | 'write' | 'onData' | 'parser' | 'resize'
 >;
 
 /**

@@ -1,5 +1,6 @@
 import type { IDisposable } from '@xterm/xterm';
 import { isUnauthorized } from '../api/http';
+import type { TerminalSize } from '../api/types';
 import {
   ACK_WINDOW_BYTES,
   CloseCode,
@@ -48,6 +49,23 @@ export type ChannelState =
   /** The gateway refused it for good: gone or someone else's (`not_found`), `invalid`, `limit`. */
   | { kind: 'failed'; code: ErrorCode; message: string };
 
+/**
+ * A terminal's size and this window's: they differ when another viewer typed last, and the screen
+ * is then shown at the terminal's size, not fitted to the window.
+ */
+export interface SizeState {
+  /** The terminal's size, once the gateway said it. */
+  terminal: TerminalSize | null;
+  /** The size that fits this window, once the page measured it. */
+  window: TerminalSize | null;
+}
+
+/** One terminal shown on the connection. Dispose it to stop viewing; the process keeps running. */
+export interface TerminalChannel extends IDisposable {
+  /** The window now fits `cols` x `rows`: the terminal takes it when this viewer types. */
+  fitted(cols: number, rows: number): void;
+}
+
 /** The api-service calls a connection needs, on behalf of the logged-in user. */
 export interface GatewayBackend {
   gatewayUrl(): Promise<string>;
@@ -72,6 +90,7 @@ class Channel {
   retryAttempt = 0;
   /** Offset up to which rendered output was acknowledged on this attach. */
   acknowledged = 0;
+  readonly size: SizeState = { terminal: null, window: null };
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   subscriptions: IDisposable[] = [];
 
@@ -80,6 +99,7 @@ class Channel {
     readonly terminalId: string,
     readonly view: TerminalView,
     readonly report: (state: ChannelState) => void,
+    readonly reportSize: (size: SizeState) => void,
     onRendered: (offset: number) => void,
   ) {
     this.screen = new ScreenFeed(view, onRendered);
@@ -138,15 +158,21 @@ export class TerminalConnection {
   }
 
   /**
-   * Shows `terminalId` in `view` from its first buffered byte on; `report` hears how it fares.
-   * Dispose the result to stop viewing it: the process keeps running.
+   * Shows `terminalId` in `view` from its first buffered byte on, at the terminal's size; `report`
+   * hears how it fares, `reportSize` the terminal's size and the window's.
    */
-  open(terminalId: string, view: TerminalView, report: (state: ChannelState) => void): IDisposable {
+  open(
+    terminalId: string,
+    view: TerminalView,
+    report: (state: ChannelState) => void,
+    reportSize: (size: SizeState) => void = () => undefined,
+  ): TerminalChannel {
     const channel: Channel = new Channel(
       this.allocateChannel(),
       terminalId,
       view,
       report,
+      reportSize,
       (offset) => {
         this.acknowledge(channel, offset);
       },
@@ -157,15 +183,17 @@ export class TerminalConnection {
         if (channel.screen.answersHistory()) return;
         this.sendInput(channel, data);
       }),
-      view.onResize(() => {
-        this.sendResize(channel);
-      }),
     ];
     this.channels.set(channel.number, channel);
     this.attach(channel);
     return {
       dispose: () => {
         this.close(channel);
+      },
+      fitted: (cols, rows) => {
+        channel.size.window = { cols, rows };
+        channel.reportSize({ ...channel.size });
+        this.sendResize(channel);
       },
     };
   }
@@ -341,6 +369,14 @@ export class TerminalConnection {
         channel.report({ kind: 'attached' });
         this.sendResize(channel);
         break;
+      case 'size':
+        // The size follows whoever typed last: this screen shows the terminal as it is.
+        channel.size.terminal = { cols: message.cols, rows: message.rows };
+        if (channel.view.cols !== message.cols || channel.view.rows !== message.rows) {
+          channel.view.resize(message.cols, message.rows);
+        }
+        channel.reportSize({ ...channel.size });
+        break;
       case 'lagging':
         // Fell behind: what the gateway held for this screen is gone, the terminal's buffer has it.
         if (channel.phase === 'attached') this.attach(channel);
@@ -392,9 +428,11 @@ export class TerminalConnection {
     this.send({ type: 'ack', channel: channel.number, offset: rendered });
   }
 
+  /** Tells the gateway this window's size; it applies it only once this viewer types. */
   private sendResize(channel: Channel): void {
-    if (channel.phase !== 'attached') return;
-    this.send(resizeMessage(channel.number, channel.view.cols, channel.view.rows));
+    const window = channel.size.window;
+    if (channel.phase !== 'attached' || window === null) return;
+    this.send(resizeMessage(channel.number, window.cols, window.rows));
   }
 
   private send(message: ClientMessage): void {

@@ -2,6 +2,7 @@ import { decodeInputFrame, encodeOutputFrame, type ClientMessage } from '../prot
 import {
   TerminalConnection,
   type ConnectionState,
+  type TerminalChannel,
   type TerminalView,
 } from '../terminal/TerminalConnection';
 
@@ -97,15 +98,15 @@ export function connectionOverFakeSockets(
 export async function attachedTerminal<View extends TerminalView>(
   view: View,
   replayEnd: number,
-): Promise<{ term: View; socket: FakeSocket }> {
+): Promise<{ term: View; socket: FakeSocket; channel: TerminalChannel }> {
   const sockets: FakeSocket[] = [];
   const connection = connectionOverFakeSockets(sockets);
-  connection.open('term', view, () => undefined);
+  const channel = connection.open('term', view, () => undefined);
   connection.start();
   await new Promise((resolve) => setTimeout(resolve, 0));
   const socket = sockets[0];
   if (socket === undefined) throw new Error('no socket opened');
   socket.open();
   socket.attached(1, 'term', 0, replayEnd);
-  return { term: view, socket };
+  return { term: view, socket, channel };
 }

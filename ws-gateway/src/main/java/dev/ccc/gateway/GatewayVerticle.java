@@ -40,6 +40,7 @@ final class GatewayVerticle extends AbstractVerticle {
   private final GatewayConfig config;
   private final BusKey key;
   private final Set<TerminalConnection> connections = new HashSet<>();
+  private final SizeRule.Registry sizeRules = new SizeRule.Registry();
 
   /** Open sockets by user, for {@link GatewayConfig#maxSocketsPerUser}. */
   private final Map<String, Integer> socketsByUser = new HashMap<>();
@@ -180,7 +181,8 @@ final class GatewayVerticle extends AbstractVerticle {
       return;
     }
     socketsByUser.merge(user, 1, Integer::sum);
-    TerminalConnection connection = new TerminalConnection(vertx, socket, ticket, key, config);
+    TerminalConnection connection =
+        new TerminalConnection(vertx, socket, ticket, key, config, sizeRules);
     connections.add(connection);
     GatewayMetrics.SOCKETS.incrementAndGet();
     connection.start(

@@ -4,6 +4,10 @@ import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.Exited;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.bus.BusContract.Resized;
+import dev.ccc.bus.BusContract.SizeQuery;
+import dev.ccc.bus.BusContract.TerminalEvent;
+import dev.ccc.bus.BusContract.TerminalSize;
 import dev.ccc.bus.BusKey;
 import dev.ccc.gateway.WireProtocol.Ack;
 import dev.ccc.gateway.WireProtocol.Attach;
@@ -46,6 +50,7 @@ final class TerminalConnection {
   private final TicketVerifier.Ticket ticket;
   private final BusKey key;
   private final GatewayConfig config;
+  private final SizeRule.Registry sizeRules;
   private final String user;
   private final Map<Integer, Channel> channels = new HashMap<>();
 
@@ -59,19 +64,22 @@ final class TerminalConnection {
 
   /**
    * {@code key}: the bus key, under which every message sent for the ticket's user carries a proof;
-   * {@code config}: how many terminals the socket may view at once, how much output it holds.
+   * {@code config}: how many terminals the socket may view at once, how much output it holds;
+   * {@code sizeRules}: the gateway's, shared by every socket.
    */
   TerminalConnection(
       Vertx vertx,
       ServerWebSocket socket,
       TicketVerifier.Ticket ticket,
       BusKey key,
-      GatewayConfig config) {
+      GatewayConfig config,
+      SizeRule.Registry sizeRules) {
     this.vertx = vertx;
     this.socket = socket;
     this.ticket = ticket;
     this.key = key;
     this.config = config;
+    this.sizeRules = sizeRules;
     this.user = ticket.user();
   }
 
@@ -133,10 +141,13 @@ final class TerminalConnection {
         channel.release();
       }
     } else if (message instanceof Resize resize && !ended.contains(resize.channel())) {
-      control(resize.channel(), new BusContract.Resize(user, resize.cols(), resize.rows()));
+      Channel channel = openChannel(resize.channel());
+      channel.wanted = new TerminalSize(resize.cols(), resize.rows());
+      channel.resize(channel.sizes.wants(channel, channel.wanted));
     } else if (message instanceof Input input && !ended.contains(input.channel())) {
       // From the attach on, even before its replay: keystrokes never wait for output.
       Channel channel = openChannel(input.channel());
+      channel.resize(channel.sizes.typed(channel, channel.wanted));
       GatewayMetrics.INPUT_BYTES.increment(input.data().length());
       vertx
           .eventBus()
@@ -193,6 +204,7 @@ final class TerminalConnection {
             reply -> {
               if (!closed && channels.get(channel.number) == channel) {
                 channel.viewer.replay(OutputChunk.decode(reply.body()));
+                channel.querySize();
               }
             })
         .onFailure(
@@ -203,14 +215,6 @@ final class TerminalConnection {
                 sendError(attach.channel(), failure);
               }
             });
-  }
-
-  private void control(int channelNumber, BusContract.Control request) {
-    Channel channel = openChannel(channelNumber);
-    vertx
-        .eventBus()
-        .request(BusContract.terminalControl(channel.id), request.toJson(key, channel.id))
-        .onFailure(failure -> sendError(channelNumber, failure));
   }
 
   /** The channel's terminal, whether its output is live, still replaying or stopped. */
@@ -299,6 +303,13 @@ final class TerminalConnection {
     final String id;
 
     final Viewer viewer;
+
+    /** Who sets the terminal's size among this gateway's viewers of it. */
+    final SizeRule sizes;
+
+    /** This viewer's window, as its client last said; null until it does. */
+    TerminalSize wanted;
+
     private MessageConsumer<Buffer> output;
     private MessageConsumer<Object> events;
     private boolean counted;
@@ -310,6 +321,45 @@ final class TerminalConnection {
       this.viewer =
           new Viewer(
               this, offset, config.viewerQueueBytes(), GatewayMetrics.QUEUED_BYTES::addAndGet);
+      this.sizes = sizeRules.join(id);
+    }
+
+    /** Asks the terminal for {@code size}, unless null. */
+    void resize(TerminalSize size) {
+      if (size == null) {
+        return;
+      }
+      vertx
+          .eventBus()
+          .request(
+              BusContract.terminalControl(id),
+              new BusContract.Resize(user, size.cols(), size.rows()).toJson(key, id))
+          .onComplete(
+              answer -> {
+                sizes.answered();
+                if (answer.failed()) {
+                  sendError(number, answer.cause());
+                }
+              });
+    }
+
+    /** Tells the client the terminal's size once it is attached. */
+    void querySize() {
+      vertx
+          .eventBus()
+          .request(BusContract.terminalControl(id), new SizeQuery(user).toJson(key, id))
+          .onSuccess(
+              reply -> {
+                sizes.learned(TerminalSize.parse(reply.body()));
+                showSize();
+              });
+    }
+
+    private void showSize() {
+      TerminalSize size = sizes.current();
+      if (size != null && counted && !closed && channels.get(number) == this) {
+        socket.writeTextMessage(WireProtocol.size(number, size.cols(), size.rows()));
+      }
     }
 
     /** Listen before asking for the replay, so no byte falls between the two. */
@@ -356,7 +406,13 @@ final class TerminalConnection {
     }
 
     private void onEvent(Message<Object> message) {
-      Exited exited = Exited.parse(message.body());
+      TerminalEvent event = BusContract.parseEvent(message.body());
+      if (event instanceof Resized resized) {
+        sizes.heard(resized.size());
+        showSize();
+        return;
+      }
+      Exited exited = (Exited) event;
       if (channels.remove(number, this)) {
         release();
         ended.add(number);
@@ -369,6 +425,7 @@ final class TerminalConnection {
     void release() {
       viewer.release();
       unsubscribe();
+      sizeRules.leave(id, this);
     }
 
     private void unsubscribe() {

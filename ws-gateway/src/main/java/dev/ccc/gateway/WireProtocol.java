@@ -154,6 +154,19 @@ final class WireProtocol {
         .encode();
   }
 
+  /**
+   * The terminal on {@code channel} is {@code cols} x {@code rows}: the client renders at it,
+   * whatever its own window (the size follows the viewer that typed last).
+   */
+  static String size(int channel, int cols, int rows) {
+    return new JsonObject()
+        .put("type", "size")
+        .put("channel", channel)
+        .put("cols", cols)
+        .put("rows", rows)
+        .encode();
+  }
+
   /** The terminal's process exited; the channel is free again. */
   static String exit(int channel, int exitCode) {
     return new JsonObject()

@@ -260,6 +260,47 @@ class GatewayTest {
     assertTrue(socket.closeReason().contains("beyond the output sent"), socket.closeReason());
   }
 
+  /**
+   * Three viewers of one terminal with different windows: the terminal takes the size of the one
+   * that typed last; attaching, a window's new size and a viewer that only watches change nothing.
+   */
+  @Test
+  void theSizeFollowsTheViewerThatTypedLast() throws Exception {
+    UUID terminal = openTerminal("alice");
+    Socket desk = Socket.connect("/ws?ticket=" + ticket("alice"));
+    Socket phone = Socket.connect("/ws?ticket=" + ticket("alice"));
+    desk.attach(1, terminal, 0);
+    desk.awaitSize(80, 24);
+    desk.resize(1, 132, 43);
+    phone.attach(1, terminal, 0);
+    phone.awaitSize(80, 24);
+    phone.resize(1, 50, 20);
+
+    desk.input(1, "echo first $(stty size)\n");
+    desk.awaitOutput("first 43 132");
+    phone.awaitSize(132, 43);
+
+    phone.input(1, "echo second $(stty size)\n");
+    phone.awaitOutput("second 20 50");
+    desk.awaitSize(50, 20);
+
+    desk.resize(1, 100, 30);
+    Socket tablet = Socket.connect("/ws?ticket=" + ticket("alice"));
+    tablet.attach(1, terminal, 0);
+    tablet.awaitSize(50, 20);
+    tablet.resize(1, 70, 10);
+    phone.input(1, "echo third $(stty size)\n");
+    phone.awaitOutput("third 20 50");
+
+    // The window of the viewer that typed last does resize.
+    phone.resize(1, 60, 22);
+    phone.input(1, "echo fourth $(stty size)\n");
+    phone.awaitOutput("fourth 22 60");
+    for (Socket socket : List.of(desk, phone, tablet)) {
+      socket.close();
+    }
+  }
+
   @Test
   void resumingFromAnOffsetSendsExactlyTheMissingBytes() throws Exception {
     UUID terminal = openTerminal("alice");
@@ -699,6 +740,23 @@ class GatewayTest {
               .put("channel", channel)
               .put("terminal", terminal.toString())
               .put("offset", offset));
+    }
+
+    void resize(int channel, int cols, int rows) {
+      send(
+          new JsonObject()
+              .put("type", "resize")
+              .put("channel", channel)
+              .put("cols", cols)
+              .put("rows", rows));
+    }
+
+    /** Waits for the gateway to say the terminal is {@code cols} x {@code rows}. */
+    void awaitSize(int cols, int rows) throws InterruptedException {
+      JsonObject size;
+      do {
+        size = nextTextOfType("size");
+      } while (size.getInteger("cols") != cols || size.getInteger("rows") != rows);
     }
 
     void input(int channel, String keys) {
