@@ -99,14 +99,6 @@ describe('several terminals on one socket', () => {
     expect(first.state).toEqual({ kind: 'attached' });
   });
 
-  it('drops keystrokes for a terminal not attached yet, which the gateway punishes', async () => {
-    const { first, socket } = await twoTerminals();
-
-    first.type('too early');
-
-    expect(socket.inputs()).toEqual([]);
-  });
-
   it('re-attaches every terminal where its screen stopped after the socket drops', async () => {
     const { first, second, socket } = await twoTerminals();
     socket.attached(1, 'term-a', 0);

@@ -76,6 +76,11 @@ export interface GatewayBackend {
 export interface TerminalConnectionOptions {
   backend: GatewayBackend;
   onStateChange(state: ConnectionState): void;
+  /**
+   * Keys were typed while the terminal was not connected and were not sent: the page says so
+   * (docs/protocol.md, "Keys typed while disconnected").
+   */
+  onInputRefused?: () => void;
   /** Opens the socket; tests pass a fake. */
   createSocket?: (url: string) => WebSocket;
 }
@@ -413,8 +418,13 @@ export class TerminalConnection {
   // ---- Sending ----------------------------------------------------------------------------------
 
   private sendInput(channel: Channel, data: string): void {
-    // Input for a channel that is not attached would make the gateway close the socket (1008).
-    if (channel.phase !== 'attached') return;
+    if (channel.phase === 'ended') return;
+    // From the attach on the gateway takes keys, before the replay ends too. Without a socket they
+    // are refused, not kept: sent later, they would land on a screen the typist never saw.
+    if (this.openSocket() === null || channel.phase === 'detached') {
+      this.options.onInputRefused?.();
+      return;
+    }
     const bytes = this.encoder.encode(data);
     for (let start = 0; start < bytes.length; start += MAX_INPUT_CHUNK_BYTES) {
       const chunk = bytes.subarray(start, start + MAX_INPUT_CHUNK_BYTES);

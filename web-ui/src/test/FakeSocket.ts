@@ -76,8 +76,10 @@ export class FakeSocket {
 export function connectionOverFakeSockets(
   sockets: FakeSocket[],
   states: ConnectionState[] = [],
+  onInputRefused: () => void = () => undefined,
 ): TerminalConnection {
   return new TerminalConnection({
+    onInputRefused,
     backend: {
       gatewayUrl: () => Promise.resolve('ws://gateway/ws'),
       wsTicket: () => Promise.resolve(`ticket-${sockets.length + 1}`),
