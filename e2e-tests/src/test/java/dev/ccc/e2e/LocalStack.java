@@ -50,6 +50,15 @@ public final class LocalStack
 
   static final int PROCESS_MAX_MEMORY_MB = 512;
 
+  /**
+   * Output each terminal keeps for replay. A viewer sent back for falling behind attaches again
+   * from what it has, and finds it here only if the terminal has not printed more than this since:
+   * on a test machine where three JVMs, the flood and the client share two cores, a reader that
+   * keeps up on average still stalls for a moment now and then, longer than the default 2 MiB
+   * covers at full speed (SlowViewersTest).
+   */
+  static final int PTY_BUFFER_BYTES = 16 << 20;
+
   private static final Duration STARTUP = Duration.ofSeconds(120);
 
   /** Hazelcast ports, one per member and some to spare. */
@@ -77,7 +86,8 @@ public final class LocalStack
         TEST_JVM_OPTIONS,
         Map.of(
             "CCC_PTY_USER_MAX_PROCESSES", String.valueOf(USER_MAX_PROCESSES),
-            "CCC_PTY_PROCESS_MAX_MEMORY_MB", String.valueOf(PROCESS_MAX_MEMORY_MB)));
+            "CCC_PTY_PROCESS_MAX_MEMORY_MB", String.valueOf(PROCESS_MAX_MEMORY_MB),
+            "CCC_PTY_BUFFER_BYTES", String.valueOf(PTY_BUFFER_BYTES)));
   }
 
   private LocalStack(List<String> jvmOptions, Map<String, String> limits) {

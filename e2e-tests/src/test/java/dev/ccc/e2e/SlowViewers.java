@@ -34,13 +34,14 @@ public final class SlowViewers {
    *
    * @param floodBytes bytes of {@code seq}'s output the healthy viewer received
    * @param exact whether the healthy viewer's copy is exactly what {@code seq} printed, to the end
-   * @param receivedSha256 SHA-256 of the healthy viewer's copy
-   * @param expectedSha256 SHA-256 of as many bytes of {@code seq}'s output
+   * @param receivedSha256 SHA-256 of the healthy viewer's copy of {@code seq}'s output
+   * @param expectedSha256 SHA-256 of as many bytes of what {@code seq} prints
    * @param floodNanos from typing the command to the healthy viewer's seeing its end
    * @param maxQueuedBytes the most output the gateway held for viewers, sampled every 200 ms
    * @param lagging viewers the gateway detached from the live stream meanwhile
    * @param healthyLagged times the healthy viewer was among them (it attached again each time)
    * @param echoNanos round trips of keys typed into another terminal meanwhile
+   * @param check what the healthy viewer's copy looked like, for a failure's message
    */
   public record Result(
       long floodBytes,
@@ -51,19 +52,21 @@ public final class SlowViewers {
       long maxQueuedBytes,
       long lagging,
       int healthyLagged,
-      long[] echoNanos) {
+      long[] echoNanos,
+      String check) {
     @Override
     public String toString() {
       return String.format(
           "%,d bytes of seq in %.1f s, %s; at most %,d bytes held; %d lagging, %d of them the"
-              + " healthy viewer's; %d echoes",
+              + " healthy viewer's; %d echoes; %s",
           floodBytes,
           floodNanos / 1e9,
           exact ? "exact" : "differing",
           maxQueuedBytes,
           lagging,
           healthyLagged,
-          echoNanos.length);
+          echoNanos.length,
+          check);
     }
   }
 
@@ -117,7 +120,7 @@ public final class SlowViewers {
       long floodNanos = System.nanoTime() - start;
       maxQueued = Math.max(maxQueued, metric(stack, "ccc_gateway_viewers_queued_bytes"));
       return new Result(
-          check.length,
+          check.matched,
           check.exact(),
           check.receivedDigest(),
           check.expectedDigest(),
@@ -125,7 +128,8 @@ public final class SlowViewers {
           maxQueued,
           metric(stack, "ccc_gateway_viewers_lagging_total") - laggingBefore,
           healthy.lagged(1),
-          echoes.stream().mapToLong(Long::longValue).toArray());
+          echoes.stream().mapToLong(Long::longValue).toArray(),
+          check.toString());
     } finally {
       stuckViewers.forEach(GatewayClient::close);
     }
@@ -154,6 +158,10 @@ public final class SlowViewers {
    */
   private static final class SeqCheck implements GatewayClient.OutputWatcher {
     private static final byte[] END_BYTES = END.getBytes(StandardCharsets.US_ASCII);
+
+    /** Bytes allowed between the cut and {@link #END}: a partial line and "Terminated". */
+    private static final int CUT_SLACK = 64;
+
     private final MessageDigest received = sha256();
     private final StringBuilder before = new StringBuilder();
     private final SeqText text = new SeqText();
@@ -163,6 +171,7 @@ public final class SlowViewers {
 
     private boolean started;
     private boolean mismatched;
+    private String mismatch = "";
     private volatile boolean done;
     private long length;
     long matched;
@@ -190,15 +199,30 @@ public final class SlowViewers {
       }
     }
 
-    /** Takes the first {@code count} bytes of {@code bytes} as the flood's. */
+    /**
+     * Takes the first {@code count} bytes of {@code bytes} as the flood's: {@code seq}'s text up to
+     * where {@code timeout} cut it, then what the shell says about that ("Terminated").
+     */
     private void take(byte[] bytes, int count) {
-      received.update(bytes, 0, count);
       length += count;
       if (!mismatched) {
         byte[] expected = text.next(count);
         int differs = Arrays.mismatch(bytes, 0, count, expected, 0, count);
         mismatched = differs >= 0;
+        received.update(bytes, 0, mismatched ? differs : count);
         matched += mismatched ? differs : count;
+        if (mismatched) {
+          int from = Math.max(0, differs - 20);
+          int to = Math.min(count, differs + 20);
+          mismatch =
+              "at byte "
+                  + matched
+                  + ": got '"
+                  + printable(Arrays.copyOfRange(bytes, from, to))
+                  + "', expected '"
+                  + printable(Arrays.copyOfRange(expected, from, to))
+                  + "'";
+        }
       }
     }
 
@@ -219,9 +243,12 @@ public final class SlowViewers {
       return done;
     }
 
-    /** Every byte between the markers is the text's, to the cut. */
+    /**
+     * Every byte between the markers is the text's, to the cut, and only the shell's few words
+     * follow: a byte lost, doubled or changed anywhere earlier leaves megabytes that differ.
+     */
     boolean exact() {
-      return done && matched == length && receivedDigest().equals(expectedDigest());
+      return done && length - matched <= CUT_SLACK && receivedDigest().equals(expectedDigest());
     }
 
     String receivedDigest() {
@@ -235,7 +262,7 @@ public final class SlowViewers {
     String expectedDigest() {
       MessageDigest expected = sha256();
       SeqText again = new SeqText();
-      for (long left = length; left > 0; left -= 1 << 20) {
+      for (long left = matched; left > 0; left -= 1 << 20) {
         expected.update(again.next((int) Math.min(left, 1 << 20)));
       }
       return HexFormat.of().formatHex(expected.digest());
@@ -243,7 +270,14 @@ public final class SlowViewers {
 
     @Override
     public String toString() {
-      return "started " + started + ", " + length + " bytes read, " + matched + " as printed";
+      return "started "
+          + started
+          + ", "
+          + length
+          + " bytes read, "
+          + matched
+          + " as printed "
+          + mismatch;
     }
 
     private static MessageDigest sha256() {
@@ -253,6 +287,10 @@ public final class SlowViewers {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  private static String printable(byte[] bytes) {
+    return new String(bytes, StandardCharsets.US_ASCII).replace("\r", "\\r").replace("\n", "\\n");
   }
 
   /** {@code seq 1 N}'s output as the tty shows it, byte by byte. */

@@ -13,6 +13,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Viewers that stop reading cost the gateway a bounded amount of memory and nobody else anything:
  * the healthy viewer of the same flooding terminal still gets every byte, and a typist in another
  * terminal keeps getting echoes. The numbers (rates, echo times) are the benchmark's to print.
+ *
+ * <p>The healthy viewer may itself stall long enough to be sent back a few times on this shared
+ * machine; it then attaches again from what it has, and every byte must still arrive, once, in
+ * order: the stack keeps {@link LocalStack#PTY_BUFFER_BYTES} per terminal to serve that.
  */
 @ExtendWith(LocalStack.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
