@@ -79,7 +79,10 @@ final class GatewayVerticle extends AbstractVerticle {
             new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
-                .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+                // Counts only what the client sends (its pongs to our pings among it): the
+                // gateway's
+                // own pings and output must not keep a dead client's socket open.
+                .setReadIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setMaxWebSocketFrameSize(WireProtocol.MAX_FRAME_BYTES)
                 .setMaxWebSocketMessageSize(WireProtocol.MAX_FRAME_BYTES));
     server.requestHandler(this::route).listen().<Void>mapEmpty().onComplete(started);

@@ -51,25 +51,65 @@ final class WireProtocol {
   sealed interface ClientMessage permits Attach, Detach, Resize, Ping, Ack, Input {}
 
   /** View {@code terminal} on {@code channel}, receiving its output from byte {@code offset}. */
-  record Attach(int channel, UUID terminal, long offset) implements ClientMessage {}
+  record Attach(int channel, UUID terminal, long offset) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return message("attach", channel)
+          .put("terminal", terminal.toString())
+          .put("offset", offset)
+          .encode();
+    }
+  }
 
   /** Stop viewing the terminal on {@code channel}; its process keeps running. */
-  record Detach(int channel) implements ClientMessage {}
+  record Detach(int channel) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return message("detach", channel).encode();
+    }
+  }
 
   /**
    * The size of this viewer's window for the terminal on {@code channel}; the terminal takes it
    * when this viewer types (and while it is the one that typed last).
    */
-  record Resize(int channel, int cols, int rows) implements ClientMessage {}
+  record Resize(int channel, int cols, int rows) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return message("resize", channel).put("cols", cols).put("rows", rows).encode();
+    }
+  }
 
   /** Latency probe; answered by a pong with the same {@code id}. */
-  record Ping(long id) implements ClientMessage {}
+  record Ping(long id) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return new JsonObject().put("type", "ping").put("id", id).encode();
+    }
+  }
 
   /** The client has rendered the output of {@code channel} before {@code offset}. */
-  record Ack(int channel, long offset) implements ClientMessage {}
+  record Ack(int channel, long offset) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return message("ack", channel).put("offset", offset).encode();
+    }
+  }
 
   /** Keystrokes for the terminal on {@code channel}. */
-  record Input(int channel, Buffer data) implements ClientMessage {}
+  record Input(int channel, Buffer data) implements ClientMessage {
+    /** As a client sends it. */
+    Buffer encode() {
+      return Buffer.buffer(3 + data.length())
+          .appendByte(INPUT)
+          .appendUnsignedShort(channel)
+          .appendBuffer(data);
+    }
+  }
+
+  private static JsonObject message(String type, int channel) {
+    return new JsonObject().put("type", type).put("channel", channel);
+  }
 
   /** A frame that breaks the protocol; the socket is closed with {@code closeCode}. */
   static final class Violation extends RuntimeException {

@@ -215,8 +215,7 @@ class GatewayTest {
     socket.input(1, "echo relay-$((40+2))\n");
     socket.awaitOutput("relay-42");
 
-    socket.send(
-        new JsonObject().put("type", "resize").put("channel", 1).put("cols", 132).put("rows", 43));
+    socket.resize(1, 132, 43);
     socket.input(1, "stty size\n");
     socket.awaitOutput("43 132");
 
@@ -226,9 +225,8 @@ class GatewayTest {
 
     // Keystrokes and a resize sent before the client saw the exit are dropped, not a violation.
     socket.input(1, "ls\n");
-    socket.send(
-        new JsonObject().put("type", "resize").put("channel", 1).put("cols", 90).put("rows", 30));
-    socket.send(new JsonObject().put("type", "ping").put("id", 8));
+    socket.resize(1, 90, 30);
+    socket.sendText(new WireProtocol.Ping(8).encode());
     assertEquals(8, socket.nextTextOfType("pong").getInteger("id"));
     socket.close();
   }
@@ -254,7 +252,7 @@ class GatewayTest {
     socket.attach(1, terminal, 0);
     socket.nextTextOfType("attached");
 
-    socket.send(new JsonObject().put("type", "ack").put("channel", 1).put("offset", 1L << 40));
+    socket.sendText(new WireProtocol.Ack(1, 1L << 40).encode());
 
     assertEquals(1008, socket.awaitClose("an ack beyond the output"));
     assertTrue(socket.closeReason().contains("beyond the output sent"), socket.closeReason());
@@ -340,7 +338,7 @@ class GatewayTest {
 
     assertEquals("not_found", bobs.getString("code"));
     assertEquals(missing.put("channel", 1), bobs);
-    alice.send(new JsonObject().put("type", "ping").put("id", 5));
+    alice.sendText(new WireProtocol.Ping(5).encode());
     assertEquals(5, alice.nextTextOfType("pong").getInteger("id"));
     alice.close();
   }
@@ -396,7 +394,7 @@ class GatewayTest {
           socket.input(3, "ls\n");
           assertTrue(socket.answersPing(), "the socket stays open");
 
-          socket.send(new JsonObject().put("type", "detach").put("channel", 1));
+          socket.sendText(new WireProtocol.Detach(1).encode());
           socket.attach(4, terminal, 0);
           assertEquals(4, socket.nextTextOfType("attached").getInteger("channel"));
           socket.close();
@@ -440,7 +438,7 @@ class GatewayTest {
       }
       assertEquals(bad.getValue(), socket.awaitClose(bad.getKey()), bad.getKey());
     }
-    bystander.send(new JsonObject().put("type", "ping").put("id", 1));
+    bystander.sendText(new WireProtocol.Ping(1).encode());
     assertEquals(1, bystander.nextTextOfType("pong").getInteger("id"));
     bystander.close();
   }
@@ -454,7 +452,7 @@ class GatewayTest {
     vertx.eventBus().publish(BusContract.AUTH_REVOKED, new Revoked("alice", revoked).toJson());
     assertEquals(1008, doomed.awaitClose("revoked credential"));
     assertEquals(401, rejectedStatus(connectOptions("/ws?ticket=" + ticket("alice", revoked))));
-    otherLogin.send(new JsonObject().put("type", "ping").put("id", 3));
+    otherLogin.sendText(new WireProtocol.Ping(3).encode());
     assertEquals(3, otherLogin.nextTextOfType("pong").getInteger("id"));
     otherLogin.close();
   }
@@ -478,7 +476,7 @@ class GatewayTest {
     vertx.eventBus().publish(BusContract.AUTH_REVOKED, new Revoked("carol", null).toJson());
     assertEquals(1008, first.awaitClose("deactivated"));
     assertEquals(1008, second.awaitClose("deactivated"));
-    bystander.send(new JsonObject().put("type", "ping").put("id", 4));
+    bystander.sendText(new WireProtocol.Ping(4).encode());
     assertEquals(4, bystander.nextTextOfType("pong").getInteger("id"));
     bystander.close();
   }
@@ -689,7 +687,7 @@ class GatewayTest {
     /** Whether a ping is answered: false if the gateway closes the socket instead. */
     boolean answersPing() throws Exception {
       long id = System.nanoTime();
-      send(new JsonObject().put("type", "ping").put("id", id));
+      sendText(new WireProtocol.Ping(id).encode());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < deadline) {
         JsonObject message = texts.poll(50, TimeUnit.MILLISECONDS);
@@ -734,21 +732,11 @@ class GatewayTest {
     }
 
     void attach(int channel, UUID terminal, long offset) {
-      send(
-          new JsonObject()
-              .put("type", "attach")
-              .put("channel", channel)
-              .put("terminal", terminal.toString())
-              .put("offset", offset));
+      sendText(new WireProtocol.Attach(channel, terminal, offset).encode());
     }
 
     void resize(int channel, int cols, int rows) {
-      send(
-          new JsonObject()
-              .put("type", "resize")
-              .put("channel", channel)
-              .put("cols", cols)
-              .put("rows", rows));
+      sendText(new WireProtocol.Resize(channel, cols, rows).encode());
     }
 
     /** Waits for the gateway to say the terminal is {@code cols} x {@code rows}. */
@@ -760,11 +748,7 @@ class GatewayTest {
     }
 
     void input(int channel, String keys) {
-      sendBinary(
-          Buffer.buffer()
-              .appendByte(WireProtocol.INPUT)
-              .appendUnsignedShort(channel)
-              .appendString(keys));
+      sendBinary(new WireProtocol.Input(channel, Buffer.buffer(keys)).encode());
     }
 
     void send(JsonObject message) {
