@@ -100,12 +100,14 @@ public final class LocalStack
   }
 
   /**
-   * Starts a stack outside JUnit, each service with {@code jvmOptions}; close it to stop the
+   * Starts a stack outside JUnit, each service with {@code jvmOptions} and the {@code CCC_*}
+   * variables in {@code settings} (the services' defaults otherwise); close it to stop the
    * services. They are also stopped if this JVM exits first (Ctrl-C), since child processes would
    * otherwise outlive it.
    */
-  public static LocalStack startStandalone(List<String> jvmOptions) throws Exception {
-    LocalStack stack = new LocalStack(jvmOptions, Map.of());
+  public static LocalStack startStandalone(List<String> jvmOptions, Map<String, String> settings)
+      throws Exception {
+    LocalStack stack = new LocalStack(jvmOptions, settings);
     stack.shutdownHook = new Thread(stack::close, "local-stack-shutdown");
     Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
     stack.start();

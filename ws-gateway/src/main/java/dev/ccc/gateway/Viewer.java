@@ -28,7 +28,7 @@ final class Viewer {
     /** Whether the transport takes more output now; if not, {@link #drained} follows later. */
     boolean writable();
 
-    /** The attach took effect: output follows from {@code offset}, history until {@code end}. */
+    /** The attach took effect: output from {@code offset} on, replayed until {@code replayEnd}. */
     void attached(long offset, long replayEnd);
 
     /** Output bytes starting at {@code offset}, at most {@link WireProtocol#MAX_OUTPUT_PAYLOAD}. */

@@ -177,9 +177,7 @@ class GatewayTest {
       int sockets = GatewayMetrics.SOCKETS.get();
       int viewers = GatewayMetrics.VIEWERS.get();
       UUID terminal = openTerminal("alice");
-      Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
-      socket.attach(1, terminal, 0);
-      socket.nextTextOfType("attached");
+      Socket socket = attachedTo(terminal);
       assertEquals(sockets + 1, GatewayMetrics.SOCKETS.get());
       assertEquals(viewers + 1, GatewayMetrics.VIEWERS.get());
 
@@ -248,9 +246,7 @@ class GatewayTest {
   @Test
   void anAcknowledgementOfOutputNeverSentClosesTheSocket() throws Exception {
     UUID terminal = openTerminal("alice");
-    Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
-    socket.attach(1, terminal, 0);
-    socket.nextTextOfType("attached");
+    Socket socket = attachedTo(terminal);
 
     socket.sendText(new WireProtocol.Ack(1, 1L << 40).encode());
 
@@ -302,9 +298,7 @@ class GatewayTest {
   @Test
   void resumingFromAnOffsetSendsExactlyTheMissingBytes() throws Exception {
     UUID terminal = openTerminal("alice");
-    Socket first = Socket.connect("/ws?ticket=" + ticket("alice"));
-    first.attach(1, terminal, 0);
-    first.nextTextOfType("attached");
+    Socket first = attachedTo(terminal);
     first.input(1, "echo first-$((1+1))\n");
     String seen = first.awaitOutput("first-2");
     long resumeAt = first.outputEnd;
@@ -517,6 +511,14 @@ class GatewayTest {
 
   // ---- helpers
   // -----------------------------------------------------------------------------------
+
+  /** A socket of alice's that views {@code terminal} on channel 1, from its first byte. */
+  private static Socket attachedTo(UUID terminal) throws Exception {
+    Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
+    socket.attach(1, terminal, 0);
+    socket.nextTextOfType("attached");
+    return socket;
+  }
 
   /** The first terminal of a new session of {@code owner}, in a new workspace of theirs. */
   private static UUID openTerminal(String owner) throws Exception {

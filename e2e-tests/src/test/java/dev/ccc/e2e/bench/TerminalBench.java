@@ -54,7 +54,10 @@ public final class TerminalBench {
     Report report = new Report();
     report.setup("service JVM options", String.join(" ", settings.jvmOptions()));
     report.describeMachine();
-    try (LocalStack stack = LocalStack.startStandalone(settings.jvmOptions())) {
+    // All the shells are tabs of one session: room for them and the other runs' tabs.
+    Map<String, String> limits =
+        Map.of("CCC_PTY_MAX_TABS_PER_SESSION", String.valueOf(settings.shells() + 8));
+    try (LocalStack stack = LocalStack.startStandalone(settings.jvmOptions(), limits)) {
       new TerminalBench(stack, settings, report).run();
     } catch (Exception e) {
       report.failed("the run", e);
@@ -224,7 +227,7 @@ public final class TerminalBench {
             result.expectedSha256().substring(0, 16)));
     report.detail(
         title + "most output the gateway held for viewers",
-        Report.megabytes(result.maxQueuedBytes())
+        String.format(Locale.ROOT, "%,d bytes", result.maxQueuedBytes())
             + " (sampled every 200 ms); viewers detached for lagging: "
             + result.lagging()
             + ", of which the healthy one "
