@@ -80,8 +80,7 @@ final class GatewayVerticle extends AbstractVerticle {
                 .setHost(config.host())
                 .setPort(config.port())
                 // Counts only what the client sends (its pongs to our pings among it): the
-                // gateway's
-                // own pings and output must not keep a dead client's socket open.
+                // gateway's own pings and output must not keep a dead client's socket open.
                 .setReadIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setMaxWebSocketFrameSize(WireProtocol.MAX_FRAME_BYTES)
                 .setMaxWebSocketMessageSize(WireProtocol.MAX_FRAME_BYTES));
@@ -176,8 +175,8 @@ final class GatewayVerticle extends AbstractVerticle {
   private void open(ServerWebSocket socket, TicketVerifier.Ticket ticket) {
     String user = ticket.user();
     if (socketsByUser.getOrDefault(user, 0) >= config.maxSocketsPerUser()) {
-      // After the upgrade, so that a browser can read why: it cannot see a refused upgrade's
-      // status.
+      // After the upgrade, so that a browser can read why: it cannot see the status of a
+      // refused upgrade.
       socket.close(
           WireProtocol.CLOSE_TRY_AGAIN_LATER,
           "too many sockets: at most " + config.maxSocketsPerUser() + " per user; close one");
