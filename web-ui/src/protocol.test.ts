@@ -68,7 +68,7 @@ describe('JSON messages', () => {
 
   it('parses every server message', () => {
     const messages = [
-      { type: 'attached', channel: 1, terminal: 'abc', offset: 1234 },
+      { type: 'attached', channel: 1, terminal: 'abc', offset: 1234, replayEnd: 2000 },
       { type: 'exit', channel: 1, exitCode: 0 },
       { type: 'error', channel: 1, code: 'not_found', message: 'gone' },
       { type: 'pong', id: 7 },

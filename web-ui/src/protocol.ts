@@ -29,6 +29,11 @@ export const CloseCode = {
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MIN_CHANNEL = 1;
 export const MAX_CHANNEL = 65535;
+/**
+ * Output the gateway sends on a channel beyond what the client has acknowledged (`ack`); a client
+ * must acknowledge what it has rendered before this much is outstanding, or its output stalls.
+ */
+export const ACK_WINDOW_BYTES = 512 * 1024;
 /** Upper bound for `cols` and `rows` in `resize` (the lower bound is 1). */
 export const MAX_TERMINAL_DIMENSION = 1000;
 
@@ -51,7 +56,10 @@ export interface DetachMessage {
   channel: number;
 }
 
-/** Set the terminal's size; `cols` and `rows` within 1..1000. */
+/**
+ * The size of this viewer's window for the terminal; `cols` and `rows` within 1..1000. The terminal
+ * takes it when this viewer types, and while it is the viewer that typed last.
+ */
 export interface ResizeMessage {
   type: 'resize';
   channel: number;
@@ -65,16 +73,47 @@ export interface PingMessage {
   id: number;
 }
 
-export type ClientMessage = AttachMessage | DetachMessage | ResizeMessage | PingMessage;
+/** The output of `channel` before `offset` has been rendered: the gateway may send more. */
+export interface AckMessage {
+  type: 'ack';
+  channel: number;
+  offset: number;
+}
+
+export type ClientMessage =
+  AttachMessage | DetachMessage | ResizeMessage | PingMessage | AckMessage;
 
 // ---- Server → client JSON messages -------------------------------------------------------------
 
-/** The attach worked; output follows from `offset` (later than requested if older bytes are gone). */
+/**
+ * The attach worked; output follows from `offset` (later than requested if older bytes are gone).
+ * Output before `replayEnd` is replayed history, printed before the attach: a client must not send
+ * its terminal's answers to queries in it.
+ */
 export interface AttachedMessage {
   type: 'attached';
   channel: number;
   terminal: string;
   offset: number;
+  replayEnd: number;
+}
+
+/**
+ * The viewer on `channel` fell too far behind; its output stopped at `offset`. Keystrokes still go
+ * through; attach the channel again from the output shown.
+ */
+export interface LaggingMessage {
+  type: 'lagging';
+  channel: number;
+  offset: number;
+}
+
+/** The terminal is `cols` x `rows`: render at that size, whatever the window (see `resize`). */
+export interface SizeMessage {
+  type: 'size';
+  channel: number;
+  cols: number;
+  rows: number;
 }
 
 /** The terminal's process exited; the channel is free again. */
@@ -104,7 +143,8 @@ export interface PongMessage {
   id: number;
 }
 
-export type ServerMessage = AttachedMessage | ExitMessage | ErrorMessage | PongMessage;
+export type ServerMessage =
+  AttachedMessage | LaggingMessage | SizeMessage | ExitMessage | ErrorMessage | PongMessage;
 
 // ---- Binary frames ------------------------------------------------------------------------------
 
@@ -186,8 +226,17 @@ export function parseServerMessage(text: string): ServerMessage | null {
   const m = value as Record<string, unknown>;
   switch (m.type) {
     case 'attached':
-      return isInt(m.channel) && typeof m.terminal === 'string' && isInt(m.offset)
+      return isInt(m.channel) &&
+        typeof m.terminal === 'string' &&
+        isInt(m.offset) &&
+        isInt(m.replayEnd)
         ? (m as unknown as AttachedMessage)
+        : null;
+    case 'lagging':
+      return isInt(m.channel) && isInt(m.offset) ? (m as unknown as LaggingMessage) : null;
+    case 'size':
+      return isInt(m.channel) && isInt(m.cols) && isInt(m.rows)
+        ? (m as unknown as SizeMessage)
         : null;
     case 'exit':
       return isInt(m.channel) && isInt(m.exitCode) ? (m as unknown as ExitMessage) : null;

@@ -1,7 +1,16 @@
 import type { ConnectionState } from '../terminal/TerminalConnection';
 
-/** A dot and a short label for the connection; `data-state` carries the state for tests. */
-export function ConnectionStatus({ state }: { state: ConnectionState }) {
+/**
+ * A dot and a short label for the connection; `data-state` carries the state for tests. With
+ * `keysRefused`, it also says that keys typed just now were not sent.
+ */
+export function ConnectionStatus({
+  state,
+  keysRefused = false,
+}: {
+  state: ConnectionState;
+  keysRefused?: boolean;
+}) {
   return (
     <div
       className={`connection-status connection-status--${state.kind}`}
@@ -11,6 +20,12 @@ export function ConnectionStatus({ state }: { state: ConnectionState }) {
     >
       <span className="connection-status__dot" aria-hidden="true" />
       {describe(state)}
+      {keysRefused && (
+        <strong data-testid="keys-refused">
+          {' '}
+          · not connected: the keys you typed were not sent
+        </strong>
+      )}
     </div>
   );
 }

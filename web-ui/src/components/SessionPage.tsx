@@ -15,6 +15,8 @@ import { ConfirmButton, ErrorText, StateBadge, textField } from './ui';
 const TRANSITION_POLL_MS = 1_000;
 /** While running, tabs opened or a stop made on another device show up within this time. */
 const RUNNING_POLL_MS = 10_000;
+/** How long the connection status says that typed keys were not sent. */
+const KEYS_REFUSED_SHOWN_MS = 4_000;
 
 /** A session full-screen: its tabs when running, otherwise its state and a Start button. */
 export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string | null }) {
@@ -29,10 +31,27 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
   usePolling(session?.state === 'running', reload, RUNNING_POLL_MS);
 
   const [connectionState, setConnectionState] = useState<ConnectionState>({ kind: 'connecting' });
+  const [keysRefusedAt, setKeysRefusedAt] = useState(0);
   // One socket for every tab of the session; it is opened only while the session runs.
   const [connection] = useState(
-    () => new TerminalConnection({ backend: gatewayBackend, onStateChange: setConnectionState }),
+    () =>
+      new TerminalConnection({
+        backend: gatewayBackend,
+        onStateChange: setConnectionState,
+        onInputRefused: () => {
+          setKeysRefusedAt(Date.now());
+        },
+      }),
   );
+  useEffect(() => {
+    if (keysRefusedAt === 0) return;
+    const timer = window.setTimeout(() => {
+      setKeysRefusedAt(0);
+    }, KEYS_REFUSED_SHOWN_MS);
+    return () => {
+      window.clearTimeout(timer);
+    };
+  }, [keysRefusedAt]);
   const running = session?.state === 'running';
   useEffect(() => {
     if (!running) return;
@@ -88,7 +107,7 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
           <SessionName session={session} onRenamed={setSession} />
         )}
         {session !== undefined && <StateBadge state={session.state} />}
-        {running && <ConnectionStatus state={connectionState} />}
+        {running && <ConnectionStatus state={connectionState} keysRefused={keysRefusedAt > 0} />}
         {running && (
           <ConfirmButton
             confirmLabel="Stop every process"

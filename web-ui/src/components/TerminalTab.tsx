@@ -1,15 +1,20 @@
 import type { Terminal } from '@xterm/xterm';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TerminalSize } from '../api/types';
 import { mountTerminal } from '../terminal/mountTerminal';
-import type { ChannelState, TerminalConnection } from '../terminal/TerminalConnection';
+import type {
+  ChannelState,
+  SizeState,
+  TerminalChannel,
+  TerminalConnection,
+} from '../terminal/TerminalConnection';
 
 interface Props {
   connection: TerminalConnection;
   terminalId: string;
   active: boolean;
   onState: (terminalId: string, state: ChannelState) => void;
-  /** The terminal's size in characters, for opening the next tab at the same size. */
+  /** The size that fits this tab's window, for opening the next tab at it. */
   onSize: (size: TerminalSize) => void;
 }
 
@@ -20,19 +25,34 @@ interface Props {
 export function TerminalTab({ connection, terminalId, active, onState, onSize }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
+  const [size, setSize] = useState<SizeState>({ terminal: null, window: null });
 
   useEffect(() => {
     const container = containerRef.current;
     if (container === null) return;
-    const mounted = mountTerminal(container);
-    termRef.current = mounted.term;
-    const sizeSubscription = mounted.term.onResize(onSize);
-    const channel = connection.open(terminalId, mounted.term, (state) => {
-      onState(terminalId, state);
+    // The window is measured as the xterm opens, before the channel exists to hear it.
+    const fitted: { channel: TerminalChannel | null; size: TerminalSize | null } = {
+      channel: null,
+      size: null,
+    };
+    const mounted = mountTerminal(container, (cols, rows) => {
+      fitted.size = { cols, rows };
+      fitted.channel?.fitted(cols, rows);
+      onSize({ cols, rows });
     });
+    termRef.current = mounted.term;
+    const channel = connection.open(
+      terminalId,
+      mounted.term,
+      (state) => {
+        onState(terminalId, state);
+      },
+      setSize,
+    );
+    fitted.channel = channel;
+    if (fitted.size !== null) channel.fitted(fitted.size.cols, fitted.size.rows);
     return () => {
       channel.dispose();
-      sizeSubscription.dispose();
       termRef.current = null;
       mounted.dispose();
     };
@@ -42,6 +62,11 @@ export function TerminalTab({ connection, terminalId, active, onState, onSize }:
     if (active) termRef.current?.focus();
   }, [active]);
 
+  const { terminal, window } = size;
+  const otherSize =
+    terminal !== null &&
+    window !== null &&
+    (terminal.cols !== window.cols || terminal.rows !== window.rows);
   return (
     <div
       ref={containerRef}
@@ -50,6 +75,13 @@ export function TerminalTab({ connection, terminalId, active, onState, onSize }:
       data-testid="terminal"
       data-terminal-id={terminalId}
       data-active={active}
-    />
+    >
+      {otherSize && (
+        <div className="terminal-size-note" data-testid="size-note" role="status">
+          Shown at {terminal.cols}×{terminal.rows}, the size of the viewer that typed last; type to
+          fit it to this window
+        </div>
+      )}
+    </div>
   );
 }

@@ -1,96 +1,21 @@
-import type { IDisposable } from '@xterm/xterm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeInputFrame, encodeOutputFrame, type ClientMessage } from '../protocol';
-import {
-  TerminalConnection,
-  type ChannelState,
-  type ConnectionState,
-  type TerminalView,
-} from './TerminalConnection';
+import { connectionOverFakeSockets, type FakeSocket } from '../test/FakeSocket';
+import { headlessTerminal, screenLines } from '../test/headlessTerminal';
+import type { ChannelState, ConnectionState } from './TerminalConnection';
 
-/** Just enough of a browser WebSocket: the test plays the gateway. */
-class FakeSocket {
-  readonly OPEN = 1;
-  readyState = 0;
-  binaryType = 'blob';
-  readonly sent: (string | Uint8Array)[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: ArrayBuffer | string }) => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-
-  constructor(readonly url: string) {}
-
-  send(data: string | Uint8Array) {
-    this.sent.push(data);
-  }
-
-  close() {
-    this.readyState = 3;
-  }
-
-  // ---- The gateway's side ----
-
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-
-  receive(message: object) {
-    this.onmessage?.({ data: JSON.stringify(message) });
-  }
-
-  output(channel: number, offset: number, text: string) {
-    const frame = encodeOutputFrame({ channel, offset, data: new TextEncoder().encode(text) });
-    this.onmessage?.({ data: frame.buffer });
-  }
-
-  drop(code = 1006) {
-    this.readyState = 3;
-    this.onclose?.({ code, reason: '' });
-  }
-
-  messages(type: string): ClientMessage[] {
-    return this.sent
-      .filter((frame): frame is string => typeof frame === 'string')
-      .map((frame) => JSON.parse(frame) as ClientMessage)
-      .filter((message) => message.type === type);
-  }
-
-  inputs() {
-    return this.sent
-      .filter((frame): frame is Uint8Array => typeof frame !== 'string')
-      .map((frame) => {
-        const { channel, data } = decodeInputFrame(frame);
-        return { channel, text: new TextDecoder().decode(data) };
-      });
-  }
-}
-
-/** A terminal screen that records what is written to it and lets the test type. */
-class FakeView implements TerminalView {
-  cols = 80;
-  rows = 24;
-  screen = '';
-  private typed: ((data: string) => void) | null = null;
+/** A real terminal on a channel: records the channel's states and lets the test type. */
+class FakeView {
+  readonly term = headlessTerminal();
   readonly states: ChannelState[] = [];
 
-  write(data: string | Uint8Array) {
-    this.screen += typeof data === 'string' ? data : new TextDecoder().decode(data);
+  type(text: string) {
+    this.term.input(text);
   }
 
-  onData = (listener: (data: string) => void): IDisposable => {
-    this.typed = listener;
-    return {
-      dispose: () => {
-        this.typed = null;
-      },
-    };
-  };
-
-  onResize = (): IDisposable => ({ dispose: () => undefined });
-
-  type(text: string) {
-    this.typed?.(text);
+  /** The screen's text once xterm has parsed what it was given (timers are fake here). */
+  async screen(): Promise<string> {
+    await vi.advanceTimersByTimeAsync(0);
+    return screenLines(this.term).join('\n').trimEnd();
   }
 
   report = (state: ChannelState) => {
@@ -113,18 +38,7 @@ function nthSocket(index: number): FakeSocket {
 let states: ConnectionState[];
 
 function connection() {
-  return new TerminalConnection({
-    backend: {
-      gatewayUrl: () => Promise.resolve('ws://gateway/ws'),
-      wsTicket: () => Promise.resolve(`ticket-${sockets.length + 1}`),
-    },
-    onStateChange: (state) => states.push(state),
-    createSocket: (url) => {
-      const socket = new FakeSocket(url);
-      sockets.push(socket);
-      return socket as unknown as WebSocket;
-    },
-  });
+  return connectionOverFakeSockets(sockets, states);
 }
 
 /** Starts a connection with two terminals open and its socket open. */
@@ -132,8 +46,8 @@ async function twoTerminals() {
   const conn = connection();
   const first = new FakeView();
   const second = new FakeView();
-  conn.open('term-a', first, first.report);
-  conn.open('term-b', second, second.report);
+  conn.open('term-a', first.term, first.report);
+  conn.open('term-b', second.term, second.report);
   conn.start();
   await vi.advanceTimersByTimeAsync(0);
   const socket = nthSocket(0);
@@ -168,16 +82,16 @@ describe('several terminals on one socket', () => {
 
   it('routes output and keystrokes by channel', async () => {
     const { first, second, socket } = await twoTerminals();
-    socket.receive({ type: 'attached', channel: 1, terminal: 'term-a', offset: 0 });
-    socket.receive({ type: 'attached', channel: 2, terminal: 'term-b', offset: 0 });
+    socket.attached(1, 'term-a', 0);
+    socket.attached(2, 'term-b', 0);
 
     socket.output(2, 0, 'from b');
     socket.output(1, 0, 'from a');
     first.type('ls\r');
     second.type('pwd\r');
 
-    expect(first.screen).toBe('from a');
-    expect(second.screen).toBe('from b');
+    expect(await first.screen()).toBe('from a');
+    expect(await second.screen()).toBe('from b');
     expect(socket.inputs()).toEqual([
       { channel: 1, text: 'ls\r' },
       { channel: 2, text: 'pwd\r' },
@@ -185,18 +99,10 @@ describe('several terminals on one socket', () => {
     expect(first.state).toEqual({ kind: 'attached' });
   });
 
-  it('drops keystrokes for a terminal not attached yet, which the gateway punishes', async () => {
-    const { first, socket } = await twoTerminals();
-
-    first.type('too early');
-
-    expect(socket.inputs()).toEqual([]);
-  });
-
   it('re-attaches every terminal where its screen stopped after the socket drops', async () => {
     const { first, second, socket } = await twoTerminals();
-    socket.receive({ type: 'attached', channel: 1, terminal: 'term-a', offset: 0 });
-    socket.receive({ type: 'attached', channel: 2, terminal: 'term-b', offset: 0 });
+    socket.attached(1, 'term-a', 0);
+    socket.attached(2, 'term-b', 0);
     socket.output(1, 0, 'hello\r\n');
     socket.output(2, 0, 'abc');
 
@@ -213,14 +119,14 @@ describe('several terminals on one socket', () => {
       { type: 'attach', channel: 2, terminal: 'term-b', offset: 3 },
     ]);
     // A replay that overlaps what the screen shows adds only the missing bytes.
-    again.receive({ type: 'attached', channel: 2, terminal: 'term-b', offset: 1 });
+    again.attached(2, 'term-b', 1);
     again.output(2, 1, 'bcdef');
-    expect(second.screen).toBe('abcdef');
+    expect(await second.screen()).toBe('abcdef');
   });
 
   it('ends a terminal whose process exited and does not attach it again', async () => {
     const { first, socket } = await twoTerminals();
-    socket.receive({ type: 'attached', channel: 1, terminal: 'term-a', offset: 0 });
+    socket.attached(1, 'term-a', 0);
 
     socket.receive({ type: 'exit', channel: 1, exitCode: 3 });
     first.type('x');
@@ -229,7 +135,7 @@ describe('several terminals on one socket', () => {
     nthSocket(1).open();
 
     expect(first.state).toEqual({ kind: 'exited', exitCode: 3 });
-    expect(first.screen).toContain('[process exited with code 3]');
+    expect(await first.screen()).toContain('[process exited with code 3]');
     expect(socket.inputs()).toEqual([]);
     expect(
       nthSocket(1)
@@ -264,16 +170,16 @@ describe('several terminals on one socket', () => {
   it('detaches a closed tab without touching the others', async () => {
     const conn = connection();
     const first = new FakeView();
-    const tab = conn.open('term-a', first, first.report);
+    const tab = conn.open('term-a', first.term, first.report);
     conn.start();
     await vi.advanceTimersByTimeAsync(0);
     const socket = nthSocket(0);
     socket.open();
-    socket.receive({ type: 'attached', channel: 1, terminal: 'term-a', offset: 0 });
+    socket.attached(1, 'term-a', 0);
 
     tab.dispose();
     const second = new FakeView();
-    conn.open('term-b', second, second.report);
+    conn.open('term-b', second.term, second.report);
 
     expect(socket.messages('detach')).toEqual([{ type: 'detach', channel: 1 }]);
     // A fresh channel number, so late output for the closed tab cannot land in the new one.

@@ -1,6 +1,8 @@
-import type { IDisposable, Terminal } from '@xterm/xterm';
+import type { IDisposable } from '@xterm/xterm';
 import { isUnauthorized } from '../api/http';
+import type { TerminalSize } from '../api/types';
 import {
+  ACK_WINDOW_BYTES,
   CloseCode,
   decodeOutputFrame,
   encodeClientMessage,
@@ -15,7 +17,7 @@ import {
   type ServerMessage,
 } from '../protocol';
 import { reconnectDelayMs } from './backoff';
-import { unseenBytes } from './resume';
+import { ScreenFeed, type TerminalView } from './ScreenFeed';
 
 const PING_INTERVAL_MS = 5_000;
 /** A ping unanswered this long means a dead socket the browser has not noticed (a laptop slept). */
@@ -29,8 +31,8 @@ const MAX_INPUT_CHUNK_BYTES = 16 * 1024;
  */
 const MAX_PROTOCOL_CLOSES = 3;
 const SHORT_LIVED_SOCKET_MS = 60_000;
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
+/** Rendered output acknowledged at a time: often enough that the window never runs dry. */
+const ACK_EVERY_BYTES = ACK_WINDOW_BYTES / 8;
 
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -47,6 +49,23 @@ export type ChannelState =
   /** The gateway refused it for good: gone or someone else's (`not_found`), `invalid`, `limit`. */
   | { kind: 'failed'; code: ErrorCode; message: string };
 
+/**
+ * A terminal's size and this window's: they differ when another viewer typed last, and the screen
+ * is then shown at the terminal's size, not fitted to the window.
+ */
+export interface SizeState {
+  /** The terminal's size, once the gateway said it. */
+  terminal: TerminalSize | null;
+  /** The size that fits this window, once the page measured it. */
+  window: TerminalSize | null;
+}
+
+/** One terminal shown on the connection. Dispose it to stop viewing; the process keeps running. */
+export interface TerminalChannel extends IDisposable {
+  /** The window now fits `cols` x `rows`: the terminal takes it when this viewer types. */
+  fitted(cols: number, rows: number): void;
+}
+
 /** The api-service calls a connection needs, on behalf of the logged-in user. */
 export interface GatewayBackend {
   gatewayUrl(): Promise<string>;
@@ -57,20 +76,26 @@ export interface GatewayBackend {
 export interface TerminalConnectionOptions {
   backend: GatewayBackend;
   onStateChange(state: ConnectionState): void;
+  /**
+   * Keys were typed while the terminal was not connected and were not sent: the page says so
+   * (docs/protocol.md, "Keys typed while disconnected").
+   */
+  onInputRefused?: () => void;
   /** Opens the socket; tests pass a fake. */
   createSocket?: (url: string) => WebSocket;
 }
 
-/** The parts of xterm's Terminal a connection uses. */
-export type TerminalView = Pick<Terminal, 'cols' | 'rows' | 'write' | 'onData' | 'onResize'>;
+export type { TerminalView } from './ScreenFeed';
 
 /** One terminal viewed on one channel of the socket. */
 class Channel {
   /** `ended` after the process exited or the gateway refused the terminal: never attached again. */
   phase: 'detached' | 'attaching' | 'attached' | 'ended' = 'detached';
-  /** Offset just past the last output byte written to the screen. */
-  written = 0;
+  readonly screen: ScreenFeed;
   retryAttempt = 0;
+  /** Offset up to which rendered output was acknowledged on this attach. */
+  acknowledged = 0;
+  readonly size: SizeState = { terminal: null, window: null };
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   subscriptions: IDisposable[] = [];
 
@@ -79,7 +104,11 @@ class Channel {
     readonly terminalId: string,
     readonly view: TerminalView,
     readonly report: (state: ChannelState) => void,
-  ) {}
+    readonly reportSize: (size: SizeState) => void,
+    onRendered: (offset: number) => void,
+  ) {
+    this.screen = new ScreenFeed(view, onRendered);
+  }
 }
 
 /**
@@ -134,17 +163,30 @@ export class TerminalConnection {
   }
 
   /**
-   * Shows `terminalId` in `view` from its first buffered byte on; `report` hears how it fares.
-   * Dispose the result to stop viewing it: the process keeps running.
+   * Shows `terminalId` in `view` from its first buffered byte on, at the terminal's size; `report`
+   * hears how it fares, `reportSize` the terminal's size and the window's.
    */
-  open(terminalId: string, view: TerminalView, report: (state: ChannelState) => void): IDisposable {
-    const channel = new Channel(this.allocateChannel(), terminalId, view, report);
+  open(
+    terminalId: string,
+    view: TerminalView,
+    report: (state: ChannelState) => void,
+    reportSize: (size: SizeState) => void = () => undefined,
+  ): TerminalChannel {
+    const channel: Channel = new Channel(
+      this.allocateChannel(),
+      terminalId,
+      view,
+      report,
+      reportSize,
+      (offset) => {
+        this.acknowledge(channel, offset);
+      },
+    );
     channel.subscriptions = [
       view.onData((data) => {
+        // xterm answering a query in replayed history: the question was never this viewer's.
+        if (channel.screen.answersHistory()) return;
         this.sendInput(channel, data);
-      }),
-      view.onResize(() => {
-        this.sendResize(channel);
       }),
     ];
     this.channels.set(channel.number, channel);
@@ -152,6 +194,11 @@ export class TerminalConnection {
     return {
       dispose: () => {
         this.close(channel);
+      },
+      fitted: (cols, rows) => {
+        channel.size.window = { cols, rows };
+        channel.reportSize({ ...channel.size });
+        this.sendResize(channel);
       },
     };
   }
@@ -268,7 +315,7 @@ export class TerminalConnection {
       type: 'attach',
       channel: channel.number,
       terminal: channel.terminalId,
-      offset: channel.written,
+      offset: channel.screen.written,
     });
   }
 
@@ -277,6 +324,7 @@ export class TerminalConnection {
     this.channels.delete(channel.number);
     clearTimeout(channel.retryTimer);
     for (const subscription of channel.subscriptions) subscription.dispose();
+    channel.screen.dispose();
     if (channel.phase === 'attaching' || channel.phase === 'attached') {
       this.send({ type: 'detach', channel: channel.number });
     }
@@ -307,9 +355,7 @@ export class TerminalConnection {
     }
     const channel = this.channels.get(output.channel);
     if (channel?.phase !== 'attached') return;
-    const unseen = unseenBytes(channel.written, output.offset, output.data);
-    channel.written = Math.max(channel.written, output.offset + output.data.length);
-    if (unseen.length > 0) channel.view.write(unseen);
+    channel.screen.output(output.offset, output.data);
   }
 
   private handleMessage(message: ServerMessage): void {
@@ -322,13 +368,27 @@ export class TerminalConnection {
     switch (message.type) {
       case 'attached':
         channel.phase = 'attached';
+        channel.acknowledged = message.offset;
+        channel.screen.attached(message.offset, message.replayEnd);
         channel.retryAttempt = 0;
         channel.report({ kind: 'attached' });
         this.sendResize(channel);
         break;
+      case 'size':
+        // The size follows whoever typed last: this screen shows the terminal as it is.
+        channel.size.terminal = { cols: message.cols, rows: message.rows };
+        if (channel.view.cols !== message.cols || channel.view.rows !== message.rows) {
+          channel.view.resize(message.cols, message.rows);
+        }
+        channel.reportSize({ ...channel.size });
+        break;
+      case 'lagging':
+        // Fell behind: what the gateway held for this screen is gone, the terminal's buffer has it.
+        if (channel.phase === 'attached') this.attach(channel);
+        break;
       case 'exit':
         channel.phase = 'ended';
-        channel.view.write(`\r\n${DIM}[process exited with code ${message.exitCode}]${RESET}\r\n`);
+        channel.screen.notice(`process exited with code ${message.exitCode}`);
         channel.report({ kind: 'exited', exitCode: message.exitCode });
         break;
       case 'error':
@@ -358,8 +418,13 @@ export class TerminalConnection {
   // ---- Sending ----------------------------------------------------------------------------------
 
   private sendInput(channel: Channel, data: string): void {
-    // Input for a channel that is not attached would make the gateway close the socket (1008).
-    if (channel.phase !== 'attached') return;
+    if (channel.phase === 'ended') return;
+    // From the attach on the gateway takes keys, before the replay ends too. Without a socket they
+    // are refused, not kept: sent later, they would land on a screen the typist never saw.
+    if (this.openSocket() === null || channel.phase === 'detached') {
+      this.options.onInputRefused?.();
+      return;
+    }
     const bytes = this.encoder.encode(data);
     for (let start = 0; start < bytes.length; start += MAX_INPUT_CHUNK_BYTES) {
       const chunk = bytes.subarray(start, start + MAX_INPUT_CHUNK_BYTES);
@@ -367,9 +432,17 @@ export class TerminalConnection {
     }
   }
 
+  private acknowledge(channel: Channel, rendered: number): void {
+    if (channel.phase !== 'attached' || rendered - channel.acknowledged < ACK_EVERY_BYTES) return;
+    channel.acknowledged = rendered;
+    this.send({ type: 'ack', channel: channel.number, offset: rendered });
+  }
+
+  /** Tells the gateway this window's size; it applies it only once this viewer types. */
   private sendResize(channel: Channel): void {
-    if (channel.phase !== 'attached') return;
-    this.send(resizeMessage(channel.number, channel.view.cols, channel.view.rows));
+    const window = channel.size.window;
+    if (channel.phase !== 'attached' || window === null) return;
+    this.send(resizeMessage(channel.number, window.cols, window.rows));
   }
 
   private send(message: ClientMessage): void {

@@ -9,8 +9,14 @@ export interface MountedTerminal {
   dispose(): void;
 }
 
-/** Opens an xterm in `container`, fitted to it and refitted whenever the container resizes. */
-export function mountTerminal(container: HTMLElement): MountedTerminal {
+/**
+ * Opens an xterm in `container`, fitted to it at first. Later, `onFit` hears the size that would
+ * fit whenever the container resizes; the xterm itself is resized only to its terminal's size.
+ */
+export function mountTerminal(
+  container: HTMLElement,
+  onFit: (cols: number, rows: number) => void,
+): MountedTerminal {
   const term = new Terminal({
     cursorBlink: true,
     fontFamily: '"JetBrains Mono", "Fira Code", Menlo, Consolas, "DejaVu Sans Mono", monospace',
@@ -23,15 +29,19 @@ export function mountTerminal(container: HTMLElement): MountedTerminal {
   term.open(container);
   loadPreferredRenderer(term);
   fit.fit();
+  const measure = () => {
+    const fits = fit.proposeDimensions();
+    // Not measurable (detached, or a size the style does not give): nothing to report.
+    if (fits !== undefined && fits.cols >= 1 && fits.rows >= 1) onFit(fits.cols, fits.rows);
+  };
+  measure();
 
   // Watching the container, not just the window, also catches bars appearing above it. Dragging a
-  // window edge resizes continuously: refit (and so resize the PTY) once it settles.
+  // window edge resizes continuously: measure once it settles.
   let refitTimer: number | undefined;
   const resizeObserver = new ResizeObserver(() => {
     window.clearTimeout(refitTimer);
-    refitTimer = window.setTimeout(() => {
-      fit.fit();
-    }, REFIT_DEBOUNCE_MS);
+    refitTimer = window.setTimeout(measure, REFIT_DEBOUNCE_MS);
   });
   resizeObserver.observe(container);
 

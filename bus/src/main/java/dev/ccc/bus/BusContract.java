@@ -108,8 +108,8 @@ public final class BusContract {
   }
 
   /**
-   * Request, served by the terminal's pty-service: {@link Attach}, {@link Resize} or {@link Close},
-   * told apart by the {@code op} field.
+   * Request, served by the terminal's pty-service: {@link Attach}, {@link Resize}, {@link
+   * SizeQuery} or {@link Close}, told apart by the {@code op} field.
    */
   public static String terminalControl(String terminalId) {
     return "ccc.pty.terminal." + terminalId + ".control";
@@ -120,7 +120,10 @@ public final class BusContract {
     return "ccc.pty.terminal." + terminalId + ".output";
   }
 
-  /** Publish, by the terminal's pty-service: lifecycle events. Body {@link Exited}. */
+  /**
+   * Publish, by the terminal's pty-service: lifecycle events, {@link Exited} or {@link Resized},
+   * told apart by the {@code event} field ({@link #parseEvent}).
+   */
   public static String terminalEvents(String terminalId) {
     return "ccc.pty.terminal." + terminalId + ".events";
   }
@@ -178,7 +181,7 @@ public final class BusContract {
   }
 
   /** A control request on {@link #terminalControl}; {@link #parseControl} picks the variant. */
-  public sealed interface Control permits Attach, Resize, Close {
+  public sealed interface Control permits Attach, Resize, SizeQuery, Close {
     /** The user on whose behalf the request is made; must own the terminal. */
     String user();
 
@@ -230,6 +233,39 @@ public final class BusContract {
     }
   }
 
+  /**
+   * Ask the terminal's size. Reply is a {@link TerminalSize}; later changes are published as {@link
+   * Resized}, after the reply to a query asked before them.
+   */
+  public record SizeQuery(String user) implements Control {
+    public SizeQuery {
+      requireId("user", user);
+    }
+
+    @Override
+    public JsonObject toJson(BusKey key, String terminalId) {
+      return BusProof.sign(
+          key, terminalControl(terminalId), new JsonObject().put("op", "size").put("user", user));
+    }
+  }
+
+  /** A terminal's size in characters. */
+  public record TerminalSize(int cols, int rows) {
+    public TerminalSize {
+      requireDimension("cols", cols);
+      requireDimension("rows", rows);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("cols", cols).put("rows", rows);
+    }
+
+    public static TerminalSize parse(Object body) {
+      JsonObject json = object(body);
+      return new TerminalSize(integer(json, "cols"), integer(json, "rows"));
+    }
+  }
+
   /** Stop the terminal: hang up its session, then kill whatever is left. Reply is empty. */
   public record Close(String user) implements Control {
     public Close {
@@ -256,13 +292,44 @@ public final class BusContract {
       case "attach" -> new Attach(string(json, "user"), longValue(json, "fromOffset"));
       case "resize" ->
           new Resize(string(json, "user"), integer(json, "cols"), integer(json, "rows"));
+      case "size" -> new SizeQuery(string(json, "user"));
       case "close" -> new Close(string(json, "user"));
       default -> throw new InvalidMessage("unknown op '" + op + "'");
     };
   }
 
+  /** An event on {@link #terminalEvents}. */
+  public sealed interface TerminalEvent permits Exited, Resized {}
+
+  /** The event {@code body}: {@link Exited} or {@link Resized}. */
+  public static TerminalEvent parseEvent(Object body) {
+    JsonObject json = object(body);
+    String event = string(json, "event");
+    return switch (event) {
+      case "exited" -> Exited.parse(json);
+      case "resized" -> Resized.parse(json);
+      default -> throw new InvalidMessage("unknown event '" + event + "'");
+    };
+  }
+
+  /** Published whenever the terminal's size changed. */
+  public record Resized(String terminalId, TerminalSize size) implements TerminalEvent {
+    public Resized {
+      requireUuid("terminalId", terminalId);
+    }
+
+    public JsonObject toJson() {
+      return size.toJson().put("event", "resized").put("terminalId", terminalId);
+    }
+
+    public static Resized parse(Object body) {
+      JsonObject json = object(body);
+      return new Resized(string(json, "terminalId"), TerminalSize.parse(json));
+    }
+  }
+
   /** Published once when the terminal's process has exited; {@code exitCode} as the OS gave it. */
-  public record Exited(String terminalId, int exitCode) {
+  public record Exited(String terminalId, int exitCode) implements TerminalEvent {
     public Exited {
       requireUuid("terminalId", terminalId);
     }

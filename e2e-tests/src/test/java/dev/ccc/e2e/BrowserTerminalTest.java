@@ -139,6 +139,38 @@ class BrowserTerminalTest {
                 .equals("renamed"));
   }
 
+  /**
+   * A program asks the terminal what it is, where its cursor is, its colours and a mode; the page
+   * answers live. After a reload the page replays those queries: its terminal answers them again,
+   * but nothing of that may reach the shell, which by then runs something else.
+   */
+  @Test
+  void aReloadReplaysQueriesWithoutAnsweringThem() {
+    LocalStack stack = LocalStack.get();
+    browser.get(stack.apiUrl() + "/");
+    ((JavascriptExecutor) browser).executeScript("localStorage.setItem('ccc.renderer', 'dom')");
+    browser.navigate().refresh();
+    logIn();
+    createWorkspace("queries");
+    startNewSession("queries");
+
+    // The live page answers; read takes the answers off the terminal so the shell never sees them.
+    typeInActiveTab(
+        "stty -echo; printf '\\033[6n\\033[c\\033[>c\\033[5n\\033]11;?\\007\\033[?2004$p';"
+            + " read -r -t 2 -d '' live; stty echo; echo \"live answers: $((${#live} > 0))\"");
+    awaitLineInActiveTab("live answers: 1");
+    // From here every byte that reaches the terminal is counted, until a tilde.
+    typeInActiveTab(
+        "stty raw -echo; IFS= read -r -d '~' got; stty sane;"
+            + " echo \"bytes before the tilde: $((${#got} + 0))\"");
+
+    browser.navigate().refresh();
+    wait.until(page -> activeTabAttached());
+    awaitLineInActiveTab("live answers: 1");
+    browser.findElement(By.cssSelector(ACTIVE_TERMINAL + " textarea")).sendKeys("~");
+    awaitLineInActiveTab("bytes before the tilde: 0");
+  }
+
   @Test
   void anAdminStopsAnotherUsersSessionAndCleansUpTheirWorkspace() throws Exception {
     LocalStack stack = LocalStack.get();

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -40,9 +41,17 @@ public final class GatewayClient implements AutoCloseable {
    */
   private static final int MAX_UNREAD = 64 * 1024;
 
+  /** Unacknowledged output after which a channel acknowledges: well within the gateway's window. */
+  private static final long ACK_EVERY = 64 * 1024;
+
   private final Map<Integer, Output> outputs = new HashMap<>();
   private final List<JsonObject> texts = new ArrayList<>();
   private final WebSocket socket;
+
+  /** The JDK's WebSocket takes one send at a time: each waits for the one before. */
+  private CompletableFuture<WebSocket> lastSend;
+
+  private volatile boolean reading = true;
   private String failure;
   private int closeCode;
 
@@ -54,6 +63,7 @@ public final class GatewayClient implements AutoCloseable {
             .header("Origin", stack.origin())
             .buildAsync(URI.create(stack.gatewayUrl() + "?ticket=" + ticket), new Listener())
             .get(CONNECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    lastSend = CompletableFuture.completedFuture(socket);
   }
 
   /** Opens a WebSocket to the stack's gateway with a ticket from {@link ApiClient#wsTicket}. */
@@ -87,6 +97,10 @@ public final class GatewayClient implements AutoCloseable {
 
   /** Asks to view {@code terminal} on {@code channel}; the gateway's answer, attached or error. */
   public JsonObject tryAttach(int channel, String terminal) throws Exception {
+    synchronized (this) {
+      output(channel).end = -1;
+      output(channel).terminal = terminal;
+    }
     sendText(
         new JsonObject()
             .put("type", "attach")
@@ -132,7 +146,7 @@ public final class GatewayClient implements AutoCloseable {
   public void send(int channel, byte[] bytes) throws Exception {
     ByteBuffer frame = ByteBuffer.allocate(3 + bytes.length);
     frame.put(INPUT).putShort((short) channel).put(bytes).flip();
-    socket.sendBinary(frame, true).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    enqueue(ws -> ws.sendBinary(frame, true)).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
   /**
@@ -154,6 +168,32 @@ public final class GatewayClient implements AutoCloseable {
       }
       return output.lastArrival;
     }
+  }
+
+  /**
+   * Stops reading from the socket, as a browser on a dead network or a frozen tab does: the
+   * gateway's frames pile up in the socket and nothing is acknowledged any more.
+   */
+  public void stopReading() {
+    reading = false;
+  }
+
+  /**
+   * Hands every output byte of {@code channel} from now on to {@code watcher}, in order, on the
+   * socket's thread.
+   */
+  public synchronized void watch(int channel, OutputWatcher watcher) {
+    output(channel).watcher = watcher;
+  }
+
+  /** Sees a channel's output as it arrives. */
+  public interface OutputWatcher {
+    void accept(ByteBuffer bytes);
+  }
+
+  /** Times the gateway sent {@code channel} back for falling behind (it attached again). */
+  public synchronized int lagged(int channel) {
+    return output(channel).lagged;
   }
 
   /** Output bytes received on {@code channel} so far. */
@@ -182,7 +222,14 @@ public final class GatewayClient implements AutoCloseable {
   }
 
   private void sendText(JsonObject message) throws Exception {
-    socket.sendText(message.encode(), true).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    String text = message.encode();
+    enqueue(ws -> ws.sendText(text, true)).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private synchronized CompletableFuture<WebSocket> enqueue(
+      java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> send) {
+    lastSend = lastSend.exceptionally(failed -> socket).thenCompose(send);
+    return lastSend;
   }
 
   /** Removes and returns the first control message that {@code wanted} accepts. */
@@ -230,11 +277,17 @@ public final class GatewayClient implements AutoCloseable {
         JsonObject message = new JsonObject(text.toString());
         text.setLength(0);
         synchronized (GatewayClient.this) {
-          texts.add(message);
+          if ("lagging".equals(message.getString("type"))) {
+            attachAgain(message.getInteger("channel"));
+          } else {
+            texts.add(message);
+          }
           GatewayClient.this.notifyAll();
         }
       }
-      socket.request(1);
+      if (reading) {
+        socket.request(1);
+      }
       return null;
     }
 
@@ -255,8 +308,27 @@ public final class GatewayClient implements AutoCloseable {
       if (whole != null) {
         onFrame(whole, arrival);
       }
-      socket.request(1);
+      if (reading) {
+        socket.request(1);
+      }
       return null;
+    }
+
+    /**
+     * The gateway sent the channel back for falling behind: attach again from the output received,
+     * as a browser does; its answer may start later, which counts as a failure (a skip).
+     */
+    private void attachAgain(int channel) {
+      Output output = output(channel);
+      output.lagged++;
+      String attach =
+          new JsonObject()
+              .put("type", "attach")
+              .put("channel", channel)
+              .put("terminal", output.terminal)
+              .put("offset", Math.max(0, output.end))
+              .encode();
+      enqueue(ws -> ws.sendText(attach, true));
     }
 
     private void onFrame(ByteBuffer frame, long arrival) {
@@ -265,8 +337,26 @@ public final class GatewayClient implements AutoCloseable {
           failure = "a binary frame that is not OUTPUT";
         } else {
           int channel = Short.toUnsignedInt(frame.getShort());
-          frame.getLong(); // the offset; the gateway's own tests check offsets
-          output(channel).append(frame, arrival);
+          Output output = output(channel);
+          long offset = frame.getLong();
+          if (output.end >= 0 && offset != output.end) {
+            failure = "channel " + channel + " skipped from " + output.end + " to " + offset;
+          }
+          output.end = offset + frame.remaining();
+          if (output.watcher != null) {
+            output.watcher.accept(frame.duplicate());
+          }
+          output.append(frame, arrival);
+          if (output.end - output.acknowledged >= ACK_EVERY) {
+            output.acknowledged = output.end;
+            String ack =
+                new JsonObject()
+                    .put("type", "ack")
+                    .put("channel", channel)
+                    .put("offset", output.end)
+                    .encode();
+            enqueue(ws -> ws.sendText(ack, true));
+          }
         }
         GatewayClient.this.notifyAll();
       }
@@ -298,6 +388,17 @@ public final class GatewayClient implements AutoCloseable {
   private static final class Output {
     long received;
     long lastArrival;
+
+    /** Offset just past the last byte received, -1 before any. */
+    long end = -1;
+
+    long acknowledged;
+    OutputWatcher watcher;
+    String terminal;
+
+    /** Times the gateway sent this channel back for falling behind. */
+    int lagged;
+
     private byte[] unread = new byte[4096];
     private int length;
 

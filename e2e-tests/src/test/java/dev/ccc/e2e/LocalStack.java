@@ -50,6 +50,15 @@ public final class LocalStack
 
   static final int PROCESS_MAX_MEMORY_MB = 512;
 
+  /**
+   * Output each terminal keeps for replay. A viewer sent back for falling behind attaches again
+   * from what it has, and finds it here only if the terminal has not printed more than this since:
+   * on a test machine where three JVMs, the flood and the client share two cores, a reader that
+   * keeps up on average still stalls for a moment now and then, longer than the default 2 MiB
+   * covers at full speed (SlowViewersTest).
+   */
+  static final int PTY_BUFFER_BYTES = 16 << 20;
+
   private static final Duration STARTUP = Duration.ofSeconds(120);
 
   /** Hazelcast ports, one per member and some to spare. */
@@ -68,6 +77,7 @@ public final class LocalStack
   final int apiPort = freePort();
   final int gatewayPort = freePort();
   final int ptyManagementPort = freePort();
+  final int gatewayManagementPort = freePort();
   private int clusterPort;
 
   /** For JUnit's {@code @ExtendWith}. */
@@ -76,7 +86,8 @@ public final class LocalStack
         TEST_JVM_OPTIONS,
         Map.of(
             "CCC_PTY_USER_MAX_PROCESSES", String.valueOf(USER_MAX_PROCESSES),
-            "CCC_PTY_PROCESS_MAX_MEMORY_MB", String.valueOf(PROCESS_MAX_MEMORY_MB)));
+            "CCC_PTY_PROCESS_MAX_MEMORY_MB", String.valueOf(PROCESS_MAX_MEMORY_MB),
+            "CCC_PTY_BUFFER_BYTES", String.valueOf(PTY_BUFFER_BYTES)));
   }
 
   private LocalStack(List<String> jvmOptions, Map<String, String> limits) {
@@ -89,12 +100,14 @@ public final class LocalStack
   }
 
   /**
-   * Starts a stack outside JUnit, each service with {@code jvmOptions}; close it to stop the
+   * Starts a stack outside JUnit, each service with {@code jvmOptions} and the {@code CCC_*}
+   * variables in {@code settings} (the services' defaults otherwise); close it to stop the
    * services. They are also stopped if this JVM exits first (Ctrl-C), since child processes would
    * otherwise outlive it.
    */
-  public static LocalStack startStandalone(List<String> jvmOptions) throws Exception {
-    LocalStack stack = new LocalStack(jvmOptions, Map.of());
+  public static LocalStack startStandalone(List<String> jvmOptions, Map<String, String> settings)
+      throws Exception {
+    LocalStack stack = new LocalStack(jvmOptions, settings);
     stack.shutdownHook = new Thread(stack::close, "local-stack-shutdown");
     Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
     stack.start();
@@ -119,6 +132,11 @@ public final class LocalStack
   /** An origin the gateway accepts WebSockets from. */
   public String origin() {
     return apiUrl();
+  }
+
+  /** The gateway's Prometheus metrics. */
+  public String gatewayMetricsUrl() {
+    return "http://127.0.0.1:" + gatewayManagementPort + "/metrics";
   }
 
   public String gatewayUrl() {
@@ -186,7 +204,7 @@ public final class LocalStack
     env.put("CCC_API_PORT", String.valueOf(apiPort));
     env.put("CCC_GATEWAY_PORT", String.valueOf(gatewayPort));
     env.put("CCC_API_MANAGEMENT_PORT", String.valueOf(freePort()));
-    env.put("CCC_GATEWAY_MANAGEMENT_PORT", String.valueOf(freePort()));
+    env.put("CCC_GATEWAY_MANAGEMENT_PORT", String.valueOf(gatewayManagementPort));
     env.put("CCC_PTY_MANAGEMENT_PORT", String.valueOf(ptyManagementPort));
     env.put("CCC_GATEWAY_ALLOWED_ORIGINS", origin() + ",http://localhost:" + apiPort);
     env.put("CCC_GATEWAY_PUBLIC_URL", "ws://{hostname}:" + gatewayPort + "/ws");

@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
  *     not across gateways.
  * @param maxAttachesPerSocket terminals one socket may view at once; one more attach fails with
  *     {@code limit} ({@code CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET}, default 32)
+ * @param viewerQueueBytes live output the gateway holds for one viewer that cannot take it yet (its
+ *     socket is full or it has not acknowledged enough); beyond it the viewer is detached from the
+ *     live stream and told to attach again ({@code CCC_GATEWAY_VIEWER_QUEUE_BYTES}, default 1 MiB)
  */
 record GatewayConfig(
     String host,
@@ -29,7 +32,8 @@ record GatewayConfig(
     Set<String> allowedOrigins,
     String issuer,
     int maxSocketsPerUser,
-    int maxAttachesPerSocket) {
+    int maxAttachesPerSocket,
+    long viewerQueueBytes) {
 
   GatewayConfig {
     if (maxSocketsPerUser < 1) {
@@ -37,6 +41,10 @@ record GatewayConfig(
     }
     if (maxAttachesPerSocket < 1) {
       throw new IllegalArgumentException("CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET must be at least 1");
+    }
+    if (viewerQueueBytes < WireProtocol.MAX_OUTPUT_PAYLOAD) {
+      throw new IllegalArgumentException(
+          "CCC_GATEWAY_VIEWER_QUEUE_BYTES must be at least " + WireProtocol.MAX_OUTPUT_PAYLOAD);
     }
   }
 
@@ -55,6 +63,7 @@ record GatewayConfig(
             .collect(Collectors.toUnmodifiableSet()),
         Settings.read(env::get, "CCC_JWT_ISSUER", "claude-code-cloud"),
         Integer.parseInt(Settings.read(env::get, "CCC_GATEWAY_MAX_SOCKETS_PER_USER", "16")),
-        Integer.parseInt(Settings.read(env::get, "CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET", "32")));
+        Integer.parseInt(Settings.read(env::get, "CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET", "32")),
+        Long.parseLong(Settings.read(env::get, "CCC_GATEWAY_VIEWER_QUEUE_BYTES", "1048576")));
   }
 }

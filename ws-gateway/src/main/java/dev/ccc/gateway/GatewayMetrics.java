@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the gateway counts where it happens, in Micrometer's global registry, which the management
@@ -21,6 +22,19 @@ final class GatewayMetrics {
   /** Terminals viewed now, over all sockets: one per attached channel. */
   static final AtomicInteger VIEWERS =
       gauge("ccc.gateway.viewers", "Terminals attached on open WebSockets, one per channel");
+
+  /** Output the gateway holds for viewers and has not written to their sockets yet. */
+  static final AtomicLong QUEUED_BYTES =
+      gauge(
+          "ccc.gateway.viewers.queued.bytes",
+          "Output bytes held for viewers, not yet written to their sockets",
+          new AtomicLong());
+
+  /** Viewers that fell too far behind and were told to attach again. */
+  static final Counter LAGGING =
+      Counter.builder("ccc.gateway.viewers.lagging")
+          .description("Viewers detached from the live stream for falling behind")
+          .register(Metrics.globalRegistry);
 
   /** Terminal bytes typed by browsers, as relayed to the bus. */
   static final Counter INPUT_BYTES =
@@ -45,8 +59,11 @@ final class GatewayMetrics {
   }
 
   private static AtomicInteger gauge(String name, String description) {
-    AtomicInteger value = new AtomicInteger();
-    Gauge.builder(name, value, AtomicInteger::get)
+    return gauge(name, description, new AtomicInteger());
+  }
+
+  private static <T extends Number> T gauge(String name, String description, T value) {
+    Gauge.builder(name, value, Number::doubleValue)
         .description(description)
         .strongReference(true)
         .register(Metrics.globalRegistry);

@@ -40,6 +40,7 @@ final class GatewayVerticle extends AbstractVerticle {
   private final GatewayConfig config;
   private final BusKey key;
   private final Set<TerminalConnection> connections = new HashSet<>();
+  private final SizeRule.Registry sizeRules = new SizeRule.Registry();
 
   /** Open sockets by user, for {@link GatewayConfig#maxSocketsPerUser}. */
   private final Map<String, Integer> socketsByUser = new HashMap<>();
@@ -78,7 +79,9 @@ final class GatewayVerticle extends AbstractVerticle {
             new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
-                .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+                // Counts only what the client sends (its pongs to our pings among it): the
+                // gateway's own pings and output must not keep a dead client's socket open.
+                .setReadIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setMaxWebSocketFrameSize(WireProtocol.MAX_FRAME_BYTES)
                 .setMaxWebSocketMessageSize(WireProtocol.MAX_FRAME_BYTES));
     server.requestHandler(this::route).listen().<Void>mapEmpty().onComplete(started);
@@ -172,8 +175,8 @@ final class GatewayVerticle extends AbstractVerticle {
   private void open(ServerWebSocket socket, TicketVerifier.Ticket ticket) {
     String user = ticket.user();
     if (socketsByUser.getOrDefault(user, 0) >= config.maxSocketsPerUser()) {
-      // After the upgrade, so that a browser can read why: it cannot see a refused upgrade's
-      // status.
+      // After the upgrade, so that a browser can read why: it cannot see the status of a
+      // refused upgrade.
       socket.close(
           WireProtocol.CLOSE_TRY_AGAIN_LATER,
           "too many sockets: at most " + config.maxSocketsPerUser() + " per user; close one");
@@ -181,7 +184,7 @@ final class GatewayVerticle extends AbstractVerticle {
     }
     socketsByUser.merge(user, 1, Integer::sum);
     TerminalConnection connection =
-        new TerminalConnection(vertx, socket, ticket, key, config.maxAttachesPerSocket());
+        new TerminalConnection(vertx, socket, ticket, key, config, sizeRules);
     connections.add(connection);
     GatewayMetrics.SOCKETS.incrementAndGet();
     connection.start(

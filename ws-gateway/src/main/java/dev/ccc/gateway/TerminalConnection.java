@@ -4,7 +4,12 @@ import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.Exited;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.OutputChunk;
+import dev.ccc.bus.BusContract.Resized;
+import dev.ccc.bus.BusContract.SizeQuery;
+import dev.ccc.bus.BusContract.TerminalEvent;
+import dev.ccc.bus.BusContract.TerminalSize;
 import dev.ccc.bus.BusKey;
+import dev.ccc.gateway.WireProtocol.Ack;
 import dev.ccc.gateway.WireProtocol.Attach;
 import dev.ccc.gateway.WireProtocol.ClientMessage;
 import dev.ccc.gateway.WireProtocol.Detach;
@@ -23,7 +28,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ServerWebSocket;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +49,8 @@ final class TerminalConnection {
   private final ServerWebSocket socket;
   private final TicketVerifier.Ticket ticket;
   private final BusKey key;
-  private final int maxAttaches;
+  private final GatewayConfig config;
+  private final SizeRule.Registry sizeRules;
   private final String user;
   private final Map<Integer, Channel> channels = new HashMap<>();
 
@@ -59,19 +64,22 @@ final class TerminalConnection {
 
   /**
    * {@code key}: the bus key, under which every message sent for the ticket's user carries a proof;
-   * {@code maxAttaches}: how many terminals the socket may view at once.
+   * {@code config}: how many terminals the socket may view at once, how much output it holds;
+   * {@code sizeRules}: the gateway's, shared by every socket.
    */
   TerminalConnection(
       Vertx vertx,
       ServerWebSocket socket,
       TicketVerifier.Ticket ticket,
       BusKey key,
-      int maxAttaches) {
+      GatewayConfig config,
+      SizeRule.Registry sizeRules) {
     this.vertx = vertx;
     this.socket = socket;
     this.ticket = ticket;
     this.key = key;
-    this.maxAttaches = maxAttaches;
+    this.config = config;
+    this.sizeRules = sizeRules;
     this.user = ticket.user();
   }
 
@@ -94,6 +102,7 @@ final class TerminalConnection {
     socket.textMessageHandler(text -> handle(() -> WireProtocol.parseText(text)));
     socket.binaryMessageHandler(binary -> handle(() -> WireProtocol.parseBinary(binary)));
     socket.exceptionHandler(this::onSocketError);
+    socket.drainHandler(v -> List.copyOf(channels.values()).forEach(c -> c.viewer.drained()));
   }
 
   private void onSocketError(Throwable error) {
@@ -132,35 +141,54 @@ final class TerminalConnection {
         channel.release();
       }
     } else if (message instanceof Resize resize && !ended.contains(resize.channel())) {
-      control(resize.channel(), new BusContract.Resize(user, resize.cols(), resize.rows()));
+      Channel channel = openChannel(resize.channel());
+      channel.wanted = new TerminalSize(resize.cols(), resize.rows());
+      channel.resize(channel.sizes.wants(channel, channel.wanted));
     } else if (message instanceof Input input && !ended.contains(input.channel())) {
-      Channel channel = attachedChannel(input.channel());
+      // From the attach on, even before its replay: keystrokes never wait for output.
+      Channel channel = openChannel(input.channel());
+      channel.resize(channel.sizes.typed(channel, channel.wanted));
       GatewayMetrics.INPUT_BYTES.increment(input.data().length());
       vertx
           .eventBus()
           .send(
               BusContract.terminalInput(channel.id),
               new InputChunk(user, input.data()).encode(key, channel.id));
+    } else if (message instanceof Ack ack) {
+      // A late acknowledgement for a channel just detached or ended is harmless.
+      Channel channel = channels.get(ack.channel());
+      if (channel != null && !channel.viewer.acknowledge(ack.offset())) {
+        throw new Violation(
+            WireProtocol.CLOSE_POLICY,
+            "ack on channel " + ack.channel() + " beyond the output sent");
+      }
     } else if (message instanceof Ping ping) {
       socket.writeTextMessage(WireProtocol.pong(ping.id()));
     }
   }
 
   private void attach(Attach attach) {
-    if (channels.containsKey(attach.channel())) {
+    Channel previous = channels.get(attach.channel());
+    if (previous != null && !previous.viewer.stopped()) {
       throw new Violation(
           WireProtocol.CLOSE_POLICY, "channel " + attach.channel() + " is already attached");
     }
-    if (channels.size() >= maxAttaches) {
+    if (previous != null) {
+      // Attaching again after falling behind.
+      channels.remove(attach.channel()).release();
+    }
+    if (channels.size() >= config.maxAttachesPerSocket()) {
       ended.add(attach.channel());
       socket.writeTextMessage(
           WireProtocol.error(
               attach.channel(),
               ErrorCode.LIMIT,
-              "this socket views " + maxAttaches + " terminals, the most allowed; detach one"));
+              "this socket views "
+                  + config.maxAttachesPerSocket()
+                  + " terminals, the most allowed; detach one"));
       return;
     }
-    Channel channel = new Channel(attach.channel(), attach.terminal());
+    Channel channel = new Channel(attach.channel(), attach.terminal(), attach.offset());
     channels.put(attach.channel(), channel);
     ended.remove(attach.channel());
     channel
@@ -172,7 +200,13 @@ final class TerminalConnection {
                     .request(
                         BusContract.terminalControl(channel.id),
                         new BusContract.Attach(user, attach.offset()).toJson(key, channel.id)))
-        .onSuccess(reply -> channel.replay(OutputChunk.decode(reply.body())))
+        .onSuccess(
+            reply -> {
+              if (!closed && channels.get(channel.number) == channel) {
+                channel.viewer.replay(OutputChunk.decode(reply.body()));
+                channel.querySize();
+              }
+            })
         .onFailure(
             failure -> {
               if (channels.remove(attach.channel(), channel)) {
@@ -183,17 +217,10 @@ final class TerminalConnection {
             });
   }
 
-  private void control(int channelNumber, BusContract.Control request) {
-    Channel channel = attachedChannel(channelNumber);
-    vertx
-        .eventBus()
-        .request(BusContract.terminalControl(channel.id), request.toJson(key, channel.id))
-        .onFailure(failure -> sendError(channelNumber, failure));
-  }
-
-  private Channel attachedChannel(int number) {
+  /** The channel's terminal, whether its output is live, still replaying or stopped. */
+  private Channel openChannel(int number) {
     Channel channel = channels.get(number);
-    if (channel == null || !channel.live) {
+    if (channel == null) {
       throw new Violation(WireProtocol.CLOSE_POLICY, "channel " + number + " is not attached");
     }
     return channel;
@@ -267,30 +294,81 @@ final class TerminalConnection {
     channels.clear();
   }
 
-  /** One terminal viewed on one channel of this socket. */
-  private final class Channel {
+  /** One terminal viewed on one channel of this socket: the bus side of its {@link Viewer}. */
+  private final class Channel implements Viewer.Screen {
     final int number;
     final UUID terminal;
 
     /** The terminal's id as bus addresses and proofs name it. */
     final String id;
 
-    private final List<OutputChunk> pending = new ArrayList<>();
+    final Viewer viewer;
+
+    /** Who sets the terminal's size among this gateway's viewers of it. */
+    final SizeRule sizes;
+
+    /** This viewer's window, as its client last said; null until it does. */
+    TerminalSize wanted;
+
     private MessageConsumer<Buffer> output;
     private MessageConsumer<Object> events;
-    private long delivered;
-    private boolean live;
+    private boolean counted;
 
-    Channel(int number, UUID terminal) {
+    Channel(int number, UUID terminal, long offset) {
       this.number = number;
       this.terminal = terminal;
       this.id = terminal.toString();
+      this.viewer =
+          new Viewer(
+              this, offset, config.viewerQueueBytes(), GatewayMetrics.QUEUED_BYTES::addAndGet);
+      this.sizes = sizeRules.join(id);
+    }
+
+    /** Asks the terminal for {@code size}, unless null. */
+    void resize(TerminalSize size) {
+      if (size == null) {
+        return;
+      }
+      vertx
+          .eventBus()
+          .request(
+              BusContract.terminalControl(id),
+              new BusContract.Resize(user, size.cols(), size.rows()).toJson(key, id))
+          .onComplete(
+              answer -> {
+                sizes.answered();
+                if (answer.failed()) {
+                  sendError(number, answer.cause());
+                }
+              });
+    }
+
+    /** Tells the client the terminal's size once it is attached. */
+    void querySize() {
+      vertx
+          .eventBus()
+          .request(BusContract.terminalControl(id), new SizeQuery(user).toJson(key, id))
+          .onSuccess(
+              reply -> {
+                sizes.learned(TerminalSize.parse(reply.body()));
+                showSize();
+              });
+    }
+
+    private void showSize() {
+      TerminalSize size = sizes.current();
+      if (size != null && counted && !closed && channels.get(number) == this) {
+        socket.writeTextMessage(WireProtocol.size(number, size.cols(), size.rows()));
+      }
     }
 
     /** Listen before asking for the replay, so no byte falls between the two. */
     Future<Void> subscribe() {
       EventBus bus = vertx.eventBus();
-      output = bus.consumer(BusContract.terminalOutput(id), this::onOutput);
+      output =
+          bus.consumer(
+              BusContract.terminalOutput(id),
+              message -> viewer.live(OutputChunk.decode(message.body())));
       events = bus.consumer(BusContract.terminalEvents(id), this::onEvent);
       Promise<Void> outputRegistered = Promise.promise();
       Promise<Void> eventsRegistered = Promise.promise();
@@ -299,43 +377,42 @@ final class TerminalConnection {
       return Future.all(outputRegistered.future(), eventsRegistered.future()).mapEmpty();
     }
 
-    void replay(OutputChunk snapshot) {
-      if (closed || channels.get(number) != this) {
-        return;
-      }
-      // Counted before the browser can hear it is attached; release() counts it out once live.
+    @Override
+    public boolean writable() {
+      return !closed && !socket.writeQueueFull();
+    }
+
+    @Override
+    public void attached(long offset, long replayEnd) {
+      // Counted before the browser can hear it is attached; release() counts it out.
       GatewayMetrics.VIEWERS.incrementAndGet();
-      socket.writeTextMessage(WireProtocol.attached(number, terminal, snapshot.offset()));
-      delivered = snapshot.offset();
-      live = true;
-      deliver(snapshot);
-      pending.forEach(this::deliver);
-      pending.clear();
+      counted = true;
+      socket.writeTextMessage(WireProtocol.attached(number, terminal, offset, replayEnd));
     }
 
-    private void onOutput(Message<Buffer> message) {
-      OutputChunk chunk = OutputChunk.decode(message.body());
-      if (live) {
-        deliver(chunk);
-      } else {
-        pending.add(chunk);
-      }
+    @Override
+    public void output(long offset, Buffer data) {
+      socket.writeBinaryMessage(WireProtocol.output(number, offset, data));
+      GatewayMetrics.OUTPUT_BYTES.increment(data.length());
     }
 
-    /** Sends the part of {@code chunk} the browser has not had yet. */
-    private void deliver(OutputChunk chunk) {
-      if (chunk.endOffset() <= delivered || closed) {
-        return;
+    @Override
+    public void lagging(long offset) {
+      GatewayMetrics.LAGGING.increment();
+      unsubscribe();
+      if (!closed) {
+        socket.writeTextMessage(WireProtocol.lagging(number, offset));
       }
-      int skip = (int) Math.max(0, delivered - chunk.offset());
-      Buffer fresh = chunk.data().slice(skip, chunk.data().length());
-      WireProtocol.writeOutput(number, chunk.offset() + skip, fresh, socket::writeBinaryMessage);
-      GatewayMetrics.OUTPUT_BYTES.increment(fresh.length());
-      delivered = chunk.endOffset();
     }
 
     private void onEvent(Message<Object> message) {
-      Exited exited = Exited.parse(message.body());
+      TerminalEvent event = BusContract.parseEvent(message.body());
+      if (event instanceof Resized resized) {
+        sizes.heard(resized.size());
+        showSize();
+        return;
+      }
+      Exited exited = (Exited) event;
       if (channels.remove(number, this)) {
         release();
         ended.add(number);
@@ -346,10 +423,16 @@ final class TerminalConnection {
     }
 
     void release() {
-      if (live) {
+      viewer.release();
+      unsubscribe();
+      sizeRules.leave(id, this);
+    }
+
+    private void unsubscribe() {
+      if (counted) {
         GatewayMetrics.VIEWERS.decrementAndGet();
+        counted = false;
       }
-      live = false;
       if (output != null) {
         output.unregister();
       }

@@ -29,6 +29,12 @@ final class WireProtocol {
   /** Largest output payload in one OUTPUT frame; longer output is split. */
   static final int MAX_OUTPUT_PAYLOAD = MAX_FRAME_BYTES - 11;
 
+  /**
+   * Output the gateway sends on one channel beyond what the client has acknowledged ({@code ack}):
+   * a client that renders slowly holds at most this much it has not shown yet.
+   */
+  static final int ACK_WINDOW_BYTES = 512 * 1024;
+
   static final short CLOSE_NORMAL = 1000;
   static final short CLOSE_UNSUPPORTED = 1003;
   static final short CLOSE_POLICY = 1008;
@@ -42,22 +48,68 @@ final class WireProtocol {
   static final int MAX_CHANNEL = 65535;
 
   /** A message from the browser. */
-  sealed interface ClientMessage permits Attach, Detach, Resize, Ping, Input {}
+  sealed interface ClientMessage permits Attach, Detach, Resize, Ping, Ack, Input {}
 
   /** View {@code terminal} on {@code channel}, receiving its output from byte {@code offset}. */
-  record Attach(int channel, UUID terminal, long offset) implements ClientMessage {}
+  record Attach(int channel, UUID terminal, long offset) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return message("attach", channel)
+          .put("terminal", terminal.toString())
+          .put("offset", offset)
+          .encode();
+    }
+  }
 
   /** Stop viewing the terminal on {@code channel}; its process keeps running. */
-  record Detach(int channel) implements ClientMessage {}
+  record Detach(int channel) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return message("detach", channel).encode();
+    }
+  }
 
-  /** Set the size of the terminal on {@code channel}. */
-  record Resize(int channel, int cols, int rows) implements ClientMessage {}
+  /**
+   * The size of this viewer's window for the terminal on {@code channel}; the terminal takes it
+   * when this viewer types (and while it is the one that typed last).
+   */
+  record Resize(int channel, int cols, int rows) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return message("resize", channel).put("cols", cols).put("rows", rows).encode();
+    }
+  }
 
   /** Latency probe; answered by a pong with the same {@code id}. */
-  record Ping(long id) implements ClientMessage {}
+  record Ping(long id) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return new JsonObject().put("type", "ping").put("id", id).encode();
+    }
+  }
+
+  /** The client has rendered the output of {@code channel} before {@code offset}. */
+  record Ack(int channel, long offset) implements ClientMessage {
+    /** As a client sends it. */
+    String encode() {
+      return message("ack", channel).put("offset", offset).encode();
+    }
+  }
 
   /** Keystrokes for the terminal on {@code channel}. */
-  record Input(int channel, Buffer data) implements ClientMessage {}
+  record Input(int channel, Buffer data) implements ClientMessage {
+    /** As a client sends it. */
+    Buffer encode() {
+      return Buffer.buffer(3 + data.length())
+          .appendByte(INPUT)
+          .appendUnsignedShort(channel)
+          .appendBuffer(data);
+    }
+  }
+
+  private static JsonObject message(String type, int channel) {
+    return new JsonObject().put("type", type).put("channel", channel);
+  }
 
   /** A frame that breaks the protocol; the socket is closed with {@code closeCode}. */
   static final class Violation extends RuntimeException {
@@ -98,35 +150,60 @@ final class WireProtocol {
               (int) integer(json, "cols", 1, 1000),
               (int) integer(json, "rows", 1, 1000));
       case "ping" -> new Ping(integer(json, "id", Long.MIN_VALUE, Long.MAX_VALUE));
+      case "ack" -> new Ack(channel(json), integer(json, "offset", 0, Long.MAX_VALUE));
       default -> throw new Violation(CLOSE_POLICY, "unknown message type '" + type + "'");
     };
   }
 
-  /** OUTPUT frames for {@code data}, which starts at {@code offset}; split to fit the limit. */
-  static void writeOutput(int channel, long offset, Buffer data, FrameSink sink) {
-    for (int start = 0; start < data.length(); start += MAX_OUTPUT_PAYLOAD) {
-      int end = Math.min(data.length(), start + MAX_OUTPUT_PAYLOAD);
-      sink.accept(
-          Buffer.buffer(11 + end - start)
-              .appendByte(OUTPUT)
-              .appendUnsignedShort(channel)
-              .appendLong(offset + start)
-              .appendBuffer(data, start, end - start));
-    }
+  /**
+   * The OUTPUT frame of {@code data}, at most {@link #MAX_OUTPUT_PAYLOAD} bytes from {@code
+   * offset}.
+   */
+  static Buffer output(int channel, long offset, Buffer data) {
+    return Buffer.buffer(11 + data.length())
+        .appendByte(OUTPUT)
+        .appendUnsignedShort(channel)
+        .appendLong(offset)
+        .appendBuffer(data);
   }
 
-  /** Where {@link #writeOutput} puts its frames. */
-  interface FrameSink {
-    void accept(Buffer frame);
-  }
-
-  /** The attach worked; output follows from {@code offset}. */
-  static String attached(int channel, UUID terminal, long offset) {
+  /**
+   * The attach worked; output follows from {@code offset}, and what comes before {@code replayEnd}
+   * is history, printed before the attach (a client does not answer the queries in it).
+   */
+  static String attached(int channel, UUID terminal, long offset, long replayEnd) {
     return new JsonObject()
         .put("type", "attached")
         .put("channel", channel)
         .put("terminal", terminal.toString())
         .put("offset", offset)
+        .put("replayEnd", replayEnd)
+        .encode();
+  }
+
+  /**
+   * The viewer on {@code channel} fell too far behind and no longer gets output, which stopped at
+   * {@code offset}; keystrokes still go through. The client attaches the channel again from what it
+   * has.
+   */
+  static String lagging(int channel, long offset) {
+    return new JsonObject()
+        .put("type", "lagging")
+        .put("channel", channel)
+        .put("offset", offset)
+        .encode();
+  }
+
+  /**
+   * The terminal on {@code channel} is {@code cols} x {@code rows}: the client renders at it,
+   * whatever its own window (the size follows the viewer that typed last).
+   */
+  static String size(int channel, int cols, int rows) {
+    return new JsonObject()
+        .put("type", "size")
+        .put("channel", channel)
+        .put("cols", cols)
+        .put("rows", rows)
         .encode();
   }
 

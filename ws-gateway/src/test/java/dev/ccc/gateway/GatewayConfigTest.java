@@ -24,12 +24,17 @@ class GatewayConfigTest {
     assertEquals("127.0.0.1", config.host());
     assertEquals(16, config.maxSocketsPerUser());
     assertEquals(32, config.maxAttachesPerSocket());
+    assertEquals(1 << 20, config.viewerQueueBytes());
   }
 
   @Test
-  void capsBelowOneAreRefusedWithTheVariableNamed() {
+  void capsTooSmallAreRefusedWithTheVariableNamed() {
     for (String cap :
-        new String[] {"CCC_GATEWAY_MAX_SOCKETS_PER_USER", "CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET"}) {
+        new String[] {
+          "CCC_GATEWAY_MAX_SOCKETS_PER_USER",
+          "CCC_GATEWAY_MAX_ATTACHES_PER_SOCKET",
+          "CCC_GATEWAY_VIEWER_QUEUE_BYTES"
+        }) {
       IllegalArgumentException refused =
           assertThrows(
               IllegalArgumentException.class,

@@ -177,9 +177,7 @@ class GatewayTest {
       int sockets = GatewayMetrics.SOCKETS.get();
       int viewers = GatewayMetrics.VIEWERS.get();
       UUID terminal = openTerminal("alice");
-      Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
-      socket.attach(1, terminal, 0);
-      socket.nextTextOfType("attached");
+      Socket socket = attachedTo(terminal);
       assertEquals(sockets + 1, GatewayMetrics.SOCKETS.get());
       assertEquals(viewers + 1, GatewayMetrics.VIEWERS.get());
 
@@ -215,8 +213,7 @@ class GatewayTest {
     socket.input(1, "echo relay-$((40+2))\n");
     socket.awaitOutput("relay-42");
 
-    socket.send(
-        new JsonObject().put("type", "resize").put("channel", 1).put("cols", 132).put("rows", 43));
+    socket.resize(1, 132, 43);
     socket.input(1, "stty size\n");
     socket.awaitOutput("43 132");
 
@@ -226,19 +223,82 @@ class GatewayTest {
 
     // Keystrokes and a resize sent before the client saw the exit are dropped, not a violation.
     socket.input(1, "ls\n");
-    socket.send(
-        new JsonObject().put("type", "resize").put("channel", 1).put("cols", 90).put("rows", 30));
-    socket.send(new JsonObject().put("type", "ping").put("id", 8));
+    socket.resize(1, 90, 30);
+    socket.sendText(new WireProtocol.Ping(8).encode());
     assertEquals(8, socket.nextTextOfType("pong").getInteger("id"));
     socket.close();
   }
 
   @Test
+  void keystrokesSentRightAfterTheAttachReachTheShellBeforeTheReplayEnds() throws Exception {
+    UUID terminal = openTerminal("alice");
+    Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
+
+    socket.attach(1, terminal, 0);
+    socket.input(1, "echo early-$((3+4))\n");
+
+    socket.nextTextOfType("attached");
+    socket.awaitOutput("early-7");
+    assertTrue(socket.answersPing(), "the socket stays open");
+    socket.close();
+  }
+
+  @Test
+  void anAcknowledgementOfOutputNeverSentClosesTheSocket() throws Exception {
+    UUID terminal = openTerminal("alice");
+    Socket socket = attachedTo(terminal);
+
+    socket.sendText(new WireProtocol.Ack(1, 1L << 40).encode());
+
+    assertEquals(1008, socket.awaitClose("an ack beyond the output"));
+    assertTrue(socket.closeReason().contains("beyond the output sent"), socket.closeReason());
+  }
+
+  /**
+   * Three viewers of one terminal with different windows: the terminal takes the size of the one
+   * that typed last; attaching, a window's new size and a viewer that only watches change nothing.
+   */
+  @Test
+  void theSizeFollowsTheViewerThatTypedLast() throws Exception {
+    UUID terminal = openTerminal("alice");
+    Socket desk = Socket.connect("/ws?ticket=" + ticket("alice"));
+    Socket phone = Socket.connect("/ws?ticket=" + ticket("alice"));
+    desk.attach(1, terminal, 0);
+    desk.awaitSize(80, 24);
+    desk.resize(1, 132, 43);
+    phone.attach(1, terminal, 0);
+    phone.awaitSize(80, 24);
+    phone.resize(1, 50, 20);
+
+    desk.input(1, "echo first $(stty size)\n");
+    desk.awaitOutput("first 43 132");
+    phone.awaitSize(132, 43);
+
+    phone.input(1, "echo second $(stty size)\n");
+    phone.awaitOutput("second 20 50");
+    desk.awaitSize(50, 20);
+
+    desk.resize(1, 100, 30);
+    Socket tablet = Socket.connect("/ws?ticket=" + ticket("alice"));
+    tablet.attach(1, terminal, 0);
+    tablet.awaitSize(50, 20);
+    tablet.resize(1, 70, 10);
+    phone.input(1, "echo third $(stty size)\n");
+    phone.awaitOutput("third 20 50");
+
+    // The window of the viewer that typed last does resize.
+    phone.resize(1, 60, 22);
+    phone.input(1, "echo fourth $(stty size)\n");
+    phone.awaitOutput("fourth 22 60");
+    for (Socket socket : List.of(desk, phone, tablet)) {
+      socket.close();
+    }
+  }
+
+  @Test
   void resumingFromAnOffsetSendsExactlyTheMissingBytes() throws Exception {
     UUID terminal = openTerminal("alice");
-    Socket first = Socket.connect("/ws?ticket=" + ticket("alice"));
-    first.attach(1, terminal, 0);
-    first.nextTextOfType("attached");
+    Socket first = attachedTo(terminal);
     first.input(1, "echo first-$((1+1))\n");
     String seen = first.awaitOutput("first-2");
     long resumeAt = first.outputEnd;
@@ -246,7 +306,9 @@ class GatewayTest {
 
     Socket second = Socket.connect("/ws?ticket=" + ticket("alice"));
     second.attach(1, terminal, resumeAt);
-    assertEquals(resumeAt, second.nextTextOfType("attached").getLong("offset"));
+    JsonObject attached = second.nextTextOfType("attached");
+    assertEquals(resumeAt, attached.getLong("offset"));
+    assertTrue(attached.getLong("replayEnd") >= resumeAt, attached.encode());
     second.input(1, "echo second-$((2+1))\n");
     String resumed = second.awaitOutput("second-3");
     assertEquals(resumeAt, second.firstOutputOffset);
@@ -270,7 +332,7 @@ class GatewayTest {
 
     assertEquals("not_found", bobs.getString("code"));
     assertEquals(missing.put("channel", 1), bobs);
-    alice.send(new JsonObject().put("type", "ping").put("id", 5));
+    alice.sendText(new WireProtocol.Ping(5).encode());
     assertEquals(5, alice.nextTextOfType("pong").getInteger("id"));
     alice.close();
   }
@@ -326,7 +388,7 @@ class GatewayTest {
           socket.input(3, "ls\n");
           assertTrue(socket.answersPing(), "the socket stays open");
 
-          socket.send(new JsonObject().put("type", "detach").put("channel", 1));
+          socket.sendText(new WireProtocol.Detach(1).encode());
           socket.attach(4, terminal, 0);
           assertEquals(4, socket.nextTextOfType("attached").getInteger("channel"));
           socket.close();
@@ -370,7 +432,7 @@ class GatewayTest {
       }
       assertEquals(bad.getValue(), socket.awaitClose(bad.getKey()), bad.getKey());
     }
-    bystander.send(new JsonObject().put("type", "ping").put("id", 1));
+    bystander.sendText(new WireProtocol.Ping(1).encode());
     assertEquals(1, bystander.nextTextOfType("pong").getInteger("id"));
     bystander.close();
   }
@@ -384,7 +446,7 @@ class GatewayTest {
     vertx.eventBus().publish(BusContract.AUTH_REVOKED, new Revoked("alice", revoked).toJson());
     assertEquals(1008, doomed.awaitClose("revoked credential"));
     assertEquals(401, rejectedStatus(connectOptions("/ws?ticket=" + ticket("alice", revoked))));
-    otherLogin.send(new JsonObject().put("type", "ping").put("id", 3));
+    otherLogin.sendText(new WireProtocol.Ping(3).encode());
     assertEquals(3, otherLogin.nextTextOfType("pong").getInteger("id"));
     otherLogin.close();
   }
@@ -408,7 +470,7 @@ class GatewayTest {
     vertx.eventBus().publish(BusContract.AUTH_REVOKED, new Revoked("carol", null).toJson());
     assertEquals(1008, first.awaitClose("deactivated"));
     assertEquals(1008, second.awaitClose("deactivated"));
-    bystander.send(new JsonObject().put("type", "ping").put("id", 4));
+    bystander.sendText(new WireProtocol.Ping(4).encode());
     assertEquals(4, bystander.nextTextOfType("pong").getInteger("id"));
     bystander.close();
   }
@@ -449,6 +511,14 @@ class GatewayTest {
 
   // ---- helpers
   // -----------------------------------------------------------------------------------
+
+  /** A socket of alice's that views {@code terminal} on channel 1, from its first byte. */
+  private static Socket attachedTo(UUID terminal) throws Exception {
+    Socket socket = Socket.connect("/ws?ticket=" + ticket("alice"));
+    socket.attach(1, terminal, 0);
+    socket.nextTextOfType("attached");
+    return socket;
+  }
 
   /** The first terminal of a new session of {@code owner}, in a new workspace of theirs. */
   private static UUID openTerminal(String owner) throws Exception {
@@ -530,7 +600,7 @@ class GatewayTest {
 
   private static GatewayConfig config(int maxSocketsPerUser, int maxAttachesPerSocket) {
     return new GatewayConfig(
-        "127.0.0.1", 0, Set.of(ORIGIN), ISSUER, maxSocketsPerUser, maxAttachesPerSocket);
+        "127.0.0.1", 0, Set.of(ORIGIN), ISSUER, maxSocketsPerUser, maxAttachesPerSocket, 1 << 20);
   }
 
   private static WebSocketConnectOptions connectOptions(String uri) {
@@ -611,13 +681,15 @@ class GatewayTest {
     }
 
     static Socket connect(int port, String uri) throws Exception {
-      return new Socket(await(client.connect(connectOptions(port, uri)).toCompletionStage()));
+      // Handlers set on the event loop as the socket opens: a close right after the upgrade (the
+      // gateway refusing one socket too many) cannot slip in before them.
+      return await(client.connect(connectOptions(port, uri)).map(Socket::new).toCompletionStage());
     }
 
     /** Whether a ping is answered: false if the gateway closes the socket instead. */
     boolean answersPing() throws Exception {
       long id = System.nanoTime();
-      send(new JsonObject().put("type", "ping").put("id", id));
+      sendText(new WireProtocol.Ping(id).encode());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < deadline) {
         JsonObject message = texts.poll(50, TimeUnit.MILLISECONDS);
@@ -662,20 +734,23 @@ class GatewayTest {
     }
 
     void attach(int channel, UUID terminal, long offset) {
-      send(
-          new JsonObject()
-              .put("type", "attach")
-              .put("channel", channel)
-              .put("terminal", terminal.toString())
-              .put("offset", offset));
+      sendText(new WireProtocol.Attach(channel, terminal, offset).encode());
+    }
+
+    void resize(int channel, int cols, int rows) {
+      sendText(new WireProtocol.Resize(channel, cols, rows).encode());
+    }
+
+    /** Waits for the gateway to say the terminal is {@code cols} x {@code rows}. */
+    void awaitSize(int cols, int rows) throws InterruptedException {
+      JsonObject size;
+      do {
+        size = nextTextOfType("size");
+      } while (size.getInteger("cols") != cols || size.getInteger("rows") != rows);
     }
 
     void input(int channel, String keys) {
-      sendBinary(
-          Buffer.buffer()
-              .appendByte(WireProtocol.INPUT)
-              .appendUnsignedShort(channel)
-              .appendString(keys));
+      sendBinary(new WireProtocol.Input(channel, Buffer.buffer(keys)).encode());
     }
 
     void send(JsonObject message) {

@@ -3,6 +3,8 @@ package dev.ccc.e2e.bench;
 import dev.ccc.e2e.ApiClient;
 import dev.ccc.e2e.GatewayClient;
 import dev.ccc.e2e.LocalStack;
+import dev.ccc.e2e.SlowViewers;
+import dev.ccc.e2e.Typist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +23,13 @@ import java.util.Map;
  *
  * <p>Settings are system properties: {@code bench.warmup}, {@code bench.echoes}, {@code
  * bench.floodEchoes}, {@code bench.throughputBytes}, {@code bench.shells}, {@code
- * bench.settleSeconds} and {@code bench.jvmOptions} (the services' JVM options, space-separated).
+ * bench.settleSeconds}, {@code bench.slowViewersSeconds}, {@code bench.stuckViewers} and {@code
+ * bench.jvmOptions} (the services' JVM options, space-separated).
  */
 public final class TerminalBench {
   private static final int COLS = 120;
   private static final int ROWS = 40;
-  private static final byte[] ECHO_KEY = {'x'};
   private static final Duration READY = Duration.ofSeconds(30);
-  private static final Duration ECHO = Duration.ofSeconds(5);
   private static final Duration THROUGHPUT = Duration.ofMinutes(5);
   private static final Duration EXIT = Duration.ofSeconds(60);
 
@@ -53,7 +54,10 @@ public final class TerminalBench {
     Report report = new Report();
     report.setup("service JVM options", String.join(" ", settings.jvmOptions()));
     report.describeMachine();
-    try (LocalStack stack = LocalStack.startStandalone(settings.jvmOptions())) {
+    // All the shells are tabs of one session: room for them and the other runs' tabs.
+    Map<String, String> limits =
+        Map.of("CCC_PTY_MAX_TABS_PER_SESSION", String.valueOf(settings.shells() + 8));
+    try (LocalStack stack = LocalStack.startStandalone(settings.jvmOptions(), limits)) {
       new TerminalBench(stack, settings, report).run();
     } catch (Exception e) {
       report.failed("the run", e);
@@ -76,11 +80,12 @@ public final class TerminalBench {
     String echoTerminal = api.startSession(session, COLS, ROWS);
     try (GatewayClient typist = GatewayClient.connect(stack, api.wsTicket())) {
       typist.attach(1, echoTerminal);
-      startCat(typist, 1);
-      report.attempt("echo", () -> measureEcho(typist, 1));
+      Typist cat = Typist.startCat(typist, 1);
+      report.attempt("echo", () -> measureEcho(cat));
       report.attempt("throughput", () -> measureThroughput(session));
-      report.attempt("echo during a flood", () -> measureEchoDuringFlood(typist, 1, session));
+      report.attempt("echo during a flood", () -> measureEchoDuringFlood(cat, session));
     }
+    report.attempt("viewers that stop reading", this::measureSlowViewers);
     report.detail("RSS after all runs", Rss.describe(Rss.of(stack.pids())));
   }
 
@@ -141,37 +146,12 @@ public final class TerminalBench {
     }
   }
 
-  /**
-   * Replaces the shell by {@code cat}, reading every byte at once but printing none: what comes
-   * back for a key is then only the tty's own echo, one byte for one byte. (In canonical mode the
-   * line discipline would hold at most 4 KiB of a line that never ends.)
-   */
-  private static void startCat(GatewayClient client, int channel) throws Exception {
-    // The command line's own echo shows "READY-$((6*7))"; only the output says 42.
-    client.type(channel, "stty -icanon; echo READY-$((6*7)); exec cat >/dev/null\n");
-    client.awaitOutput(channel, "READY-42", READY);
-  }
-
-  private void measureEcho(GatewayClient typist, int channel) throws Exception {
-    echoes(typist, channel, settings.warmup());
-    long[] samples = echoes(typist, channel, settings.echoes());
+  private void measureEcho(Typist typist) throws Exception {
+    typist.echoes(settings.warmup());
+    long[] samples = typist.echoes(settings.echoes());
     report.detail("echo, " + samples.length + " samples", Report.latencies(samples));
     report.headline("p50", Report.micros(Report.percentile(samples, 50)));
     report.headline("p99", Report.micros(Report.percentile(samples, 99)));
-  }
-
-  /**
-   * Types one key at a time, the next only once the previous one's echo is back, and returns each
-   * round trip in nanoseconds: from just before the frame is sent to the arrival of its echo.
-   */
-  private static long[] echoes(GatewayClient typist, int channel, int count) throws Exception {
-    long[] samples = new long[count];
-    for (int i = 0; i < count; i++) {
-      long sent = System.nanoTime();
-      typist.send(channel, ECHO_KEY);
-      samples[i] = typist.awaitOutput(channel, "x", ECHO) - sent;
-    }
-    return samples;
   }
 
   private void measureThroughput(String session) throws Exception {
@@ -199,8 +179,7 @@ public final class TerminalBench {
    * Echo in one terminal while another, viewed on a second socket as from another browser, prints
    * as fast as it can: shows whether one busy terminal slows everyone else's typing.
    */
-  private void measureEchoDuringFlood(GatewayClient typist, int channel, String session)
-      throws Exception {
+  private void measureEchoDuringFlood(Typist typist, String session) throws Exception {
     try (GatewayClient viewer = GatewayClient.connect(stack, api.wsTicket())) {
       viewer.attach(1, api.openTab(session, COLS, ROWS));
       viewer.type(1, "exec base64 /dev/zero\n");
@@ -208,7 +187,7 @@ public final class TerminalBench {
       viewer.awaitOutput(1, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", READY);
       long floodBefore = viewer.received(1);
       long start = System.nanoTime();
-      long[] samples = echoes(typist, channel, settings.floodEchoes());
+      long[] samples = typist.echoes(settings.floodEchoes());
       long elapsed = System.nanoTime() - start;
       long flooded = viewer.received(1) - floodBefore;
       report.detail(
@@ -220,6 +199,47 @@ public final class TerminalBench {
     }
   }
 
+  /**
+   * A flooding terminal with {@code bench.stuckViewers} viewers that stop reading and one healthy
+   * viewer, for {@code bench.slowViewersSeconds}; keys echoed in another terminal meanwhile.
+   */
+  private void measureSlowViewers() throws Exception {
+    String session = api.createSession(workspace, "slow viewers");
+    api.startSession(session, COLS, ROWS);
+    Map<String, Long> before = Rss.of(stack.pids());
+    SlowViewers.Result result =
+        SlowViewers.run(
+            stack,
+            api,
+            session,
+            Duration.ofSeconds(settings.slowViewersSeconds()),
+            settings.stuckViewers());
+    String title = settings.stuckViewers() + " viewers that stop reading, one healthy: ";
+    report.detail(
+        title + "the healthy viewer's copy",
+        String.format(
+            Locale.ROOT,
+            "%,d bytes of seq output at %s, %s (SHA-256 %s…, expected %s…)",
+            result.floodBytes(),
+            Report.rate(result.floodBytes(), result.floodNanos()),
+            result.exact() ? "exact" : "**differs**",
+            result.receivedSha256().substring(0, 16),
+            result.expectedSha256().substring(0, 16)));
+    report.detail(
+        title + "most output the gateway held for viewers",
+        String.format(Locale.ROOT, "%,d bytes", result.maxQueuedBytes())
+            + " (sampled every 200 ms); viewers detached for lagging: "
+            + result.lagging()
+            + ", of which the healthy one "
+            + result.healthyLagged());
+    report.detail(
+        title + "echo in another terminal, " + result.echoNanos().length + " samples",
+        Report.latencies(result.echoNanos()));
+    report.detail(
+        title + "RSS before and after",
+        Rss.describe(before) + " → " + Rss.describe(Rss.of(stack.pids())));
+  }
+
   /** The knobs of a run, with defaults that match the reference measurements. */
   record Settings(
       int warmup,
@@ -228,6 +248,8 @@ public final class TerminalBench {
       long throughputBytes,
       int shells,
       int settleSeconds,
+      int slowViewersSeconds,
+      int stuckViewers,
       List<String> jvmOptions) {
 
     static Settings fromSystemProperties() {
@@ -239,6 +261,8 @@ public final class TerminalBench {
           Long.getLong("bench.throughputBytes", 50_000_000L),
           Integer.getInteger("bench.shells", 200),
           Integer.getInteger("bench.settleSeconds", 5),
+          Integer.getInteger("bench.slowViewersSeconds", 30),
+          Integer.getInteger("bench.stuckViewers", 3),
           // What run-local.sh gives the services: a fair picture of how they are run, with the
           // full JIT (the tests' settings stop at C1 for a fast start).
           Arrays.asList(System.getProperty("bench.jvmOptions", "-Xmx512m").trim().split("\\s+")));

@@ -186,7 +186,9 @@ public final class PtyBusVerticle extends AbstractVerticle {
   }
 
   private Future<Object> startSession(StartSession request) {
-    TerminalEndpoint terminalEndpoint = new TerminalEndpoint(vertx, context, key);
+    TerminalEndpoint terminalEndpoint =
+        new TerminalEndpoint(
+            vertx, context, key, new BusContract.TerminalSize(request.cols(), request.rows()));
     SessionEndpoint sessionEndpoint = new SessionEndpoint(vertx, context, request, key);
     return vertx
         .executeBlocking(

@@ -8,6 +8,7 @@ import dev.ccc.bus.BusContract.SessionStatus;
 import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.StopSession;
+import dev.ccc.bus.BusContract.TerminalSize;
 import dev.ccc.bus.BusKey;
 import dev.ccc.pty.session.Session;
 import io.vertx.core.Context;
@@ -121,7 +122,8 @@ final class SessionEndpoint implements Session.Listener {
   }
 
   private void openTab(Message<Object> message, OpenTab tab) {
-    TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context, key);
+    TerminalEndpoint endpoint =
+        new TerminalEndpoint(vertx, context, key, new TerminalSize(tab.cols(), tab.rows()));
     Future<Object> opened =
         vertx
             .executeBlocking(

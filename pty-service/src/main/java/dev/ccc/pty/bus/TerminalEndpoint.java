@@ -9,6 +9,9 @@ import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.OutputChunk;
 import dev.ccc.bus.BusContract.Resize;
+import dev.ccc.bus.BusContract.Resized;
+import dev.ccc.bus.BusContract.SizeQuery;
+import dev.ccc.bus.BusContract.TerminalSize;
 import dev.ccc.bus.BusContract.UnprovenMessage;
 import dev.ccc.bus.BusKey;
 import dev.ccc.pty.PtyMetrics;
@@ -56,11 +59,16 @@ final class TerminalEndpoint implements Terminal.Listener {
   private MessageConsumer<Object> inputConsumer;
   private MessageConsumer<Object> controlConsumer;
 
-  TerminalEndpoint(Vertx vertx, Context context, BusKey key) {
+  /** The PTY's size as last set; the gateways make the browsers render at it. */
+  private TerminalSize size;
+
+  /** {@code size}: the size the terminal is opened at. */
+  TerminalEndpoint(Vertx vertx, Context context, BusKey key, TerminalSize size) {
     this.vertx = vertx;
     this.context = context;
     this.key = key;
     this.bus = vertx.eventBus();
+    this.size = size;
   }
 
   /**
@@ -175,6 +183,8 @@ final class TerminalEndpoint implements Terminal.Listener {
       attach(message, attach);
     } else if (request instanceof Resize resize) {
       resize(message, resize);
+    } else if (request instanceof SizeQuery) {
+      message.reply(size.toJson());
     } else if (request instanceof Close) {
       LOG.info("closing terminal " + terminal.id() + " for " + terminal.owner());
       stopTerminal().onComplete(done -> message.reply(null));
@@ -190,6 +200,11 @@ final class TerminalEndpoint implements Terminal.Listener {
   private void resize(Message<Object> message, Resize resize) {
     try {
       terminal.resize(resize.cols(), resize.rows());
+      TerminalSize resized = new TerminalSize(resize.cols(), resize.rows());
+      if (!resized.equals(size)) {
+        size = resized;
+        bus.publish(BusContract.terminalEvents(id), new Resized(id, resized).toJson());
+      }
       message.reply(null);
     } catch (RuntimeException e) {
       // pty4j reports a failed ioctl this way; the PTY is gone or going.

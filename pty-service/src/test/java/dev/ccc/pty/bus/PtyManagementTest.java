@@ -91,7 +91,8 @@ class PtyManagementTest {
     assertEquals(0.0, metric("ccc_pty_terminals"));
     Context context = vertx.getOrCreateContext();
     BusKey key = LocalBus.randomKey();
-    TerminalEndpoint endpoint = new TerminalEndpoint(vertx, context, key);
+    TerminalEndpoint endpoint =
+        new TerminalEndpoint(vertx, context, key, new BusContract.TerminalSize(80, 24));
     Terminal terminal =
         terminals.open(
             sandboxes.openSession(new Owner("alice", false), data), "shell", 80, 24, endpoint);
