@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Starts terminals: picks the profile's command, runs it in the session's sandbox and gives it an
- * allow-listed environment with the owner's API keys the profile takes.
+ * allow-listed environment with the owner's API keys its launch carries (the api-service chooses
+ * them: those the profile takes and those the owner wants in every tab).
  */
 public final class TerminalLauncher {
   /**
@@ -43,7 +44,7 @@ public final class TerminalLauncher {
   /**
    * Starts {@code launch} in {@code sandbox}, in a PTY of {@code cols} x {@code rows}.
    *
-   * @throws IllegalArgumentException for an unknown profile, or secrets it does not take
+   * @throws IllegalArgumentException for an unknown profile
    * @throws IOException when the process cannot be created
    */
   public Terminal launch(
@@ -54,10 +55,6 @@ public final class TerminalLauncher {
             .find(launch.profile())
             .orElseThrow(
                 () -> new IllegalArgumentException("unknown profile '" + launch.profile() + "'"));
-    if (!profile.secrets().containsAll(launch.secrets().keySet())) {
-      throw new IllegalArgumentException(
-          "profile " + profile.name() + " takes only the secrets " + profile.secrets());
-    }
     return Terminal.start(
         sandbox.owner(),
         sandbox.command(command(profile, launch.resume())),
