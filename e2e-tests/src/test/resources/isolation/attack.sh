@@ -74,6 +74,13 @@ attempt read-api-database head -c 64 "$API_DATA/ccc.sqlite"
 # --- The internet: the one thing that must work ---------------------------------------------
 attempt internet curl -sS --max-time 10 "$OUTSIDE_URL"
 
+# --- Memory and namespaces of one's own -----------------------------------------------------
+# Files in memory outside /tmp, whose size is set: bwrap's root and its folders are memory too.
+attempt memory-files-outside-tmp bash -c 'for d in / /dev /run /home /workspaces /var; do
+  touch "$d/.attack" 2>/dev/null && rm -f "$d/.attack" && echo "$d"; done'
+# A user namespace inside: every capability over new mount and network namespaces.
+succeeds nested-user-namespace unshare --user --map-root-user true
+
 # --- Limits ---------------------------------------------------------------------------------
 # Forks until refused, then lets the children go; "blocked" means refused before twice the limit.
 attempt processes-past-limit python3 -c "

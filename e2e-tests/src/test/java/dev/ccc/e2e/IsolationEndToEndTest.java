@@ -122,7 +122,9 @@ class IsolationEndToEndTest {
               "read-api-private-key",
               "read-api-database",
               "processes-past-limit",
-              "memory-past-limit")) {
+              "memory-past-limit",
+              "memory-files-outside-tmp",
+              "nested-user-namespace")) {
         assertTrue(
             report.lines().anyMatch(line -> line.startsWith(check + " OPEN")),
             check + " in\n" + report);

@@ -16,7 +16,9 @@ import dev.ccc.pty.users.UserIdentities;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
@@ -130,6 +132,10 @@ final class Bubblewrap implements Sandboxes {
     Path home = homeOf(owner.id(), uid);
     Ownership.claim(workspaces.of(owner.id()), uid);
     String inside = "/workspaces/" + workspace.getFileName();
+    // Its owner can swap the folder for a link at any moment (a clone runs their git hooks with
+    // all their workspaces in view), and bwrap follows links: the sandbox must show the very folder
+    // found here.
+    Object folder = folderKey(workspace);
     List<String> argv =
         commands.sandbox(uid, home, workspace, inside, accountFiles(uid), commands.keeper());
     ProcessBuilder builder =
@@ -142,6 +148,10 @@ final class Bubblewrap implements Sandboxes {
     Process keeper = builder.start();
     try {
       long init = awaitRelay(keeper);
+      Path bound = Path.of("/proc", Long.toString(init), "root", inside.substring(1));
+      if (!folder.equals(folderKey(bound))) {
+        throw new IOException("the workspace folder was replaced while its session started");
+      }
       BubblewrapSession session = new BubblewrapSession(owner.id(), uid, keeper, init);
       open.add(session);
       return session;
@@ -272,6 +282,16 @@ final class Bubblewrap implements Sandboxes {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting a sandbox");
     }
+  }
+
+  /** What identifies the folder {@code path} (its device and inode); not a link to one. */
+  private static Object folderKey(Path path) throws IOException {
+    BasicFileAttributes attributes =
+        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attributes.isDirectory()) {
+      throw new IOException(path + " is not a folder");
+    }
+    return attributes.fileKey();
   }
 
   /** Whether the relay listens in the network namespace of {@code pid}. */

@@ -18,9 +18,10 @@ import java.util.Map;
  * namespace (it sees only its own processes, and dies as a whole with its first process), a network
  * namespace with nothing but loopback (the internet only through the egress relay), IPC, UTS and
  * cgroup namespaces, and a mount namespace that shows the machine's system folders read-only, a
- * private {@code /tmp}, a minimal {@code /dev}, a fresh {@code /proc}, the user's home as {@code
- * /home/user} and the folder being worked in. Nothing else of the machine is visible: not the
- * service's data, not other users' folders, not the service's processes or ports.
+ * private {@code /tmp} of a set size (the only memory it may write files to), a minimal {@code
+ * /dev}, a fresh {@code /proc}, the user's home as {@code /home/user} and the folder being worked
+ * in. Nothing else of the machine is visible: not the service's data, not other users' folders, not
+ * the service's processes or ports.
  */
 final class SandboxCommands {
   /** Where the relay to the egress proxy listens inside every sandbox. */
@@ -64,6 +65,16 @@ final class SandboxCommands {
           + RELAY_LISTENING
           + "' /proc/net/tcp; do sleep 0.01; done\n"
           + "exec \"$@\"\n";
+
+  /**
+   * Runs its arguments once no user namespace can be created in the sandbox's own any more: one
+   * created inside would give its processes every capability over new mount and network namespaces
+   * (file systems in memory of any size, the kernel's network code to attack). The limit is set by
+   * the sandbox's first process, the only one that ever holds a capability in its namespace, which
+   * the arguments then give up.
+   */
+  private static final String NO_USER_NAMESPACES =
+      "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$@\"\n";
 
   private final SandboxConfig config;
   private final Tools tools;
@@ -142,6 +153,9 @@ final class SandboxCommands {
             "ccc",
             // The sandbox dies as a whole, with SIGKILL, when its outer bwrap is killed.
             "--die-with-parent",
+            // For NO_USER_NAMESPACES only, which gives it up.
+            "--cap-add",
+            "CAP_SYS_RESOURCE",
             "--proc",
             "/proc"));
     for (String device : DEVICES) {
@@ -157,7 +171,9 @@ final class SandboxCommands {
             "--symlink",
             "pts/ptmx",
             "/dev/ptmx",
-            "--tmpfs",
+            // Shared memory is files in memory: the same ones as /tmp, within its size.
+            "--symlink",
+            "../tmp",
             "/dev/shm",
             "--symlink",
             "/proc/self/fd",
@@ -202,8 +218,20 @@ final class SandboxCommands {
             "--bind",
             folder.toString(),
             folderInside,
+            // bwrap's root and the folders it made there are memory too, of no set size: nothing
+            // may be written there.
+            "--remount-ro",
+            "/",
             "--chdir",
             folderInside,
+            "--",
+            tools.path("bash"),
+            "-c",
+            NO_USER_NAMESPACES,
+            "ccc-sandbox",
+            tools.path("setpriv"),
+            "--inh-caps=-all",
+            "--ambient-caps=-all",
             "--"));
     argv.addAll(command);
     return argv;

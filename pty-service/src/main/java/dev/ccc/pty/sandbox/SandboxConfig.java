@@ -30,7 +30,8 @@ import java.util.Map;
  *     clone starts ({@code CCC_PTY_USER_MAX_DISK_MB}, default 20480)
  * @param niceness how much lower than the services' the users' processes are scheduled, 0-19
  *     ({@code CCC_PTY_USER_NICE}, default 5)
- * @param tmpMb size of the private {@code /tmp} of each session, in MiB, held in memory ({@code
+ * @param tmpMb size of the private {@code /tmp} of each session, in MiB, held in memory; it is also
+ *     the session's {@code /dev/shm}, and all it may keep in memory as files ({@code
  *     CCC_PTY_SANDBOX_TMP_MB}, default 1024)
  * @param systemPaths folders of the machine a sandbox sees, read-only; nothing else of the machine
  *     is visible ({@code CCC_PTY_SANDBOX_SYSTEM_PATHS}, default {@code

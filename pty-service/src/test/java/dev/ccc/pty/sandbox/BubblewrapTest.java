@@ -9,19 +9,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ccc.pty.RefusedException;
 import dev.ccc.pty.jobs.Outcome;
 import dev.ccc.pty.users.Ownership;
+import dev.ccc.pty.workspace.Workspaces;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -211,6 +218,148 @@ class BubblewrapTest {
     assertEquals("alice-ok", inside(alice, "echo alice-ok").strip());
   }
 
+  /**
+   * Files in memory outlive the process that wrote them and are freed by no OOM killer: a session
+   * may keep at most its /tmp's size (64 MiB here) in memory, wherever it writes. bwrap's own root
+   * and its folders are memory too.
+   */
+  @Test
+  void aSessionHoldsNoMoreInMemoryFilesThanItsTmpSize() throws Exception {
+    String written =
+        inside(
+            session("bob"),
+            // Files of 10 MiB, each below the limit of a file's size.
+            "for d in / /dev /dev/shm /run /run/ccc /home /workspaces /var /tmp; do"
+                + " for i in $(seq 10); do { head -c 10M /dev/zero > $d/fill-$i; } 2>/dev/null;"
+                + " done; echo \"$d $(cat $d/fill-* 2>/dev/null | wc -c)\"; rm -f $d/fill-*; done");
+
+    for (String line : written.lines().toList()) {
+      long bytes = Long.parseLong(line.split(" ")[1]);
+      assertTrue(bytes <= 64L * 1024 * 1024, written);
+    }
+    assertEquals(9, written.lines().count(), written);
+  }
+
+  /**
+   * A user namespace of one's own inside the sandbox gives every capability over new namespaces: a
+   * file system in memory of any size, and the kernel's network and mount code to attack, which a
+   * sandbox's own processes never get otherwise. Neither a session nor a job may create one.
+   */
+  @Test
+  void noUserNamespaceCanBeCreatedInsideASandbox() throws Exception {
+    String session =
+        inside(
+            session("bob"),
+            "unshare --user --map-root-user --mount"
+                + " sh -c 'mount -t tmpfs -o size=100g none /tmp && echo mounted' 2>&1;"
+                + " unshare --user true 2>/dev/null && echo nested;"
+                // The one capability the sandbox's first process had for this is gone.
+                + " cat /proc/[0-9]*/status | grep -c '^CapPrm:.*[1-9a-f]'");
+    Outcome job =
+        sandboxes.run(
+            "bob",
+            new Sandboxes.Job(
+                "nesting",
+                folder -> List.of("unshare", "--user", "true"),
+                Map.of(),
+                new byte[0],
+                Duration.ofSeconds(20)));
+
+    assertFalse(session.contains("mounted"), session);
+    assertFalse(session.contains("nested"), session);
+    assertEquals("0", session.lines().reduce((first, last) -> last).orElseThrow(), session);
+    assertNotEquals(0, job.exitCode(), "a job created a user namespace");
+  }
+
+  /**
+   * A clone runs the user's git configuration (hooks, filters) in a job that sees all of the user's
+   * workspaces, so the user's code can swap a workspace folder for a link at any moment: also
+   * between the check that it is a folder and bwrap's bind, which follows links. Whatever it
+   * catches, a session never shows where a link leads (here a folder of the machine's that everyone
+   * may read, as much of the machine is).
+   */
+  @Test
+  void aWorkspaceSwappedForALinkWhileItsSessionStartsNeverShowsWhereTheLinkLeads()
+      throws Exception {
+    Path machine = Files.createDirectories(data.resolve("machine"));
+    Files.setPosixFilePermissions(machine, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(machine.resolve("machine-only"), "");
+    Workspaces workspaces =
+        new Workspaces(
+            data.resolve("workspaces"), sandboxes, Set.of("https"), Duration.ofMinutes(1));
+    UUID id = UUID.randomUUID();
+    workspaces.createEmpty("bob", id);
+    CompletableFuture<Outcome> swapping =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return sandboxes.run(
+                    "bob",
+                    new Sandboxes.Job(
+                        "swapping",
+                        folder ->
+                            List.of(
+                                "python3",
+                                "-c",
+                                SWAP_FOR_A_LINK,
+                                folder.resolve(id.toString()).toString(),
+                                machine.toString()),
+                        Map.of(),
+                        new byte[0],
+                        Duration.ofSeconds(30)));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+
+    List<String> seen = new ArrayList<>();
+    while (!swapping.isDone()) {
+      Workspaces.Lease lease;
+      try {
+        lease = workspaces.use("bob", id);
+      } catch (RefusedException linkAtTheCheck) {
+        continue;
+      }
+      try {
+        SessionSandbox sandbox = sandboxes.openSession(new Owner("bob", false), lease.folder());
+        try {
+          seen.add(inside(sandbox, "ls /workspaces/" + id).strip());
+        } finally {
+          sandbox.close();
+        }
+      } catch (IOException refused) {
+        // The folder changed while the sandbox started.
+      } finally {
+        lease.release();
+      }
+    }
+
+    assertEquals(0, swapping.get().exitCode(), swapping.get().errors());
+    assertFalse(seen.stream().anyMatch(listed -> listed.contains("machine-only")), seen::toString);
+    assertTrue(seen.contains("README.md"), seen::toString);
+  }
+
+  /**
+   * Swaps the folder {@code argv[1]} with a link to {@code argv[2]} (renameat2's atomic exchange)
+   * for ten seconds, and leaves the folder in place.
+   */
+  private static final String SWAP_FOR_A_LINK =
+      String.join(
+          "\n",
+          "import ctypes, os, sys, time",
+          "libc = ctypes.CDLL(None, use_errno=True)",
+          "folder, link = sys.argv[1], sys.argv[1] + '.link'",
+          "os.symlink(sys.argv[2], link)",
+          "def swap():",
+          "    if libc.syscall(316, -100, folder.encode(), -100, link.encode(), 2) != 0:",
+          "        raise OSError(ctypes.get_errno(), 'renameat2')",
+          "end = time.time() + 10",
+          "while time.time() < end:",
+          "    swap()",
+          "if os.path.islink(folder):",
+          "    swap()",
+          "os.unlink(link)");
+
   private SessionSandbox session(String user) throws Exception {
     Path workspace = data.resolve("workspaces").resolve(user).resolve("w");
     Outcome made =
@@ -221,7 +370,7 @@ class BubblewrapTest {
                 folder -> List.of("mkdir", "-p", folder.resolve("w").toString()),
                 Map.of(),
                 new byte[0],
-                java.time.Duration.ofSeconds(20)));
+                Duration.ofSeconds(20)));
     assertEquals(0, made.exitCode(), made.errors());
     assertTrue(Files.isDirectory(workspace, NOFOLLOW_LINKS));
     SessionSandbox sandbox = sandboxes.openSession(new Owner(user, false), workspace);

@@ -2,18 +2,28 @@ package dev.ccc.pty.sandbox;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ccc.pty.sandbox.Isolation.Level;
+import dev.ccc.pty.workspace.Workspaces;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +101,53 @@ class SandboxSetupTest {
     SessionSandbox admin = adminsOnly.openSession(new Owner("root-of-it", true), workspace);
     assertEquals(List.of("bash"), admin.command(List.of("bash")));
     assertEquals(workspace, admin.directory());
+  }
+
+  /**
+   * Where the machine cannot sandbox, a non-administrator gets no terminal, but their clones still
+   * run, unconfined, as the service with its network and without the egress policy: git's errors
+   * (refused, timed out, not TLS) map the service's ports and its private network for them.
+   */
+  @Test
+  @Disabled(
+      "red team finding, not fixed: CreateWorkspace does not say whether its owner is an"
+          + " administrator, so AdminsOnly cannot refuse non-administrators' clones; adding the"
+          + " signed flag changes the bus contract and its proof vectors (api-service and"
+          + " pty-service together)")
+  void whereTheMachineCannotSandboxANonAdministratorsCloneReachesNothingOfTheService()
+      throws Exception {
+    Sandboxes adminsOnly =
+        new AdminsOnly(new Unconfined(new Isolation(Level.ADMINS_ONLY, "no sandbox here"), data));
+    Workspaces workspaces =
+        new Workspaces(
+            data.resolve("workspaces"), adminsOnly, Set.of("https"), Duration.ofSeconds(20));
+    try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      service.setSoTimeout(100);
+      Workspaces.Clone clone =
+          workspaces.reserveClone(
+              "bob", UUID.randomUUID(), "https://127.0.0.1:" + service.getLocalPort() + "/r", null);
+      CompletableFuture<Void> cloning =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  clone.run();
+                } catch (IOException expected) {
+                  // Fails either way; only whether it got through counts.
+                }
+              });
+      boolean reached = false;
+      while (!cloning.isDone() && !reached) {
+        try {
+          service.accept().close();
+          reached = true;
+        } catch (SocketTimeoutException stillWaiting) {
+          // Until git gives up.
+        }
+      }
+      cloning.get(30, TimeUnit.SECONDS);
+
+      assertFalse(reached, "a non-administrator's clone connected to the service's loopback port");
+    }
   }
 
   @Test
