@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,11 +132,16 @@ final class Bubblewrap implements Sandboxes {
     Ownership.claim(workspaces.of(owner.id()), uid);
     String inside = "/workspaces/" + workspace.getFileName();
     // Its owner can swap the folder for a link at any moment (a clone runs their git hooks with
-    // all their workspaces in view), and bwrap follows links: the sandbox must show the very folder
-    // found here.
-    Object folder = folderKey(workspace);
+    // all their workspaces in view): the sandbox starts only in the very folder found here.
     List<String> argv =
-        commands.sandbox(uid, home, workspace, inside, accountFiles(uid), commands.keeper());
+        commands.sandbox(
+            uid,
+            home,
+            workspace,
+            folderId(workspace),
+            inside,
+            accountFiles(uid),
+            commands.keeper());
     ProcessBuilder builder =
         new ProcessBuilder(argv)
             .directory(new File("/"))
@@ -148,10 +152,6 @@ final class Bubblewrap implements Sandboxes {
     Process keeper = builder.start();
     try {
       long init = awaitRelay(keeper);
-      Path bound = Path.of("/proc", Long.toString(init), "root", inside.substring(1));
-      if (!folder.equals(folderKey(bound))) {
-        throw new IOException("the workspace folder was replaced while its session started");
-      }
       BubblewrapSession session = new BubblewrapSession(owner.id(), uid, keeper, init);
       open.add(session);
       return session;
@@ -173,7 +173,8 @@ final class Bubblewrap implements Sandboxes {
     environment.putAll(job.environment());
     return jobs.run(
         job.description(),
-        commands.sandbox(uid, home, folder, "/workspaces", accountFiles(uid), command),
+        commands.sandbox(
+            uid, home, folder, folderId(folder), "/workspaces", accountFiles(uid), command),
         environment,
         Path.of("/"),
         job.input(),
@@ -284,14 +285,14 @@ final class Bubblewrap implements Sandboxes {
     }
   }
 
-  /** What identifies the folder {@code path} (its device and inode); not a link to one. */
-  private static Object folderKey(Path path) throws IOException {
-    BasicFileAttributes attributes =
-        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (!attributes.isDirectory()) {
+  /** The folder {@code path} as {@code device:inode}, as stat prints it; not a link to one. */
+  private static String folderId(Path path) throws IOException {
+    if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(path + " is not a folder");
     }
-    return attributes.fileKey();
+    return Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS)
+        + ":"
+        + Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Whether the relay listens in the network namespace of {@code pid}. */

@@ -67,14 +67,19 @@ final class SandboxCommands {
           + "exec \"$@\"\n";
 
   /**
-   * Runs its arguments once no user namespace can be created in the sandbox's own any more: one
+   * The sandbox's first process, the only one that ever holds a capability in its namespace. It
+   * checks that the folder it starts in is the very folder the service checked (its owner can swap
+   * it for a link at any moment, and bwrap follows links), given as {@code device:inode} in its
+   * first argument. Then it makes sure no user namespace can be created in the sandbox's own: one
    * created inside would give its processes every capability over new mount and network namespaces
-   * (file systems in memory of any size, the kernel's network code to attack). The limit is set by
-   * the sandbox's first process, the only one that ever holds a capability in its namespace, which
-   * the arguments then give up.
+   * (file systems in memory of any size, the kernel's network code to attack). The remaining
+   * arguments then give up the capability and run the command.
    */
-  private static final String NO_USER_NAMESPACES =
-      "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$@\"\n";
+  private static final String FIRST_PROCESS =
+      "[ \"$(\"$1\" -c %d:%i .)\" = \"$2\" ] || {\n"
+          + "  echo 'the workspace folder was replaced while its sandbox started' >&2; exit 1; }\n"
+          + "shift 2\n"
+          + "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$@\"\n";
 
   private final SandboxConfig config;
   private final Tools tools;
@@ -130,12 +135,14 @@ final class SandboxCommands {
    * @param home the user's home on this machine
    * @param folder the folder worked in, on this machine, and {@code folderInside}, where it appears
    *     in the sandbox and the command starts
+   * @param folderId {@code folder}'s {@code device:inode}, as the service found it
    * @param accountFiles the sandbox's {@code /etc/passwd} and {@code /etc/group} on this machine
    */
   List<String> sandbox(
       int uid,
       Path home,
       Path folder,
+      String folderId,
       String folderInside,
       AccountFiles accountFiles,
       List<String> command) {
@@ -153,7 +160,7 @@ final class SandboxCommands {
             "ccc",
             // The sandbox dies as a whole, with SIGKILL, when its outer bwrap is killed.
             "--die-with-parent",
-            // For NO_USER_NAMESPACES only, which gives it up.
+            // For FIRST_PROCESS only, which gives it up.
             "--cap-add",
             "CAP_SYS_RESOURCE",
             "--proc",
@@ -227,8 +234,10 @@ final class SandboxCommands {
             "--",
             tools.path("bash"),
             "-c",
-            NO_USER_NAMESPACES,
+            FIRST_PROCESS,
             "ccc-sandbox",
+            tools.path("stat"),
+            folderId,
             tools.path("setpriv"),
             "--inh-caps=-all",
             "--ambient-caps=-all",

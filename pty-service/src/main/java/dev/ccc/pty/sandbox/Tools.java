@@ -13,9 +13,9 @@ import java.util.Optional;
  * needs it.
  */
 record Tools(Map<String, Path> paths) {
-  /** util-linux (setpriv, nsenter, prlimit), coreutils (nice), bubblewrap, socat, bash. */
+  /** util-linux (setpriv, nsenter, prlimit), coreutils (nice, stat), bubblewrap, socat, bash. */
   static final List<String> NEEDED =
-      List.of("bwrap", "setpriv", "nsenter", "prlimit", "nice", "socat", "bash");
+      List.of("bwrap", "setpriv", "nsenter", "prlimit", "nice", "stat", "socat", "bash");
 
   private static final List<Path> FOLDERS =
       List.of("/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin").stream()
