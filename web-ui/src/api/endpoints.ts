@@ -79,8 +79,9 @@ export function createApi(call: AuthorizedCall) {
       call<Session>('POST', '/api/sessions', { workspaceId, name, profile }),
     deleteSession: (sessionId: string) =>
       call<undefined>('DELETE', `/api/sessions/${id(sessionId)}`),
-    startSession: (sessionId: string) =>
-      call<Session>('POST', `/api/sessions/${id(sessionId)}/start`, {}),
+    /** With `resume`, the session's agent continues its last conversation (a relaunch). */
+    startSession: (sessionId: string, resume = false) =>
+      call<Session>('POST', `/api/sessions/${id(sessionId)}/start`, { resume }),
     stopSession: (sessionId: string) =>
       call<Session>('POST', `/api/sessions/${id(sessionId)}/stop`),
     openTerminal: (sessionId: string, size: TerminalSize | null) =>

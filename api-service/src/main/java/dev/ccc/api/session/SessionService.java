@@ -153,7 +153,7 @@ public class SessionService {
    * Starts the session with a first terminal of its profile. Of concurrent starts exactly one
    * claims it; the others get a 409 and start nothing.
    */
-  public Uni<SessionView> start(Caller caller, String id, int cols, int rows) {
+  public Uni<SessionView> start(Caller caller, String id, boolean resume, int cols, int rows) {
     return find(caller, id)
         .chain(
             session ->
@@ -179,7 +179,7 @@ public class SessionService {
                             throw ApiException.conflict(
                                 "The session is starting, running or stopping already.");
                           }
-                          return launch(session, claimed.get(), cols, rows);
+                          return launch(session, claimed.get(), resume, cols, rows);
                         }))
         .call(started -> audit.record(caller, AuditAction.SESSION_STARTED, id, started.profile()));
   }
@@ -390,7 +390,8 @@ public class SessionService {
    * running} if a pty-service runs it afterwards (a lost reply, or a session that ran already),
    * else {@code error} with the reason, which the caller also gets.
    */
-  private Uni<SessionView> launch(Session session, long version, int cols, int rows) {
+  private Uni<SessionView> launch(
+      Session session, long version, boolean resume, int cols, int rows) {
     String id = session.getId();
     return ownerIsAdmin(session)
         .chain(
@@ -407,7 +408,7 @@ public class SessionService {
                                     cols,
                                     rows,
                                     admin,
-                                    false,
+                                    resume,
                                     secrets),
                                 PtyClient.DEFAULT_TIMEOUT)))
         .map(reply -> TerminalOpened.parse(reply).terminalId())
