@@ -1,8 +1,10 @@
 import type {
   CreatedTerminal,
+  Credential,
   NewUser,
   NewWorkspace,
   PersonalAccessToken,
+  Profile,
   Session,
   TerminalSize,
   TotpEnrolment,
@@ -34,6 +36,13 @@ export function createApi(call: AuthorizedCall) {
     createToken: (name: string, expiresInDays: number) =>
       call<PersonalAccessToken>('POST', '/api/me/tokens', { name, expiresInDays }),
     revokeToken: (tokenId: string) => call<undefined>('DELETE', `/api/me/tokens/${id(tokenId)}`),
+
+    credentials: () => call<Credential[]>('GET', '/api/me/credentials'),
+    setCredential: (name: string, value: string, inShells: boolean) =>
+      call<Credential>('PUT', `/api/me/credentials/${id(name)}`, { value, inShells }),
+    deleteCredential: (name: string) =>
+      call<undefined>('DELETE', `/api/me/credentials/${id(name)}`),
+    profiles: () => call<Profile[]>('GET', '/api/profiles'),
 
     users: () => call<User[]>('GET', '/api/users'),
     createUser: (user: NewUser) => call<User>('POST', '/api/users', user),
@@ -70,8 +79,9 @@ export function createApi(call: AuthorizedCall) {
       call<Session>('POST', '/api/sessions', { workspaceId, name, profile }),
     deleteSession: (sessionId: string) =>
       call<undefined>('DELETE', `/api/sessions/${id(sessionId)}`),
-    startSession: (sessionId: string) =>
-      call<Session>('POST', `/api/sessions/${id(sessionId)}/start`, {}),
+    /** With `resume`, the session's agent continues its last conversation (a relaunch). */
+    startSession: (sessionId: string, resume = false) =>
+      call<Session>('POST', `/api/sessions/${id(sessionId)}/start`, { resume }),
     stopSession: (sessionId: string) =>
       call<Session>('POST', `/api/sessions/${id(sessionId)}/stop`),
     openTerminal: (sessionId: string, size: TerminalSize | null) =>

@@ -32,6 +32,25 @@ export interface TotpEnrolment {
   otpauthUri: string;
 }
 
+/** One of the user's API keys, as listed: never its value. */
+export interface Credential {
+  name: string;
+  lastFour: string;
+  /** In every tab, not only in the agents that take it. */
+  inShells: boolean;
+  updatedAt: string;
+}
+
+/** What a terminal can run, as the pty-services announce it. */
+export interface Profile {
+  name: string;
+  label: string;
+  /** The API keys (variable names) it takes. */
+  secrets: string[];
+  /** Whether a relaunch can resume its last conversation. */
+  resumable: boolean;
+}
+
 export interface PersonalAccessToken {
   id: string;
   name: string;

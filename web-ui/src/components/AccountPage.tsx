@@ -18,6 +18,7 @@ export function AccountPage({ user }: { user: User }) {
       <ProfileSection user={user} />
       <PasswordSection />
       <TwoFactorSection user={user} />
+      <ApiKeysSection />
       <TokensSection />
     </section>
   );
@@ -273,6 +274,112 @@ function BackupCodes({ codes, onDone }: { codes: string[]; onDone: () => void })
           I have saved them
         </button>
       </div>
+    </div>
+  );
+}
+
+/** Variable names the server takes for keys: upper case, as docs/api.md says. */
+const KEY_NAME = '[A-Z][A-Z0-9_]{0,63}';
+
+function ApiKeysSection() {
+  const load = useCallback(() => Promise.all([api.credentials(), api.profiles()]), []);
+  const keys = useLoader(load);
+  const { busy, error, run } = useAction();
+  const [credentials, profiles] = keys.data ?? [undefined, []];
+  const suggested = [...new Set(profiles.flatMap((profile) => profile.secrets))];
+
+  function save(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    void run(async () => {
+      await api.setCredential(
+        textField(form, 'name').trim(),
+        textField(form, 'value'),
+        form.get('inShells') === 'on',
+      );
+      formElement.reset();
+      await keys.reload();
+    });
+  }
+
+  function remove(name: string) {
+    void run(async () => {
+      await api.deleteCredential(name);
+      await keys.reload();
+    });
+  }
+
+  return (
+    <div className="card form" data-testid="api-keys">
+      <h2>API keys</h2>
+      <p className="muted">
+        Your own keys for your agents (Claude Code reads <code>ANTHROPIC_API_KEY</code>, Codex{' '}
+        <code>OPENAI_API_KEY</code>). They are stored encrypted, never shown again, and put only in
+        your own terminals of the agents that take them, from their next launch on.
+      </p>
+      <ErrorText error={keys.error ?? error} />
+      {credentials?.length === 0 && <p className="muted">No keys yet.</p>}
+      <ul className="list">
+        {credentials?.map((credential) => (
+          <li key={credential.name} className="list__item" data-testid="api-key">
+            <div className="list__main">
+              <code className="list__name">{credential.name}</code>
+              <span className="muted">…{credential.lastFour}</span>
+              {credential.inShells && <span className="badge">every tab</span>}
+            </div>
+            <p className="list__detail muted">set {formatTime(credential.updatedAt)}</p>
+            <div className="actions">
+              <ConfirmButton
+                confirmLabel="Delete key"
+                disabled={busy}
+                testId="delete-api-key"
+                onConfirm={() => {
+                  remove(credential.name);
+                }}
+              >
+                Delete
+              </ConfirmButton>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <form className="form form--inline" onSubmit={save}>
+        <label>
+          Variable
+          <input
+            name="name"
+            required
+            pattern={KEY_NAME}
+            list="api-key-names"
+            autoComplete="off"
+            data-testid="api-key-name"
+          />
+          <datalist id="api-key-names">
+            {suggested.map((name) => (
+              <option key={name} value={name} />
+            ))}
+          </datalist>
+        </label>
+        <label>
+          Key
+          <input
+            name="value"
+            type="password"
+            required
+            autoComplete="off"
+            data-testid="api-key-value"
+          />
+        </label>
+        <label className="checkbox">
+          <input name="inShells" type="checkbox" /> In every tab, shells too
+        </label>
+        <div className="form__actions">
+          <button type="submit" disabled={busy} data-testid="save-api-key">
+            Save key
+          </button>
+        </div>
+      </form>
     </div>
   );
 }

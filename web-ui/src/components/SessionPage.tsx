@@ -372,6 +372,11 @@ function TabEndedBar({ state, onClose }: { state: ChannelState; onClose: () => v
 
 function NotRunning({ session, onChange }: { session: Session; onChange: (s: Session) => void }) {
   const { busy, error, run } = useAction();
+  const loadProfiles = useCallback(() => api.profiles(), []);
+  const profiles = useLoader(loadProfiles);
+  const resumable =
+    profiles.data?.some((profile) => profile.name === session.profile && profile.resumable) ??
+    false;
 
   function act(action: () => Promise<Session>) {
     void run(async () => {
@@ -397,6 +402,18 @@ function NotRunning({ session, onChange }: { session: Session; onChange: (s: Ses
             }}
           >
             {busy ? 'Starting…' : session.state === 'error' ? 'Start again' : 'Start'}
+          </button>
+        )}
+        {(session.state === 'idle' || session.state === 'error') && resumable && (
+          <button
+            type="button"
+            disabled={busy}
+            data-testid="relaunch-session"
+            onClick={() => {
+              act(() => api.startSession(session.id, true));
+            }}
+          >
+            Relaunch, continuing the last conversation
           </button>
         )}
         <ErrorText error={error} />

@@ -7,8 +7,6 @@ import { SessionItem } from './SessionItem';
 import { ConfirmButton, ErrorText, formatTime, StateBadge, textField } from './ui';
 
 const POLL_MS = 2_000;
-/** Suggestions only: the server knows which profiles it runs and refuses any other name. */
-const KNOWN_PROFILES = ['shell', 'claude', 'codex'];
 
 /** One workspace: its details, editing and deletion, and its sessions. */
 export function WorkspacePage({ workspaceId }: { workspaceId: string }) {
@@ -183,12 +181,14 @@ function NewSessionForm({
   onCreated: () => Promise<void>;
 }) {
   const { busy, error, run } = useAction();
+  const loadProfiles = useCallback(() => api.profiles(), []);
+  const profiles = useLoader(loadProfiles);
 
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const profile = textField(form, 'profile').trim();
+    const profile = textField(form, 'profile');
     void run(async () => {
       await api.createSession(workspaceId, textField(form, 'name').trim(), profile || 'shell');
       formElement.reset();
@@ -205,20 +205,15 @@ function NewSessionForm({
       </label>
       <label>
         Runs
-        <input
-          name="profile"
-          list="known-profiles"
-          defaultValue="shell"
-          autoCapitalize="none"
-          data-testid="session-profile"
-        />
-        <datalist id="known-profiles">
-          {KNOWN_PROFILES.map((profile) => (
-            <option key={profile} value={profile} />
+        <select name="profile" defaultValue="shell" data-testid="session-profile">
+          {(profiles.data ?? [{ name: 'shell', label: 'Shell' }]).map((profile) => (
+            <option key={profile.name} value={profile.name}>
+              {profile.label}
+            </option>
           ))}
-        </datalist>
+        </select>
       </label>
-      <ErrorText error={error} />
+      <ErrorText error={profiles.error ?? error} />
       <div className="form__actions">
         <button type="submit" className="primary" disabled={busy} data-testid="create-session">
           {busy ? 'Creating…' : 'Create session'}

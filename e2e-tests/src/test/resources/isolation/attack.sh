@@ -100,4 +100,4 @@ finally:
     for pid in children:
         os.kill(pid, signal.SIGKILL)
 "
-attempt memory-past-limit python3 -c "print(len(bytearray(2 * $MEMORY_LIMIT_MB * 1024 * 1024)))"
+attempt memory-past-limit python3 -c "print(len(bytearray(($MEMORY_LIMIT_MB + 256) * 1024 * 1024)))"

@@ -1,12 +1,16 @@
 package dev.ccc.bus;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -74,6 +78,12 @@ public final class BusContract {
    * earlier run of it had are gone. Body {@link PtyStarted}.
    */
   public static final String PTY_STARTED = "ccc.pty.started";
+
+  /**
+   * Request, served by every pty-service: the profiles its terminals can run. Empty body; reply
+   * {@link ProfileList}. It acts for nobody, so it carries no proof.
+   */
+  public static final String PTY_PROFILES = "ccc.pty.profiles";
 
   /**
    * Request, served by the pty-service running the session: {@link OpenTab}, {@link StopSession} or
@@ -525,7 +535,9 @@ public final class BusContract {
 
   /**
    * Start {@code session} of {@code owner}: its first terminal runs {@code profile} in the folder
-   * of {@code workspace}. {@code admin}: whether the owner is an administrator. From then on the
+   * of {@code workspace}, resuming the agent's last conversation if {@code resume}, with {@code
+   * secrets} (the owner's API keys the profile takes) in its environment; they cross the bus sealed
+   * under the bus key. {@code admin}: whether the owner is an administrator. From then on the
    * session answers on {@link #sessionControl}.
    */
   public record StartSession(
@@ -535,7 +547,9 @@ public final class BusContract {
       String profile,
       int cols,
       int rows,
-      boolean admin)
+      boolean admin,
+      boolean resume,
+      Map<String, String> secrets)
       implements PtyRequest {
     public StartSession {
       requireId("owner", owner);
@@ -544,6 +558,34 @@ public final class BusContract {
       requireProfile(profile);
       requireDimension("cols", cols);
       requireDimension("rows", rows);
+      secrets = requireSecrets(secrets);
+    }
+
+    @Override
+    public String toString() {
+      // Requests end up in logs: never the secrets' values.
+      return "StartSession[owner="
+          + owner
+          + ", session="
+          + session
+          + ", profile="
+          + profile
+          + (resume ? ", resuming" : "")
+          + ", secrets="
+          + secrets.keySet()
+          + "]";
+    }
+
+    /** A start of a fresh conversation, with no secrets. */
+    public StartSession(
+        String owner,
+        String session,
+        String workspace,
+        String profile,
+        int cols,
+        int rows,
+        boolean admin) {
+      this(owner, session, workspace, profile, cols, rows, admin, false, Map.of());
     }
 
     @Override
@@ -563,7 +605,8 @@ public final class BusContract {
               .put("profile", profile)
               .put("cols", cols)
               .put("rows", rows)
-              .put("admin", admin));
+              .put("admin", admin)
+              .mergeIn(launchFields(key, address(), resume, secrets)));
     }
 
     /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
@@ -576,7 +619,9 @@ public final class BusContract {
           string(json, "profile"),
           integer(json, "cols"),
           integer(json, "rows"),
-          flag(json, "admin"));
+          flag(json, "admin"),
+          optionalFlag(json, "resume"),
+          openedSecrets(json, key, PTY_SESSION_START));
     }
   }
 
@@ -593,13 +638,39 @@ public final class BusContract {
    * Open another terminal in the running session; {@code admin}: whether its owner is an
    * administrator. Reply {@link TerminalOpened}.
    */
-  public record OpenTab(String user, String profile, int cols, int rows, boolean admin)
+  public record OpenTab(
+      String user,
+      String profile,
+      int cols,
+      int rows,
+      boolean admin,
+      boolean resume,
+      Map<String, String> secrets)
       implements SessionControl {
     public OpenTab {
       requireId("user", user);
       requireProfile(profile);
       requireDimension("cols", cols);
       requireDimension("rows", rows);
+      secrets = requireSecrets(secrets);
+    }
+
+    @Override
+    public String toString() {
+      // Requests end up in logs: never the secrets' values.
+      return "OpenTab[user="
+          + user
+          + ", profile="
+          + profile
+          + (resume ? ", resuming" : "")
+          + ", secrets="
+          + secrets.keySet()
+          + "]";
+    }
+
+    /** A tab with a fresh conversation and no secrets. */
+    public OpenTab(String user, String profile, int cols, int rows, boolean admin) {
+      this(user, profile, cols, rows, admin, false, Map.of());
     }
 
     @Override
@@ -613,7 +684,8 @@ public final class BusContract {
               .put("profile", profile)
               .put("cols", cols)
               .put("rows", rows)
-              .put("admin", admin));
+              .put("admin", admin)
+              .mergeIn(launchFields(key, sessionControl(sessionId), resume, secrets)));
     }
   }
 
@@ -660,11 +732,69 @@ public final class BusContract {
               string(json, "profile"),
               integer(json, "cols"),
               integer(json, "rows"),
-              flag(json, "admin"));
+              flag(json, "admin"),
+              optionalFlag(json, "resume"),
+              openedSecrets(json, key, sessionControl(sessionId)));
       case "stop" -> new StopSession(string(json, "user"));
       case "status" -> new SessionStatus(string(json, "user"));
       default -> throw new InvalidMessage("unknown op '" + op + "'");
     };
+  }
+
+  /**
+   * What a terminal may run: {@code name} for requests, {@code label} for people, {@code secrets}
+   * the variables of a user's API keys it takes, {@code resumable} whether a relaunch can resume
+   * its last conversation.
+   */
+  public record ProfileInfo(String name, String label, List<String> secrets, boolean resumable) {
+    public ProfileInfo {
+      requireProfile(name);
+      if (label == null || label.isBlank() || label.length() > 64) {
+        throw new InvalidMessage("a profile's label is 1-64 characters");
+      }
+      secrets.forEach(BusContract::requireSecretName);
+      secrets = List.copyOf(secrets);
+    }
+
+    JsonObject toJson() {
+      return new JsonObject()
+          .put("name", name)
+          .put("label", label)
+          .put("secrets", new JsonArray(secrets))
+          .put("resumable", resumable);
+    }
+
+    static ProfileInfo parse(JsonObject json) {
+      return new ProfileInfo(
+          string(json, "name"),
+          string(json, "label"),
+          strings(json, "secrets"),
+          flag(json, "resumable"));
+    }
+  }
+
+  /** Reply to a request on {@link #PTY_PROFILES}. */
+  public record ProfileList(List<ProfileInfo> profiles) {
+    public ProfileList {
+      profiles = List.copyOf(profiles);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("profiles", new JsonArray(profiles.stream().map(ProfileInfo::toJson).toList()));
+    }
+
+    public static ProfileList parse(Object body) {
+      Object profiles = object(body).getValue("profiles");
+      if (!(profiles instanceof JsonArray array)) {
+        throw new InvalidMessage("profiles must be an array");
+      }
+      List<ProfileInfo> list = new ArrayList<>();
+      for (Object profile : array) {
+        list.add(ProfileInfo.parse(object(profile)));
+      }
+      return new ProfileList(list);
+    }
   }
 
   /** Reply to {@link SessionStatus}: the ids of the session's running terminals. */
@@ -679,18 +809,7 @@ public final class BusContract {
     }
 
     public static SessionTerminals parse(Object body) {
-      Object ids = object(body).getValue("terminalIds");
-      if (!(ids instanceof JsonArray array)) {
-        throw new InvalidMessage("terminalIds must be an array");
-      }
-      List<String> list = new ArrayList<>();
-      for (Object id : array) {
-        if (!(id instanceof String text)) {
-          throw new InvalidMessage("terminalIds must hold strings");
-        }
-        list.add(text);
-      }
-      return new SessionTerminals(list);
+      return new SessionTerminals(strings(object(body), "terminalIds"));
     }
   }
 
@@ -952,6 +1071,50 @@ public final class BusContract {
     }
   }
 
+  /**
+   * A variable a user's API key is put in: upper case, not one the sandbox or the shell relies on
+   * (its identity, its paths, the loader's, the proxy's).
+   */
+  public static final String SECRET_NAME_PATTERN = "[A-Z][A-Z0-9_]{0,63}";
+
+  private static final Pattern SECRET_NAME = Pattern.compile(SECRET_NAME_PATTERN);
+  private static final Pattern RESERVED_SECRET_NAME =
+      Pattern.compile(
+          "PATH|HOME|USER|LOGNAME|SHELL|TERM|COLORTERM|LANG|LC_.*|LD_.*|TMPDIR|PWD"
+              + "|(HTTP|HTTPS|ALL|NO)_PROXY|NODE_OPTIONS|NODE_USE_ENV_PROXY|BASH_ENV|ENV"
+              + "|CODE_CLOUD_.*|CCC_.*");
+
+  /** Longest value of a secret: far more than any API key. */
+  public static final int MAX_SECRET_LENGTH = 4096;
+
+  /**
+   * @throws InvalidMessage unless {@code name} may hold a user's secret
+   */
+  public static void requireSecretName(String name) {
+    if (name == null
+        || !SECRET_NAME.matcher(name).matches()
+        || RESERVED_SECRET_NAME.matcher(name).matches()) {
+      throw new InvalidMessage(
+          "a secret's name is 1-64 characters of A-Z 0-9 _ and not one the terminal relies on"
+              + " (PATH, HOME, the proxy's, LD_*, …)");
+    }
+  }
+
+  private static Map<String, String> requireSecrets(Map<String, String> secrets) {
+    if (secrets == null) {
+      throw new InvalidMessage("secrets must be an object");
+    }
+    secrets.forEach(
+        (name, value) -> {
+          requireSecretName(name);
+          if (value == null || value.length() > MAX_SECRET_LENGTH || value.indexOf('\0') >= 0) {
+            throw new InvalidMessage(
+                "a secret is at most " + MAX_SECRET_LENGTH + " characters, without NUL");
+          }
+        });
+    return Map.copyOf(secrets);
+  }
+
   private static void requireBranch(String branch) {
     if (branch == null || !BRANCH.matcher(branch).matches()) {
       throw new InvalidMessage("branch must be a plain git ref name");
@@ -1032,6 +1195,62 @@ public final class BusContract {
       return (String) value;
     }
     throw new InvalidMessage(field + " must be a string or absent");
+  }
+
+  private static List<String> strings(JsonObject json, String field) {
+    if (!(json.getValue(field) instanceof JsonArray array)) {
+      throw new InvalidMessage(field + " must be an array");
+    }
+    List<String> list = new ArrayList<>();
+    for (Object item : array) {
+      if (!(item instanceof String text)) {
+        throw new InvalidMessage(field + " must hold strings");
+      }
+      list.add(text);
+    }
+    return list;
+  }
+
+  private static boolean optionalFlag(JsonObject json, String field) {
+    return json.getValue(field) != null && flag(json, field);
+  }
+
+  /**
+   * How a terminal is launched, beyond its profile, as fields of a request to {@code address}:
+   * {@code resume} when set, {@code secrets} sealed when there are any, so that a plain launch's
+   * body is what it always was.
+   */
+  private static JsonObject launchFields(
+      BusKey key, String address, boolean resume, Map<String, String> secrets) {
+    JsonObject fields = new JsonObject();
+    if (resume) {
+      fields.put("resume", true);
+    }
+    if (!secrets.isEmpty()) {
+      fields.put(
+          "secrets",
+          key.seal(
+              address, new JsonObject(new TreeMap<String, Object>(secrets)).toBuffer().getBytes()));
+    }
+    return fields;
+  }
+
+  private static Map<String, String> openedSecrets(JsonObject json, BusKey key, String address) {
+    String sealed = optionalString(json, "secrets");
+    if (sealed == null) {
+      return Map.of();
+    }
+    JsonObject opened;
+    try {
+      opened = new JsonObject(Buffer.buffer(key.open(address, sealed)));
+    } catch (DecodeException e) {
+      throw new InvalidMessage("secrets must be a sealed JSON object");
+    }
+    Map<String, String> secrets = new HashMap<>();
+    for (String name : opened.fieldNames()) {
+      secrets.put(name, string(opened, name));
+    }
+    return secrets;
   }
 
   private static boolean flag(JsonObject json, String field) {

@@ -16,7 +16,10 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -40,6 +43,12 @@ public final class BusKey {
 
   private static final String HMAC = "HmacSHA256";
 
+  private static final String SEALING_LABEL = "ccc.bus.sealed.v1";
+  private static final String AES_GCM = "AES/GCM/NoPadding";
+  private static final int NONCE_BYTES = 12;
+  private static final int TAG_BITS = 128;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   /**
    * One initialized Mac per thread: proofs are checked on every keystroke, and a Mac is neither
    * thread-safe nor cheap to set up.
@@ -47,6 +56,13 @@ public final class BusKey {
   private final ThreadLocal<Mac> macs;
 
   private final Clock clock;
+
+  /**
+   * AES-256 key for what must cross the bus but never in clear (users' API keys), derived from the
+   * bus key so that it needs no second secret, and different from it so that no proof is ever made
+   * under the key that seals.
+   */
+  private final SecretKeySpec sealing;
 
   private BusKey(byte[] secret) {
     if (secret.length < MIN_BYTES) {
@@ -65,11 +81,15 @@ public final class BusKey {
               }
             });
     this.clock = Clock.systemUTC();
+    Mac derive = macs.get();
+    this.sealing =
+        new SecretKeySpec(derive.doFinal(SEALING_LABEL.getBytes(StandardCharsets.US_ASCII)), "AES");
   }
 
   private BusKey(BusKey key, Clock clock) {
     this.macs = key.macs;
     this.clock = clock;
+    this.sealing = key.sealing;
   }
 
   /** A key of these bytes, for tests and test vectors; services {@link #load} theirs. */
@@ -131,6 +151,56 @@ public final class BusKey {
     mac.update(head.getByteBuf().nioBuffer());
     mac.update(tail.getByteBuf().nioBuffer());
     return mac.doFinal();
+  }
+
+  /**
+   * {@code plaintext} encrypted for the services alone (AES-256-GCM, a random nonce, bound to
+   * {@code address} so it cannot be opened as a message to another), as Base64 text.
+   */
+  public String seal(String address, byte[] plaintext) {
+    byte[] nonce = new byte[NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    try {
+      Cipher cipher = Cipher.getInstance(AES_GCM);
+      cipher.init(Cipher.ENCRYPT_MODE, sealing, new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.updateAAD(address.getBytes(StandardCharsets.UTF_8));
+      byte[] sealed = cipher.doFinal(plaintext);
+      byte[] framed = new byte[NONCE_BYTES + sealed.length];
+      System.arraycopy(nonce, 0, framed, 0, NONCE_BYTES);
+      System.arraycopy(sealed, 0, framed, NONCE_BYTES, sealed.length);
+      return Base64.getEncoder().encodeToString(framed);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this Java cannot seal with " + AES_GCM, e);
+    }
+  }
+
+  /**
+   * What {@link #seal} sealed for {@code address}.
+   *
+   * @throws BusContract.InvalidMessage when {@code sealed} was not sealed under this key for that
+   *     address, or was changed
+   */
+  public byte[] open(String address, String sealed) {
+    byte[] framed;
+    try {
+      framed = Base64.getDecoder().decode(sealed);
+    } catch (IllegalArgumentException e) {
+      throw new BusContract.InvalidMessage("sealed data is not Base64");
+    }
+    if (framed.length < NONCE_BYTES + TAG_BITS / 8) {
+      throw new BusContract.InvalidMessage("sealed data is too short");
+    }
+    try {
+      Cipher cipher = Cipher.getInstance(AES_GCM);
+      cipher.init(
+          Cipher.DECRYPT_MODE, sealing, new GCMParameterSpec(TAG_BITS, framed, 0, NONCE_BYTES));
+      cipher.updateAAD(address.getBytes(StandardCharsets.UTF_8));
+      return cipher.doFinal(framed, NONCE_BYTES, framed.length - NONCE_BYTES);
+    } catch (AEADBadTagException e) {
+      throw new BusContract.InvalidMessage("sealed data was not sealed for this address or key");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this Java cannot open " + AES_GCM, e);
+    }
   }
 
   @Override

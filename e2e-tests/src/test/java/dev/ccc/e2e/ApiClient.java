@@ -87,20 +87,40 @@ public final class ApiClient {
   /** Creates an idle shell session in {@code workspace}; its id. */
   public String createSession(String workspace, String name)
       throws IOException, InterruptedException {
+    return createSession(workspace, name, "shell");
+  }
+
+  /** Creates an idle session in {@code workspace} whose first terminal runs {@code profile}. */
+  public String createSession(String workspace, String name, String profile)
+      throws IOException, InterruptedException {
     return send(
             "POST",
             "/api/sessions",
-            new JsonObject().put("workspaceId", workspace).put("name", name))
+            new JsonObject()
+                .put("workspaceId", workspace)
+                .put("name", name)
+                .put("profile", profile))
         .getString("id");
+  }
+
+  /** Sets this client's user's API key {@code name}. */
+  public void setCredential(String name, String value) throws IOException, InterruptedException {
+    send("PUT", "/api/me/credentials/" + name, new JsonObject().put("value", value));
   }
 
   /** Starts the session; the id of its first terminal. */
   public String startSession(String session, int cols, int rows)
       throws IOException, InterruptedException {
+    return startSession(session, cols, rows, false);
+  }
+
+  /** Starts the session, its agent continuing its last conversation if {@code resume}. */
+  public String startSession(String session, int cols, int rows, boolean resume)
+      throws IOException, InterruptedException {
     return send(
             "POST",
             "/api/sessions/" + session + "/start",
-            new JsonObject().put("cols", cols).put("rows", rows))
+            new JsonObject().put("cols", cols).put("rows", rows).put("resume", resume))
         .getJsonArray("terminals")
         .getString(0);
   }

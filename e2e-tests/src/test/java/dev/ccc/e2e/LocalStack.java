@@ -44,11 +44,11 @@ public final class LocalStack
 
   /**
    * Limits per user low enough for a test to reach them quickly, high enough for every test's
-   * shells.
+   * shells and agents (Claude Code aborts with less memory).
    */
   static final int USER_MAX_PROCESSES = 128;
 
-  static final int PROCESS_MAX_MEMORY_MB = 512;
+  static final int PROCESS_MAX_MEMORY_MB = 2048;
 
   /**
    * Output each terminal keeps for replay. A viewer sent back for falling behind attaches again

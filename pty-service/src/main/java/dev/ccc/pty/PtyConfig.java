@@ -97,11 +97,16 @@ public record PtyConfig(
     }
   }
 
-  /** The terminals of a service with these settings, running in {@code serviceEnvironment}. */
+  /**
+   * The terminals of a service with these settings, running in {@code serviceEnvironment}, which
+   * also names the operator's file of profiles ({@code CCC_PTY_PROFILES_FILE}, default none: the
+   * standard profiles only).
+   */
   public TerminalRegistry newRegistry(Map<String, String> serviceEnvironment) {
+    String profiles = Settings.read(serviceEnvironment::get, "CCC_PTY_PROFILES_FILE", null);
     TerminalLauncher launcher =
         new TerminalLauncher(
-            Profiles.standard(shell),
+            Profiles.load(shell, profiles == null ? null : Path.of(profiles)),
             ChildEnvironment.of(serviceEnvironment, envPassthrough, shell),
             bufferBytes);
     return new TerminalRegistry(launcher, maxTerminals);

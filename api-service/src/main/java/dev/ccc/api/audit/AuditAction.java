@@ -20,7 +20,9 @@ public enum AuditAction {
   WORKSPACE_DELETED,
   SESSION_STARTED,
   SESSION_STOPPED,
-  SESSION_DELETED;
+  SESSION_DELETED,
+  CREDENTIAL_SET,
+  CREDENTIAL_DELETED;
 
   /** For example {@code login.succeeded}, {@code access_token.created} or {@code logout}. */
   public String code() {

@@ -3,6 +3,7 @@ package dev.ccc.api.bus;
 import dev.ccc.api.web.ApiException;
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.InvalidMessage;
+import dev.ccc.bus.BusContract.ProfileList;
 import dev.ccc.bus.BusContract.PtyRequest;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionControl;
@@ -63,6 +64,14 @@ public class PtyClient {
   public Uni<Object> request(PtyRequest request, Duration timeout) {
     return raw(request.address(), request.toJson(bus.key()), timeout)
         .map(Message::body)
+        .onFailure()
+        .transform(PtyClient::translate);
+  }
+
+  /** The profiles the pty-services' terminals can run, as they announce them. */
+  public Uni<ProfileList> profiles() {
+    return raw(BusContract.PTY_PROFILES, new JsonObject(), DEFAULT_TIMEOUT)
+        .map(reply -> ProfileList.parse(reply.body()))
         .onFailure()
         .transform(PtyClient::translate);
   }

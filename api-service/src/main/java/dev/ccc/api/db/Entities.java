@@ -5,6 +5,7 @@ import dev.ccc.api.audit.AuditEntry;
 import dev.ccc.api.auth.FailedLogins;
 import dev.ccc.api.auth.Login;
 import dev.ccc.api.auth.RefreshToken;
+import dev.ccc.api.credential.Credential;
 import dev.ccc.api.pat.PersonalAccessToken;
 import dev.ccc.api.session.Session;
 import dev.ccc.api.totp.BackupCode;
@@ -26,7 +27,8 @@ final class Entities {
           PersonalAccessToken.class,
           BackupCode.class,
           Workspace.class,
-          Session.class);
+          Session.class,
+          Credential.class);
 
   private Entities() {}
 }

@@ -45,16 +45,24 @@ public class SessionResource {
       @Size(min = 1, max = 100) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
           String name) {}
 
-  /** The size of the first terminal of a start; both optional. */
+  /**
+   * The size of the first terminal of a start, and whether its agent continues its last
+   * conversation (a relaunch); all optional.
+   */
   public record StartRequest(
       @Min(BusContract.MIN_DIMENSION) @Max(BusContract.MAX_DIMENSION) Integer cols,
-      @Min(BusContract.MIN_DIMENSION) @Max(BusContract.MAX_DIMENSION) Integer rows) {}
+      @Min(BusContract.MIN_DIMENSION) @Max(BusContract.MAX_DIMENSION) Integer rows,
+      Boolean resume) {}
 
-  /** Another tab of a running session; every field optional, the profile {@code shell}. */
+  /**
+   * Another tab of a running session; every field optional, the profile {@code shell}. {@code
+   * resume}: the agent continues its last conversation (Claude Code's {@code --continue}).
+   */
   public record NewTab(
       @Pattern(regexp = BusContract.PROFILE_PATTERN, message = PROFILE_RULE) String profile,
       @Min(BusContract.MIN_DIMENSION) @Max(BusContract.MAX_DIMENSION) Integer cols,
-      @Min(BusContract.MIN_DIMENSION) @Max(BusContract.MAX_DIMENSION) Integer rows) {}
+      @Min(BusContract.MIN_DIMENSION) @Max(BusContract.MAX_DIMENSION) Integer rows,
+      Boolean resume) {}
 
   /** A tab that was opened: its terminal's id, to attach to on the gateway. */
   public record OpenedTab(String id, String profile) {}
@@ -110,6 +118,7 @@ public class SessionResource {
     return sessions.start(
         caller,
         id,
+        request != null && Boolean.TRUE.equals(request.resume()),
         request == null || request.cols() == null ? DEFAULT_COLS : request.cols(),
         request == null || request.rows() == null ? DEFAULT_ROWS : request.rows());
   }
@@ -130,6 +139,7 @@ public class SessionResource {
             caller,
             id,
             profile,
+            request != null && Boolean.TRUE.equals(request.resume()),
             request == null || request.cols() == null ? DEFAULT_COLS : request.cols(),
             request == null || request.rows() == null ? DEFAULT_ROWS : request.rows())
         .map(

@@ -6,6 +6,7 @@ import dev.ccc.api.audit.AuditAction;
 import dev.ccc.api.audit.AuditLog;
 import dev.ccc.api.auth.Caller;
 import dev.ccc.api.bus.PtyClient;
+import dev.ccc.api.credential.Credentials;
 import dev.ccc.api.session.Session.State;
 import dev.ccc.api.session.SessionRepository.OwnerInactive;
 import dev.ccc.api.session.SessionRepository.QuotaReached;
@@ -13,6 +14,7 @@ import dev.ccc.api.web.ApiException;
 import dev.ccc.api.workspace.Workspace;
 import dev.ccc.api.workspace.WorkspaceRepository;
 import dev.ccc.bus.BusContract.OpenTab;
+import dev.ccc.bus.BusContract.ProfileInfo;
 import dev.ccc.bus.BusContract.SessionEnded;
 import dev.ccc.bus.BusContract.SessionStatus;
 import dev.ccc.bus.BusContract.SessionTerminals;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -53,6 +56,7 @@ public class SessionService {
   private final PtyClient pty;
   private final AuditLog audit;
   private final SessionConfig config;
+  private final Credentials credentials;
   private final Vertx vertx;
   private final Clock clock = Clock.systemUTC();
 
@@ -63,7 +67,9 @@ public class SessionService {
       PtyClient pty,
       AuditLog audit,
       SessionConfig config,
+      Credentials credentials,
       Vertx vertx) {
+    this.credentials = credentials;
     this.sessions = sessions;
     this.workspaces = workspaces;
     this.users = users;
@@ -147,7 +153,7 @@ public class SessionService {
    * Starts the session with a first terminal of its profile. Of concurrent starts exactly one
    * claims it; the others get a 409 and start nothing.
    */
-  public Uni<SessionView> start(Caller caller, String id, int cols, int rows) {
+  public Uni<SessionView> start(Caller caller, String id, boolean resume, int cols, int rows) {
     return find(caller, id)
         .chain(
             session ->
@@ -173,7 +179,7 @@ public class SessionService {
                             throw ApiException.conflict(
                                 "The session is starting, running or stopping already.");
                           }
-                          return launch(session, claimed.get(), cols, rows);
+                          return launch(session, claimed.get(), resume, cols, rows);
                         }))
         .call(started -> audit.record(caller, AuditAction.SESSION_STARTED, id, started.profile()));
   }
@@ -259,7 +265,8 @@ public class SessionService {
   }
 
   /** Opens another terminal in the running session; its id. */
-  public Uni<String> openTab(Caller caller, String id, String profile, int cols, int rows) {
+  public Uni<String> openTab(
+      Caller caller, String id, String profile, boolean resume, int cols, int rows) {
     return find(caller, id)
         .chain(
             session -> {
@@ -269,8 +276,19 @@ public class SessionService {
               return ownerIsAdmin(session)
                   .chain(
                       admin ->
-                          pty.control(
-                              id, new OpenTab(session.getOwnerId(), profile, cols, rows, admin)))
+                          launchSecrets(session.getOwnerId(), profile)
+                              .chain(
+                                  secrets ->
+                                      pty.control(
+                                          id,
+                                          new OpenTab(
+                                              session.getOwnerId(),
+                                              profile,
+                                              cols,
+                                              rows,
+                                              admin,
+                                              resume,
+                                              secrets))))
                   .chain(
                       reply ->
                           reply.isPresent()
@@ -338,6 +356,23 @@ public class SessionService {
         .map(owner -> owner != null && owner.getRole() == User.Role.ADMIN);
   }
 
+  /**
+   * The owner's API keys a terminal of {@code profile} gets: those the profile takes, as the
+   * pty-services announce it, and those the owner wants in every tab.
+   */
+  private Uni<Map<String, String>> launchSecrets(String ownerId, String profile) {
+    return pty.profiles()
+        .chain(
+            profiles ->
+                credentials.forLaunch(
+                    ownerId,
+                    profiles.profiles().stream()
+                        .filter(known -> known.name().equals(profile))
+                        .findFirst()
+                        .map(ProfileInfo::secrets)
+                        .orElse(List.of())));
+  }
+
   private Uni<Session> find(Caller caller, String id) {
     return sessions
         .find(id)
@@ -355,21 +390,27 @@ public class SessionService {
    * running} if a pty-service runs it afterwards (a lost reply, or a session that ran already),
    * else {@code error} with the reason, which the caller also gets.
    */
-  private Uni<SessionView> launch(Session session, long version, int cols, int rows) {
+  private Uni<SessionView> launch(
+      Session session, long version, boolean resume, int cols, int rows) {
     String id = session.getId();
     return ownerIsAdmin(session)
         .chain(
             admin ->
-                pty.request(
-                    new StartSession(
-                        session.getOwnerId(),
-                        id,
-                        session.getWorkspaceId(),
-                        session.getProfile(),
-                        cols,
-                        rows,
-                        admin),
-                    PtyClient.DEFAULT_TIMEOUT))
+                launchSecrets(session.getOwnerId(), session.getProfile())
+                    .chain(
+                        secrets ->
+                            pty.request(
+                                new StartSession(
+                                    session.getOwnerId(),
+                                    id,
+                                    session.getWorkspaceId(),
+                                    session.getProfile(),
+                                    cols,
+                                    rows,
+                                    admin,
+                                    resume,
+                                    secrets),
+                                PtyClient.DEFAULT_TIMEOUT)))
         .map(reply -> TerminalOpened.parse(reply).terminalId())
         .chain(
             terminal ->

@@ -309,6 +309,23 @@ abstract class AuthorizationMatrixContract {
                 f -> call("/api/me/tokens/" + f.disposablePersonalAccessToken()))
             // Tokens are personal: nobody else, admins included, finds another user's.
             .except(404, Principal.OTHER_USER, Principal.ADMIN),
+        new Route(
+            "GET", "/api/me/credentials", Audience.ANY_USER, 200, f -> call("/api/me/credentials")),
+        // Each caller sets and deletes a key of their own: keys are personal, nobody reaches
+        // another user's.
+        new Route(
+            "PUT",
+            "/api/me/credentials/{name}",
+            Audience.LOGGED_IN_USER,
+            200,
+            f -> call("/api/me/credentials/MATRIX_KEY", "{\"value\":\"matrix-secret\"}")),
+        new Route(
+            "DELETE",
+            "/api/me/credentials/{name}",
+            Audience.LOGGED_IN_USER,
+            204,
+            f -> call("/api/me/credentials/MATRIX_KEY")),
+        new Route("GET", "/api/profiles", Audience.ANY_USER, 200, f -> call("/api/profiles")),
         new Route("GET", "/api/users", Audience.ADMIN, 200, f -> call("/api/users")),
         new Route(
             "POST",

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -64,7 +65,7 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
             BUS_KEY.toString());
     PtyConfig config =
         new PtyConfig(DATA, "/bin/bash", 1 << 20, List.of(), 50, Set.of("https"), WAIT, 16);
-    registry = config.newRegistry(System.getenv());
+    registry = config.newRegistry(Map.of("CCC_PTY_PROFILES_FILE", probeProfile().toString()));
     // Unconfined: these tests are about the api-service, and their git server is on loopback,
     // which no sandbox may reach. The sandboxes have tests of their own.
     Sandboxes sandboxes = Sandboxes.unconfined(DATA);
@@ -77,6 +78,30 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
                 config.newSessions(registry, workspaces, sandboxes),
                 BusKey.load(BUS_KEY))));
     return cluster;
+  }
+
+  /**
+   * A profile besides the standard ones, {@value #SECRETS_PROBE}: it writes the API keys it finds
+   * in its environment to {@code probe.out} in its home, where a test reads them.
+   */
+  public static final String SECRETS_PROBE = "secrets-probe";
+
+  private static Path probeProfile() {
+    try {
+      Path file = Files.createDirectories(DATA.getParent()).resolve("profiles.json");
+      Files.writeString(
+          file,
+          """
+          [{"name": "%s", "command": ["bash", "-c",
+             "env | grep -E '^(ANTHROPIC_API_KEY|OPENAI_API_KEY|GITHUB_TOKEN)=' | sort \
+               > $HOME/probe.out; sleep 60"],
+            "secrets": ["ANTHROPIC_API_KEY"], "install": "it is in every test machine"}]
+          """
+              .formatted(SECRETS_PROBE));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

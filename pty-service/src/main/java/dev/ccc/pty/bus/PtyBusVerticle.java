@@ -3,6 +3,7 @@ package dev.ccc.pty.bus;
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
+import dev.ccc.bus.BusContract.ProfileList;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
@@ -12,6 +13,8 @@ import dev.ccc.bus.BusContract.WorkspaceStatus;
 import dev.ccc.bus.BusKey;
 import dev.ccc.pty.sandbox.Owner;
 import dev.ccc.pty.session.Sessions;
+import dev.ccc.pty.terminal.Launch;
+import dev.ccc.pty.terminal.Profiles.Profile;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.AbstractVerticle;
@@ -81,7 +84,8 @@ public final class PtyBusVerticle extends AbstractVerticle {
             serve(
                 BusContract.PTY_SESSION_START,
                 body -> StartSession.parse(body, key),
-                this::startSession))
+                this::startSession),
+            serve(BusContract.PTY_PROFILES, body -> body, this::profiles))
         .<Void>mapEmpty()
         .onSuccess(
             ignored ->
@@ -116,6 +120,11 @@ public final class PtyBusVerticle extends AbstractVerticle {
     Promise<Void> registered = Promise.promise();
     consumer.completionHandler(registered);
     return registered.future();
+  }
+
+  private Future<Object> profiles(Object request) {
+    return Future.succeededFuture(
+        new ProfileList(sessions.profiles().all().stream().map(Profile::info).toList()).toJson());
   }
 
   private Future<Void> createWorkspace(CreateWorkspace request) {
@@ -197,7 +206,7 @@ public final class PtyBusVerticle extends AbstractVerticle {
                     UUID.fromString(request.session()),
                     new Owner(request.owner(), request.admin()),
                     UUID.fromString(request.workspace()),
-                    request.profile(),
+                    new Launch(request.profile(), request.resume(), request.secrets()),
                     request.cols(),
                     request.rows(),
                     terminalEndpoint,

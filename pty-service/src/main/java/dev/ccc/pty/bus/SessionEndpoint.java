@@ -11,6 +11,7 @@ import dev.ccc.bus.BusContract.StopSession;
 import dev.ccc.bus.BusContract.TerminalSize;
 import dev.ccc.bus.BusKey;
 import dev.ccc.pty.session.Session;
+import dev.ccc.pty.terminal.Launch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -127,7 +128,13 @@ final class SessionEndpoint implements Session.Listener {
     Future<Object> opened =
         vertx
             .executeBlocking(
-                () -> session.open(tab.profile(), tab.cols(), tab.rows(), endpoint), false)
+                () ->
+                    session.open(
+                        new Launch(tab.profile(), tab.resume(), tab.secrets()),
+                        tab.cols(),
+                        tab.rows(),
+                        endpoint),
+                false)
             .compose(endpoint::register)
             .map(terminal -> PtyBusVerticle.opened(terminal, owner, tab.profile()));
     Replies.when(message, opened, "opening a tab in session " + id);

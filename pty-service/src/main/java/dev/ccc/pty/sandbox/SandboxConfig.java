@@ -22,8 +22,8 @@ import java.util.Map;
  *     ({@code CCC_PTY_USER_MAX_PROCESSES}, default 512)
  * @param maxOpenFiles open files per process ({@code CCC_PTY_PROCESS_MAX_OPEN_FILES}, default 4096)
  * @param maxMemoryMb memory one process may allocate (its data segment, in MiB): the heap of a
- *     runaway program, not the address space a JIT reserves ({@code CCC_PTY_PROCESS_MAX_MEMORY_MB},
- *     default 4096)
+ *     runaway program, and the writable address space a runtime reserves, which is why Claude Code
+ *     (Bun reserves 1 GiB) needs 2048 or more ({@code CCC_PTY_PROCESS_MAX_MEMORY_MB}, default 4096)
  * @param maxFileMb the largest file a process may write, in MiB ({@code
  *     CCC_PTY_PROCESS_MAX_FILE_MB}, default 16384)
  * @param maxDiskMb what one user's home and workspaces may hold, in MiB; past it, no new session or

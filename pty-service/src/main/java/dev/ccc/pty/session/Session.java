@@ -2,6 +2,7 @@ package dev.ccc.pty.session;
 
 import dev.ccc.pty.RefusedException;
 import dev.ccc.pty.sandbox.SessionSandbox;
+import dev.ccc.pty.terminal.Launch;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
@@ -78,14 +79,14 @@ public final class Session {
   }
 
   /**
-   * Opens another terminal running {@code profile} in the session's sandbox, in the workspace
+   * Opens another terminal running {@code launch} in the session's sandbox, in the workspace
    * folder; see {@link TerminalRegistry#open}.
    *
    * @throws RefusedException when the session is over (not found), being stopped or has all the
    *     tabs it may have (conflict)
    */
   public synchronized Terminal open(
-      String profile, int cols, int rows, Terminal.Listener terminalListener)
+      Launch launch, int cols, int rows, Terminal.Listener terminalListener)
       throws IOException, RefusedException {
     if (over) {
       throw RefusedException.notFound("the session has ended");
@@ -101,7 +102,7 @@ public final class Session {
     Terminal terminal =
         registry.open(
             sandbox,
-            profile,
+            launch,
             cols,
             rows,
             Terminal.Listener.replacingExit(

@@ -4,6 +4,8 @@ import dev.ccc.pty.RefusedException;
 import dev.ccc.pty.sandbox.Owner;
 import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.sandbox.SessionSandbox;
+import dev.ccc.pty.terminal.Launch;
+import dev.ccc.pty.terminal.Profiles;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
@@ -35,7 +37,7 @@ public final class Sessions {
 
   /**
    * Starts session {@code id} of {@code owner} in the folder of {@code workspace}, with a first
-   * terminal running {@code profile}. The session runs until its last terminal exits; then {@code
+   * terminal running {@code launch}. The session runs until its last terminal exits; then {@code
    * sessionListener} hears of it.
    *
    * @throws RefusedException when the session is running already or the owner is over their disk
@@ -48,7 +50,7 @@ public final class Sessions {
       UUID id,
       Owner owner,
       UUID workspace,
-      String profile,
+      Launch launch,
       int cols,
       int rows,
       Terminal.Listener terminalListener,
@@ -74,11 +76,16 @@ public final class Sessions {
     Session session =
         new Session(id, folder, sandbox, maxTabs, registry, sessionListener, this::forget);
     try {
-      return new Started(session, session.open(profile, cols, rows, terminalListener));
+      return new Started(session, session.open(launch, cols, rows, terminalListener));
     } catch (Exception e) {
       session.abandon();
       throw e;
     }
+  }
+
+  /** The profiles its sessions' terminals can run. */
+  public Profiles profiles() {
+    return registry.profiles();
   }
 
   /** A session that has just started, and its first terminal. */

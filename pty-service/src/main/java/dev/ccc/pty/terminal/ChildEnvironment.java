@@ -47,12 +47,13 @@ public final class ChildEnvironment {
   }
 
   /**
-   * The complete environment of a child in a sandbox: the shared variables, then what the sandbox
-   * sets ({@code HOME}, {@code USER}, {@code LOGNAME} as the child sees them, the proxy), then
-   * {@code SHELL}.
+   * The complete environment of a child in a sandbox: the shared variables, then {@code secrets}
+   * (the owner's API keys its profile takes), then what the sandbox sets ({@code HOME}, {@code
+   * USER}, {@code LOGNAME} as the child sees them, the proxy), then {@code SHELL}.
    */
-  Map<String, String> inSandbox(Map<String, String> sandboxed) {
+  Map<String, String> inSandbox(Map<String, String> secrets, Map<String, String> sandboxed) {
     Map<String, String> environment = new HashMap<>(shared);
+    environment.putAll(secrets);
     environment.putAll(sandboxed);
     environment.put("SHELL", shell);
     return environment;

@@ -1,13 +1,28 @@
 package dev.ccc.pty.terminal;
 
 import dev.ccc.pty.sandbox.SessionSandbox;
+import dev.ccc.pty.terminal.Profiles.Profile;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Starts terminals: picks the profile's command, runs it in the session's sandbox and gives it an
- * allow-listed environment.
+ * allow-listed environment with the owner's API keys its launch carries (the api-service chooses
+ * them: those the profile takes and those the owner wants in every tab).
  */
 public final class TerminalLauncher {
+  /**
+   * Runs its arguments, or, when the program is not installed, says so in the terminal and exits
+   * 127 (the shell's "command not found"): a clear message instead of a dead tab.
+   */
+  private static final String UNLESS_MISSING =
+      "program=$1 message=$2; shift 2\n"
+          + "if ! command -v \"$program\" >/dev/null 2>&1; then\n"
+          + "  printf '\\r\\n%s\\r\\n' \"$message\"; exit 127\n"
+          + "fi\n"
+          + "exec \"$@\"\n";
+
   private final Profiles profiles;
   private final ChildEnvironment environment;
   private final int bufferBytes;
@@ -21,27 +36,59 @@ public final class TerminalLauncher {
     this.bufferBytes = bufferBytes;
   }
 
+  /** The profiles terminals can run. */
+  public Profiles profiles() {
+    return profiles;
+  }
+
   /**
-   * Starts {@code profile} in {@code sandbox}, in a PTY of {@code cols} x {@code rows}.
+   * Starts {@code launch} in {@code sandbox}, in a PTY of {@code cols} x {@code rows}.
    *
    * @throws IllegalArgumentException for an unknown profile
    * @throws IOException when the process cannot be created
    */
   public Terminal launch(
-      SessionSandbox sandbox, String profile, int cols, int rows, Terminal.Listener listener)
+      SessionSandbox sandbox, Launch launch, int cols, int rows, Terminal.Listener listener)
       throws IOException {
-    Profiles.Profile command =
+    Profile profile =
         profiles
-            .find(profile)
-            .orElseThrow(() -> new IllegalArgumentException("unknown profile '" + profile + "'"));
+            .find(launch.profile())
+            .orElseThrow(
+                () -> new IllegalArgumentException("unknown profile '" + launch.profile() + "'"));
     return Terminal.start(
         sandbox.owner(),
-        sandbox.command(command.command()),
+        sandbox.command(command(profile, launch.resume())),
         sandbox.directory(),
-        environment.inSandbox(sandbox.environment()),
+        environment.inSandbox(launch.secrets(), sandbox.environment()),
         cols,
         rows,
         bufferBytes,
         listener);
+  }
+
+  private static List<String> command(Profile profile, boolean resume) {
+    List<String> command = new ArrayList<>(profile.command());
+    if (resume) {
+      command.addAll(profile.resumeArguments());
+    }
+    if (profile.install() == null) {
+      return command;
+    }
+    List<String> guarded =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                "-c",
+                UNLESS_MISSING,
+                "ccc-launch",
+                command.get(0),
+                profile.label()
+                    + " is not installed on this server: "
+                    + command.get(0)
+                    + " is not on the PATH. An operator installs it where the pty-service runs"
+                    + " with: "
+                    + profile.install()));
+    guarded.addAll(command);
+    return guarded;
   }
 }

@@ -35,14 +35,14 @@ public final class TerminalRegistry {
    * @throws IOException also when the limit is reached or the service is shutting down
    */
   public Terminal open(
-      SessionSandbox sandbox, String profile, int cols, int rows, Terminal.Listener listener)
+      SessionSandbox sandbox, Launch launch, int cols, int rows, Terminal.Listener listener)
       throws IOException {
     reserveSlot();
     try {
       Terminal terminal =
           launcher.launch(
               sandbox,
-              profile,
+              launch,
               cols,
               rows,
               Terminal.Listener.replacingExit(
@@ -63,6 +63,11 @@ public final class TerminalRegistry {
     } finally {
       releaseSlot();
     }
+  }
+
+  /** The profiles its terminals can run. */
+  public Profiles profiles() {
+    return launcher.profiles();
   }
 
   public Optional<Terminal> find(UUID id) {

@@ -13,6 +13,7 @@ import dev.ccc.pty.PtyConfig;
 import dev.ccc.pty.PtyManagement;
 import dev.ccc.pty.sandbox.Owner;
 import dev.ccc.pty.sandbox.Sandboxes;
+import dev.ccc.pty.terminal.Launch;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import io.vertx.core.Context;
@@ -95,7 +96,11 @@ class PtyManagementTest {
         new TerminalEndpoint(vertx, context, key, new BusContract.TerminalSize(80, 24));
     Terminal terminal =
         terminals.open(
-            sandboxes.openSession(new Owner("alice", false), data), "shell", 80, 24, endpoint);
+            sandboxes.openSession(new Owner("alice", false), data),
+            Launch.of("shell"),
+            80,
+            24,
+            endpoint);
     Promise<Terminal> registered = Promise.promise();
     context.runOnContext(ignored -> endpoint.register(terminal).onComplete(registered));
     await(registered.future());

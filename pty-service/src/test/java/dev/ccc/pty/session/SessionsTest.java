@@ -10,6 +10,7 @@ import dev.ccc.pty.RefusedException;
 import dev.ccc.pty.sandbox.Owner;
 import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.terminal.ChildEnvironment;
+import dev.ccc.pty.terminal.Launch;
 import dev.ccc.pty.terminal.Profiles;
 import dev.ccc.pty.terminal.Recorder;
 import dev.ccc.pty.terminal.Terminal;
@@ -84,7 +85,7 @@ class SessionsTest {
   }
 
   private Sessions.Started start(Recorder recorder) throws Exception {
-    return sessions.start(id, ALICE, workspace, "shell", 80, 24, recorder, ending);
+    return sessions.start(id, ALICE, workspace, Launch.of("shell"), 80, 24, recorder, ending);
   }
 
   private static void type(Terminal terminal, String line) {
@@ -96,7 +97,7 @@ class SessionsTest {
     Recorder first = new Recorder();
     Sessions.Started started = start(first);
     Recorder second = new Recorder();
-    Terminal tab = started.session().open("shell", 80, 24, second);
+    Terminal tab = started.session().open(Launch.of("shell"), 80, 24, second);
 
     Path folder = started.session().folder();
     assertEquals(data.resolve("workspaces/alice/" + workspace), folder);
@@ -111,12 +112,13 @@ class SessionsTest {
   void aSessionRunsAtMostItsTabsAndTakesAnotherOnceOneExits() throws Exception {
     Recorder first = new Recorder();
     Sessions.Started started = start(first);
-    started.session().open("shell", 80, 24, new Recorder());
-    started.session().open("shell", 80, 24, new Recorder());
+    started.session().open(Launch.of("shell"), 80, 24, new Recorder());
+    started.session().open(Launch.of("shell"), 80, 24, new Recorder());
 
     RefusedException refused =
         assertThrows(
-            RefusedException.class, () -> started.session().open("shell", 80, 24, new Recorder()));
+            RefusedException.class,
+            () -> started.session().open(Launch.of("shell"), 80, 24, new Recorder()));
     assertEquals(RefusedException.Reason.CONFLICT, refused.reason());
     assertTrue(refused.getMessage().contains("at most 3 tabs"), refused.getMessage());
 
@@ -126,7 +128,7 @@ class SessionsTest {
     for (int i = 0; i < 100 && started.session().terminalIds().size() > 2; i++) {
       Thread.sleep(10);
     }
-    started.session().open("shell", 80, 24, new Recorder());
+    started.session().open(Launch.of("shell"), 80, 24, new Recorder());
   }
 
   @Test
@@ -146,7 +148,9 @@ class SessionsTest {
     RefusedException refused =
         assertThrows(
             RefusedException.class,
-            () -> sessions.start(id, ALICE, missing, "shell", 80, 24, new Recorder(), ending));
+            () ->
+                sessions.start(
+                    id, ALICE, missing, Launch.of("shell"), 80, 24, new Recorder(), ending));
     assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
 
     start(new Recorder());
@@ -156,7 +160,9 @@ class SessionsTest {
   void aSessionWhoseFirstTerminalFailsToStartIsGoneWithoutAnEnd() throws Exception {
     assertThrows(
         IllegalArgumentException.class,
-        () -> sessions.start(id, ALICE, workspace, "nope", 80, 24, new Recorder(), ending));
+        () ->
+            sessions.start(
+                id, ALICE, workspace, Launch.of("nope"), 80, 24, new Recorder(), ending));
 
     workspaces.delete("alice", workspace);
     assertFalse(ending.exitCode.isDone());
@@ -168,7 +174,7 @@ class SessionsTest {
     Sessions.Started started = start(first);
     Session session = started.session();
     Recorder second = new Recorder();
-    Terminal tab = session.open("shell", 80, 24, second);
+    Terminal tab = session.open(Launch.of("shell"), 80, 24, second);
 
     type(started.terminal(), "exit 3");
     assertEquals(3, first.awaitExit());
@@ -183,7 +189,8 @@ class SessionsTest {
 
     assertEquals(4, ending.await());
     RefusedException refused =
-        assertThrows(RefusedException.class, () -> session.open("shell", 80, 24, new Recorder()));
+        assertThrows(
+            RefusedException.class, () -> session.open(Launch.of("shell"), 80, 24, new Recorder()));
     assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
     workspaces.delete("alice", workspace);
     assertFalse(Files.exists(session.folder()));
@@ -194,7 +201,7 @@ class SessionsTest {
     Recorder first = new Recorder();
     Sessions.Started started = start(first);
     Recorder second = new Recorder();
-    started.session().open("shell", 80, 24, second);
+    started.session().open(Launch.of("shell"), 80, 24, second);
 
     started.session().stop();
 
@@ -203,8 +210,9 @@ class SessionsTest {
     ending.await();
     RefusedException refused =
         assertThrows(
-            RefusedException.class, () -> started.session().open("shell", 80, 24, new Recorder()));
+            RefusedException.class,
+            () -> started.session().open(Launch.of("shell"), 80, 24, new Recorder()));
     assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
-    sessions.start(id, ALICE, workspace, "shell", 80, 24, new Recorder(), new Ending());
+    sessions.start(id, ALICE, workspace, Launch.of("shell"), 80, 24, new Recorder(), new Ending());
   }
 }

@@ -18,7 +18,8 @@ class ChildEnvironmentTest {
   @Test
   void childGetsOnlyTheFixedVariablesByDefault() {
     Map<String, String> env =
-        ChildEnvironment.of(SERVICE, List.of(), "/bin/bash").inSandbox(identity("bob", "/h/bob"));
+        ChildEnvironment.of(SERVICE, List.of(), "/bin/bash")
+            .inSandbox(Map.of(), identity("bob", "/h/bob"));
     assertEquals(
         Map.of(
             "PATH", ChildEnvironment.DEFAULT_PATH,
@@ -37,7 +38,7 @@ class ChildEnvironmentTest {
     Map<String, String> env =
         ChildEnvironment.of(
                 SERVICE, List.of("ANTHROPIC_API_KEY", "PATH", "HOME", "UNSET"), "/bin/sh")
-            .inSandbox(identity("bob", "/h/bob"));
+            .inSandbox(Map.of(), identity("bob", "/h/bob"));
     assertEquals("sk-passed", env.get("ANTHROPIC_API_KEY"));
     assertEquals("/opt/agents/bin:/usr/bin:/bin", env.get("PATH"));
     assertEquals("/h/bob", env.get("HOME"));

@@ -44,28 +44,28 @@ class TerminalRegistryTest {
   @Test
   void refusesTerminalsBeyondTheLimitAndFreesTheSlotOnExit() throws Exception {
     Recorder first = new Recorder();
-    Terminal terminal = registry.open(sandbox("alice"), "shell", 80, 24, first);
-    registry.open(sandbox("bob"), "shell", 80, 24, new Recorder());
+    Terminal terminal = registry.open(sandbox("alice"), Launch.of("shell"), 80, 24, first);
+    registry.open(sandbox("bob"), Launch.of("shell"), 80, 24, new Recorder());
     assertSame(terminal, registry.find(terminal.id()).orElseThrow());
 
     IOException refused =
         assertThrows(
             IOException.class,
-            () -> registry.open(sandbox("carol"), "shell", 80, 24, new Recorder()));
+            () -> registry.open(sandbox("carol"), Launch.of("shell"), 80, 24, new Recorder()));
     assertTrue(refused.getMessage().contains("limit of 2"), refused.getMessage());
 
     terminal.write("exit\n".getBytes(UTF_8));
     first.awaitExit();
     assertEquals(Optional.empty(), registry.find(terminal.id()));
-    registry.open(sandbox("carol"), "shell", 80, 24, new Recorder());
+    registry.open(sandbox("carol"), Launch.of("shell"), 80, 24, new Recorder());
   }
 
   @Test
   void closeAllStopsEveryTerminalAndRefusesNewOnes() throws Exception {
     Recorder alice = new Recorder();
     Recorder bob = new Recorder();
-    Terminal a = registry.open(sandbox("alice"), "shell", 80, 24, alice);
-    Terminal b = registry.open(sandbox("bob"), "shell", 80, 24, bob);
+    Terminal a = registry.open(sandbox("alice"), Launch.of("shell"), 80, 24, alice);
+    Terminal b = registry.open(sandbox("bob"), Launch.of("shell"), 80, 24, bob);
 
     registry.closeAll();
 
@@ -74,7 +74,8 @@ class TerminalRegistryTest {
     Processes.awaitGone(a.pid());
     Processes.awaitGone(b.pid());
     assertThrows(
-        IOException.class, () -> registry.open(sandbox("carol"), "shell", 80, 24, new Recorder()));
+        IOException.class,
+        () -> registry.open(sandbox("carol"), Launch.of("shell"), 80, 24, new Recorder()));
   }
 
   private SessionSandbox sandbox(String owner) throws Exception {

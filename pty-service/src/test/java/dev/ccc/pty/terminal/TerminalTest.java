@@ -59,7 +59,7 @@ class TerminalTest {
     Terminal terminal =
         launcher.launch(
             Sandboxes.unconfined(data).openSession(new Owner("alice", false), work),
-            "shell",
+            Launch.of("shell"),
             80,
             24,
             recorder);
@@ -266,7 +266,7 @@ class TerminalTest {
     SessionSandbox alice = sandboxes.openSession(new Owner("alice", false), work);
     assertThrows(
         IllegalArgumentException.class,
-        () -> launcher.launch(alice, "claude", 80, 24, new Recorder()));
+        () -> launcher.launch(alice, Launch.of("no-such-profile"), 80, 24, new Recorder()));
     assertThrows(
         IllegalArgumentException.class, () -> sandboxes.openSession(new Owner("..", false), work));
     assertThrows(
