@@ -75,6 +75,9 @@ export function createApi(call: AuthorizedCall) {
     session: (sessionId: string) => call<Session>('GET', `/api/sessions/${id(sessionId)}`),
     renameSession: (sessionId: string, name: string) =>
       call<Session>('PATCH', `/api/sessions/${id(sessionId)}`, { name }),
+    /** What the session's first terminal runs; refused while it runs. */
+    changeSessionProfile: (sessionId: string, profile: string) =>
+      call<Session>('PATCH', `/api/sessions/${id(sessionId)}`, { profile }),
     createSession: (workspaceId: string, name: string, profile: string) =>
       call<Session>('POST', '/api/sessions', { workspaceId, name, profile }),
     deleteSession: (sessionId: string) =>

@@ -404,6 +404,26 @@ function NotRunning({ session, onChange }: { session: Session; onChange: (s: Ses
             {busy ? 'Starting…' : session.state === 'error' ? 'Start again' : 'Start'}
           </button>
         )}
+        {(session.state === 'idle' || session.state === 'error') && profiles.data && (
+          <label>
+            Runs
+            <select
+              value={session.profile}
+              disabled={busy}
+              data-testid="session-profile"
+              onChange={(event) => {
+                const profile = event.currentTarget.value;
+                act(() => api.changeSessionProfile(session.id, profile));
+              }}
+            >
+              {profiles.data.map((profile) => (
+                <option key={profile.name} value={profile.name}>
+                  {profile.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {(session.state === 'idle' || session.state === 'error') && resumable && (
           <button
             type="button"

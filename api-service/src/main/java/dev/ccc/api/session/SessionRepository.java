@@ -120,6 +120,26 @@ public class SessionRepository {
   }
 
   /**
+   * Sets the profile of session {@code id} if it is at rest (idle or in error).
+   *
+   * @return whether it was
+   */
+  Uni<Boolean> changeProfile(String id, String profile, Instant now) {
+    return sessions
+        .withTransaction(
+            db ->
+                db.createMutationQuery(
+                        "update Session set profile = :profile, updatedAt = :now"
+                            + " where id = :id and state in :atRest")
+                    .setParameter("profile", profile)
+                    .setParameter("now", now)
+                    .setParameter("id", id)
+                    .setParameter("atRest", State.AT_REST)
+                    .executeUpdate())
+        .map(rows -> rows == 1);
+  }
+
+  /**
    * Claims the start of session {@code id}: {@code idle} or {@code error} becomes {@code starting},
    * which of any number of concurrent claims exactly one achieves. Then at most {@code maxRunning}
    * sessions of {@code ownerId} may be live, this one included. The owner must be active: the claim

@@ -40,10 +40,11 @@ public class SessionResource {
       @NotBlank @Size(max = 100) String name,
       @Pattern(regexp = BusContract.PROFILE_PATTERN, message = PROFILE_RULE) String profile) {}
 
-  /** The fields a session may change; absent ones stay as they are. */
+  /** The fields a session may change; absent ones stay as they are. The profile only at rest. */
   public record SessionChanges(
       @Size(min = 1, max = 100) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
-          String name) {}
+          String name,
+      @Pattern(regexp = BusContract.PROFILE_PATTERN, message = PROFILE_RULE) String profile) {}
 
   /**
    * The size of the first terminal of a start, and whether its agent continues its last
@@ -101,9 +102,14 @@ public class SessionResource {
   @PATCH
   @Path("/{id}")
   public Uni<SessionView> update(@RestPath String id, @Valid @NotNull SessionChanges changes) {
+    // The profile first: it is the change that can be refused, and then nothing changes.
+    Uni<SessionView> profiled =
+        changes.profile() == null
+            ? sessions.get(caller, id)
+            : sessions.changeProfile(caller, id, changes.profile());
     return changes.name() == null
-        ? sessions.get(caller, id)
-        : sessions.rename(caller, id, changes.name());
+        ? profiled
+        : profiled.chain(() -> sessions.rename(caller, id, changes.name()));
   }
 
   @DELETE

@@ -15,6 +15,7 @@ import dev.ccc.api.workspace.Workspace;
 import dev.ccc.api.workspace.WorkspaceRepository;
 import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.ProfileInfo;
+import dev.ccc.bus.BusContract.ProfileList;
 import dev.ccc.bus.BusContract.SessionEnded;
 import dev.ccc.bus.BusContract.SessionStatus;
 import dev.ccc.bus.BusContract.SessionTerminals;
@@ -101,10 +102,13 @@ public class SessionService {
     return find(caller, id).chain(this::observe);
   }
 
-  /** A new idle session of the caller in one of their own workspaces, which must be ready. */
+  /**
+   * A new idle session of the caller in one of their own workspaces, which must be ready, running a
+   * profile the pty-services run.
+   */
   public Uni<SessionView> create(Caller caller, String workspaceId, String name, String profile) {
-    return workspaces
-        .find(workspaceId)
+    return checkRunHere(profile == null ? Session.DEFAULT_PROFILE : profile)
+        .chain(() -> workspaces.find(workspaceId))
         .chain(
             workspace -> {
               if (workspace == null || !caller.mayAccess(workspace.getOwnerId())) {
@@ -145,6 +149,25 @@ public class SessionService {
   public Uni<SessionView> rename(Caller caller, String id, String name) {
     return find(caller, id)
         .chain(() -> sessions.rename(id, name, clock.instant()))
+        .chain(() -> find(caller, id))
+        .chain(this::observe);
+  }
+
+  /** Changes what the session's first terminal runs; only while it runs nothing. */
+  public Uni<SessionView> changeProfile(Caller caller, String id, String profile) {
+    return find(caller, id)
+        .call(() -> checkRunHere(profile))
+        .call(
+            () ->
+                sessions
+                    .changeProfile(id, profile, clock.instant())
+                    .invoke(
+                        changed -> {
+                          if (!changed) {
+                            throw ApiException.conflict(
+                                "The session is running; change its profile once it is stopped.");
+                          }
+                        }))
         .chain(() -> find(caller, id))
         .chain(this::observe);
   }
@@ -371,6 +394,28 @@ public class SessionService {
                         .findFirst()
                         .map(ProfileInfo::secrets)
                         .orElse(List.of())));
+  }
+
+  /**
+   * Refuses a profile the pty-services do not announce. When none answers, the start will say why
+   * it cannot run; a profile an operator removes later fails its sessions' starts the same way.
+   */
+  private Uni<Void> checkRunHere(String profile) {
+    return pty.profiles()
+        .map(ProfileList::profiles)
+        .onFailure()
+        .recoverWithNull()
+        .invoke(
+            profiles -> {
+              if (profiles != null
+                  && profiles.stream().noneMatch(known -> known.name().equals(profile))) {
+                throw ApiException.invalidField(
+                    "profile",
+                    "is not run here; these are: "
+                        + String.join(", ", profiles.stream().map(ProfileInfo::name).toList()));
+              }
+            })
+        .replaceWithVoid();
   }
 
   private Uni<Session> find(Caller caller, String id) {

@@ -256,34 +256,18 @@ abstract class SessionApiContract {
   }
 
   @Test
-  void anUnknownProfileFailsTheStartAsABadRequestAndLeavesAnError() {
+  void aProfileThePtyServicesDoNotRunIsRefusedAndTheirsAreNamed() {
     Account alice = accounts.user();
     String workspace = createWorkspace(alice, "Profiles");
-    String id =
-        as(alice)
-            .body("{\"workspaceId\":\"" + workspace + "\",\"name\":\"x\",\"profile\":\"nope\"}")
-            .post("/api/sessions")
-            .then()
-            .statusCode(201)
-            .body("profile", equalTo("nope"))
-            .extract()
-            .path("id");
-
     as(alice)
-        .post("/api/sessions/" + id + "/start")
+        .body("{\"workspaceId\":\"" + workspace + "\",\"name\":\"x\",\"profile\":\"nope\"}")
+        .post("/api/sessions")
         .then()
         .statusCode(400)
         .contentType(PROBLEM)
-        .body("detail", containsString("nope"));
-
-    as(alice)
-        .get("/api/sessions/" + id)
-        .then()
-        .body("state", equalTo("error"))
-        .body("error", containsString("unknown profile"));
-    // An error is at rest: the session can be tried again, and deleted.
-    as(alice).post("/api/sessions/" + id + "/start").then().statusCode(400);
-    as(alice).delete("/api/sessions/" + id).then().statusCode(204);
+        .body("errors.field", equalTo(List.of("profile")))
+        .body("errors.message[0]", containsString("shell, claude, codex"));
+    as(alice).get("/api/sessions").then().body("size()", equalTo(0));
   }
 
   @Test
@@ -341,6 +325,40 @@ abstract class SessionApiContract {
         .then()
         .statusCode(200)
         .body("name", equalTo("after"));
+  }
+
+  @Test
+  void theProfileChangesOnlyAtRestAndOnlyToOneThatRuns() {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Profile"), "agent");
+
+    as(alice)
+        .body("{\"profile\":\"claude\",\"name\":\"claude\"}")
+        .patch("/api/sessions/" + id)
+        .then()
+        .statusCode(200)
+        .body("profile", equalTo("claude"))
+        .body("name", equalTo("claude"));
+    as(alice)
+        .body("{\"profile\":\"nope\",\"name\":\"unchanged\"}")
+        .patch("/api/sessions/" + id)
+        .then()
+        .statusCode(400)
+        .body("errors.field", equalTo(List.of("profile")));
+    as(alice).body("{\"profile\":\"shell\"}").patch("/api/sessions/" + id).then().statusCode(200);
+    as(alice).post("/api/sessions/" + id + "/start").then().statusCode(200);
+    as(alice)
+        .body("{\"profile\":\"claude\"}")
+        .patch("/api/sessions/" + id)
+        .then()
+        .statusCode(409)
+        .contentType(PROBLEM);
+    as(alice)
+        .get("/api/sessions/" + id)
+        .then()
+        .body("profile", equalTo("shell"))
+        .body("name", equalTo("claude"));
+    as(alice).post("/api/sessions/" + id + "/stop").then().statusCode(200);
   }
 
   @Test
