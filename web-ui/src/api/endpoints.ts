@@ -87,8 +87,18 @@ export function createApi(call: AuthorizedCall) {
       call<Session>('POST', `/api/sessions/${id(sessionId)}/start`, { resume }),
     stopSession: (sessionId: string) =>
       call<Session>('POST', `/api/sessions/${id(sessionId)}/stop`),
-    openTerminal: (sessionId: string, size: TerminalSize | null) =>
-      call<CreatedTerminal>('POST', `/api/sessions/${id(sessionId)}/terminals`, size ?? {}),
+    /** Another tab running `profile` (the shell when absent); with `resume`, a relaunch. */
+    openTerminal: (
+      sessionId: string,
+      size: TerminalSize | null,
+      profile?: string,
+      resume = false,
+    ) =>
+      call<CreatedTerminal>('POST', `/api/sessions/${id(sessionId)}/terminals`, {
+        ...size,
+        profile,
+        resume,
+      }),
   };
 }
 

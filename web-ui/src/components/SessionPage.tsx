@@ -226,6 +226,11 @@ function SessionTabs({
   const [states, setStates] = useState<Record<string, ChannelState>>({});
   const lastSize = useRef<TerminalSize | null>(null);
   const { busy, error, run } = useAction();
+  const loadProfiles = useCallback(() => api.profiles(), []);
+  const profiles = useLoader(loadProfiles);
+  const [newTabProfile, setNewTabProfile] = useState('shell');
+  /** What the tabs opened on this page run: those a Relaunch can start again. */
+  const [profileOf, setProfileOf] = useState<Record<string, string>>({});
 
   const added = session.terminals.filter((id) => !known.includes(id));
   if (added.length > 0) setKnown([...known, ...added]);
@@ -254,12 +259,22 @@ function SessionTabs({
     lastSize.current = size;
   }, []);
 
-  function openTab() {
+  function openTab(profile: string, resume = false) {
     void run(async () => {
-      const created = await api.openTerminal(session.id, lastSize.current);
+      const created = await api.openTerminal(session.id, lastSize.current, profile, resume);
+      setProfileOf((current) => ({ ...current, [created.id]: created.profile }));
       onTerminalAdded(created.id);
       select(created.id);
     });
+  }
+
+  /** The ended tab's profile again, continuing its conversation where the profile can. */
+  function relaunch(terminalId: string) {
+    const profile = profileOf[terminalId];
+    if (profile === undefined) return;
+    const resumable = profiles.data?.find((known) => known.name === profile)?.resumable ?? false;
+    closeTab(terminalId);
+    openTab(profile, resumable);
   }
 
   function closeTab(terminalId: string) {
@@ -311,13 +326,32 @@ function SessionTabs({
             </div>
           );
         })}
+        {profiles.data && profiles.data.length > 1 && (
+          <select
+            className="tabs__profile"
+            aria-label="What a new tab runs"
+            value={newTabProfile}
+            data-testid="new-tab-profile"
+            onChange={(event) => {
+              setNewTabProfile(event.currentTarget.value);
+            }}
+          >
+            {profiles.data.map((profile) => (
+              <option key={profile.name} value={profile.name}>
+                {profile.label}
+              </option>
+            ))}
+          </select>
+        )}
         <button
           type="button"
           className="tabs__new"
           aria-label="Open another tab"
           disabled={busy}
           data-testid="new-tab"
-          onClick={openTab}
+          onClick={() => {
+            openTab(newTabProfile);
+          }}
         >
           +
         </button>
@@ -329,6 +363,13 @@ function SessionTabs({
           onClose={() => {
             closeTab(active);
           }}
+          onRelaunch={
+            active in profileOf && !busy
+              ? () => {
+                  relaunch(active);
+                }
+              : undefined
+          }
         />
       )}
       <div className="terminals">
@@ -352,8 +393,19 @@ function ended(state: ChannelState | undefined): boolean {
   return state?.kind === 'exited' || state?.kind === 'failed';
 }
 
-/** Says why the active tab has ended, and closes it. Nothing for a live tab. */
-function TabEndedBar({ state, onClose }: { state: ChannelState; onClose: () => void }) {
+/**
+ * Says why the active tab has ended, and closes it, or relaunches what it ran where that is known.
+ * Nothing for a live tab.
+ */
+function TabEndedBar({
+  state,
+  onClose,
+  onRelaunch,
+}: {
+  state: ChannelState;
+  onClose: () => void;
+  onRelaunch: (() => void) | undefined;
+}) {
   let text: string;
   if (state.kind === 'exited') text = `The process exited with code ${state.exitCode}.`;
   else if (state.kind === 'failed' && state.code === 'not_found')
@@ -363,6 +415,11 @@ function TabEndedBar({ state, onClose }: { state: ChannelState; onClose: () => v
   return (
     <div className="tab-ended" role="status" data-testid="tab-ended">
       <span>{text}</span>
+      {state.kind === 'exited' && onRelaunch && (
+        <button type="button" data-testid="relaunch-tab" onClick={onRelaunch}>
+          Relaunch
+        </button>
+      )}
       <button type="button" data-testid="close-active-tab" onClick={onClose}>
         Close tab
       </button>

@@ -65,9 +65,18 @@ class AgentTabsEndToEndTest {
     // relaunch continues the conversation.
     awaitIdle(alice);
     alice.api.startSession(alice.session, 120, 40, true);
+    awaitClaudeContinuing(alice.uid(stack));
+  }
+
+  /**
+   * Waits until Claude Code runs with {@code --continue} as {@code uid}, or as anyone when it is
+   * negative. Polled often: here it exits within seconds.
+   */
+  static void awaitClaudeContinuing(int uid) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!commandLinesOf(alice.uid(stack)).stream()
-        .anyMatch(line -> line.contains("claude") && line.contains("--continue"))) {
+    while (processesOf(uid).stream()
+        .map(process -> read(process.resolve("cmdline")))
+        .noneMatch(line -> line.contains("claude") && line.contains("--continue"))) {
       assertTrue(System.nanoTime() < deadline, "no claude --continue ran");
       Thread.sleep(POLL_MILLIS);
     }
@@ -99,15 +108,12 @@ class AgentTabsEndToEndTest {
     }
   }
 
-  private static List<String> commandLinesOf(int uid) throws IOException {
-    return processesOf(uid).stream().map(process -> read(process.resolve("cmdline"))).toList();
-  }
-
   private static List<Path> processesOf(int uid) throws IOException {
     try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
       return entries
           .filter(entry -> entry.getFileName().toString().matches("[0-9]+"))
-          .filter(entry -> read(entry.resolve("status")).contains("\nUid:\t" + uid + "\t"))
+          .filter(
+              entry -> uid < 0 || read(entry.resolve("status")).contains("\nUid:\t" + uid + "\t"))
           .toList();
     }
   }

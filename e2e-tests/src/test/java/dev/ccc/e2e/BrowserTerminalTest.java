@@ -25,6 +25,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -169,6 +170,42 @@ class BrowserTerminalTest {
     awaitLineInActiveTab("live answers: 1");
     browser.findElement(By.cssSelector(ACTIVE_TERMINAL + " textarea")).sendKeys("~");
     awaitLineInActiveTab("bytes before the tilde: 0");
+  }
+
+  /**
+   * "+" opens a tab of the profile chosen beside it; the real Claude Code, unable to reach
+   * Anthropic here, exits; its tab says so with its code and relaunches it continuing its
+   * conversation.
+   */
+  @Test
+  void anAgentTabThatEndedRelaunchesContinuingItsConversation() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/claude"))
+            || Files.isExecutable(Path.of("/usr/local/bin/claude")),
+        "Claude Code is not installed");
+    LocalStack stack = LocalStack.get();
+    browser.get(stack.apiUrl() + "/");
+    ((JavascriptExecutor) browser).executeScript("localStorage.setItem('ccc.renderer', 'dom')");
+    browser.navigate().refresh();
+    logIn();
+    createWorkspace("agents");
+    startNewSession("agents");
+    String shellTab = activeTabId();
+
+    new Select(browser.findElement(By.cssSelector("[data-testid=new-tab-profile]")))
+        .selectByValue("claude");
+    click("[data-testid=new-tab]");
+    wait.until(page -> !activeTabId().equals(shellTab));
+    String agentTab = activeTabId();
+    wait.until(
+        page ->
+            page.findElement(By.cssSelector("[data-testid=tab-ended]"))
+                .getText()
+                .contains("exited with code"));
+    click("[data-testid=relaunch-tab]");
+
+    AgentTabsEndToEndTest.awaitClaudeContinuing(-1);
+    wait.until(page -> !tabIds().contains(agentTab) && tabIds().size() == 2);
   }
 
   @Test
