@@ -87,6 +87,9 @@ export function createApi(call: AuthorizedCall) {
       call<Session>('POST', `/api/sessions/${id(sessionId)}/start`, { resume }),
     stopSession: (sessionId: string) =>
       call<Session>('POST', `/api/sessions/${id(sessionId)}/stop`),
+    /** Ends a running tab's process, whatever runs in it. */
+    closeTerminal: (sessionId: string, terminalId: string) =>
+      call<undefined>('DELETE', `/api/sessions/${id(sessionId)}/terminals/${id(terminalId)}`),
     /** Another tab running `profile` (the shell when absent); with `resume`, a relaunch. */
     openTerminal: (
       sessionId: string,

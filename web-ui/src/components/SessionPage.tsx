@@ -268,6 +268,13 @@ function SessionTabs({
     });
   }
 
+  function endTab(terminalId: string) {
+    void run(async () => {
+      await api.closeTerminal(session.id, terminalId);
+      closeTab(terminalId);
+    });
+  }
+
   /** The ended tab's profile again, continuing its conversation where the profile can. */
   function relaunch(terminalId: string) {
     const profile = profileOf[terminalId];
@@ -310,6 +317,18 @@ function SessionTabs({
                 {label(id)}
                 {isEnded && <span className="tab__ended"> · ended</span>}
               </button>
+              {!isEnded && id === active && (
+                <ConfirmButton
+                  confirmLabel="End it"
+                  onConfirm={() => {
+                    endTab(id);
+                  }}
+                  disabled={busy}
+                  testId="end-tab"
+                >
+                  ×
+                </ConfirmButton>
+              )}
               {isEnded && (
                 <button
                   type="button"

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The real Claude Code CLI in users' tabs, each with their own API key and nobody else's, through
- * the three services and the users' sandboxes. Needs the CLI installed where the pty-service runs
- * (CI installs it; {@code npm install --global @anthropic-ai/claude-code}) and root, so that the
- * test can read the agents' environments.
+ * The real Claude Code and Codex CLIs in users' tabs, each with their own API keys and nobody
+ * else's, through the three services and the users' sandboxes. Needs the CLIs installed where the
+ * pty-service runs (CI installs them; {@code npm install --global @anthropic-ai/claude-code
+ * @openai/codex}), each test skipped without its own, and root, so that the test can read the
+ * agents' environments.
  */
 @ExtendWith(LocalStack.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -44,10 +45,10 @@ class AgentTabsEndToEndTest {
     ApiClient admin = ApiClient.loginAsAdmin(stack);
     // Without the internet here, Claude Code says so and exits within seconds: each agent's
     // environment is read while it runs, before the next one starts.
-    Agent alice = Agent.start(stack, admin, "sk-ant-alice-" + UUID.randomUUID());
-    String alicesAgent = environmentOfClaude(alice.uid(stack));
-    Agent bob = Agent.start(stack, admin, "sk-ant-bob-" + UUID.randomUUID());
-    String bobsAgent = environmentOfClaude(bob.uid(stack));
+    Agent alice = Agent.start(stack, admin, "claude", "sk-ant-alice-" + UUID.randomUUID(), "");
+    String alicesAgent = environmentOf(alice.uid(stack), "claude", "ANTHROPIC_API_KEY");
+    Agent bob = Agent.start(stack, admin, "claude", "sk-ant-bob-" + UUID.randomUUID(), "");
+    String bobsAgent = environmentOf(bob.uid(stack), "claude", "ANTHROPIC_API_KEY");
 
     assertTrue(
         alicesAgent.contains("ANTHROPIC_API_KEY=" + alice.key), "alice's agent lacks her key");
@@ -66,6 +67,30 @@ class AgentTabsEndToEndTest {
     awaitIdle(alice);
     alice.api.startSession(alice.session, 120, 40, true);
     awaitClaudeContinuing(alice.uid(stack));
+  }
+
+  /**
+   * A Codex tab gets the user's OpenAI key, and not their Anthropic key, which it does not take.
+   */
+  @Test
+  void aCodexTabGetsOnlyTheKeyItTakes() throws Exception {
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/codex"))
+            || Files.isExecutable(Path.of("/usr/local/bin/codex")),
+        "Codex is not installed");
+    assumeTrue(
+        "0".equals(IsolationEndToEndTest.run("id", "-u").strip()),
+        "reading agents' environments needs root");
+    LocalStack stack = LocalStack.get();
+    String anthropic = "sk-ant-carol-" + UUID.randomUUID();
+    String openAi = "sk-carol-" + UUID.randomUUID();
+    Agent carol = Agent.start(stack, ApiClient.loginAsAdmin(stack), "codex", anthropic, openAi);
+
+    String environment = environmentOf(carol.uid(stack), "codex", "OPENAI_API_KEY");
+    carol.api.stopSession(carol.session);
+
+    assertTrue(environment.contains("OPENAI_API_KEY=" + openAi), "codex lacks the OpenAI key");
+    assertFalse(environment.contains(anthropic), "codex got the Anthropic key");
   }
 
   /**
@@ -90,20 +115,20 @@ class AgentTabsEndToEndTest {
     }
   }
 
-  /** The environment of the Claude Code process running as {@code uid}, as one string. */
-  private static String environmentOfClaude(int uid) throws Exception {
+  /** The environment of a process running {@code command} as {@code uid} with {@code variable}. */
+  private static String environmentOf(int uid, String command, String variable) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
       for (Path process : processesOf(uid)) {
         String commandLine = read(process.resolve("cmdline"));
-        if (commandLine.contains("claude")) {
+        if (commandLine.contains(command)) {
           String environment = read(process.resolve("environ"));
-          if (environment.contains("ANTHROPIC_API_KEY=")) {
+          if (environment.contains(variable + "=")) {
             return environment;
           }
         }
       }
-      assertTrue(System.nanoTime() < deadline, "no Claude Code runs as uid " + uid);
+      assertTrue(System.nanoTime() < deadline, "no " + command + " runs as uid " + uid);
       Thread.sleep(POLL_MILLIS);
     }
   }
@@ -126,14 +151,22 @@ class AgentTabsEndToEndTest {
     }
   }
 
-  /** A user with their API key set and a session running Claude Code, attached on channel 1. */
+  /**
+   * A new user with their API keys set (an empty one is not set) and a session running {@code
+   * profile}, attached on channel 1; {@code key} is their Anthropic key.
+   */
   private record Agent(String id, String key, ApiClient api, String session, GatewayClient socket) {
-    static Agent start(LocalStack stack, ApiClient admin, String key) throws Exception {
+    static Agent start(
+        LocalStack stack, ApiClient admin, String profile, String key, String openAiKey)
+        throws Exception {
       String name = "agent-" + UUID.randomUUID().toString().substring(0, 8);
       String id = admin.createUser(name, PASSWORD);
       ApiClient api = ApiClient.login(stack, name, PASSWORD);
       api.setCredential("ANTHROPIC_API_KEY", key);
-      String session = api.createSession(api.createWorkspace("Agents"), "claude", "claude");
+      if (!openAiKey.isEmpty()) {
+        api.setCredential("OPENAI_API_KEY", openAiKey);
+      }
+      String session = api.createSession(api.createWorkspace("Agents"), profile, profile);
       String terminal = api.startSession(session, 120, 40);
       GatewayClient socket = GatewayClient.connect(stack, api.wsTicket());
       socket.attach(1, terminal);

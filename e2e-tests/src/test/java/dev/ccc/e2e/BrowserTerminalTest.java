@@ -30,12 +30,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A real headless Chromium goes the user's way through the app: logs in, creates a workspace and a
- * session, starts it, types into two tabs, reloads the page and renames the session; the text is
- * read back from the page. And an admin's: stopping another user's session, then deleting it and
- * its workspace. And a user's way to the two-factor QR code. Every page runs under the
- * api-service's Content-Security-Policy: any violation the browser reports on its console fails the
- * test. Debian's {@code chromium} and {@code chromium-driver} must be installed ({@code .ci/run}
- * installs them); outside CI the test is skipped when they are not.
+ * session, starts it, types into two tabs, reloads the page, ends a tab and renames the session;
+ * the text is read back from the page. And an admin's: stopping another user's session, then
+ * deleting it and its workspace. And a user's way to the two-factor QR code. Every page runs under
+ * the api-service's Content-Security-Policy: any violation the browser reports on its console fails
+ * the test. Debian's {@code chromium} and {@code chromium-driver} must be installed ({@code
+ * .ci/run} installs them); outside CI the test is skipped when they are not.
  */
 @ExtendWith(LocalStack.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -128,6 +128,11 @@ class BrowserTerminalTest {
     wait.until(page -> activeTabId().equals(firstTab) && activeTabAttached());
     awaitLineInActiveTab("hello");
     assertTrue(screenLines().stream().anyMatch(line -> line.contains("echo hello")));
+
+    // A running tab ends on request, its shell with it; the other runs on.
+    click("[data-testid=end-tab]");
+    click("[data-testid=end-tab-confirm]");
+    wait.until(page -> tabIds().equals(List.of(secondTab)) && activeTabAttached());
 
     click("[data-testid=session-title]");
     WebElement name = browser.findElement(By.cssSelector("[data-testid=session-rename] input"));

@@ -2,6 +2,7 @@ package dev.ccc.api.bus;
 
 import dev.ccc.api.web.ApiException;
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.Close;
 import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.ProfileList;
 import dev.ccc.bus.BusContract.PtyRequest;
@@ -64,6 +65,19 @@ public class PtyClient {
   public Uni<Object> request(PtyRequest request, Duration timeout) {
     return raw(request.address(), request.toJson(bus.key()), timeout)
         .map(Message::body)
+        .onFailure()
+        .transform(PtyClient::translate);
+  }
+
+  /**
+   * Ends terminal {@code terminalId} of {@code owner}: its process group is hung up, then killed.
+   */
+  public Uni<Void> closeTerminal(String terminalId, String owner) {
+    return raw(
+            BusContract.terminalControl(terminalId),
+            new Close(owner).toJson(bus.key(), terminalId),
+            DEFAULT_TIMEOUT)
+        .replaceWithVoid()
         .onFailure()
         .transform(PtyClient::translate);
   }

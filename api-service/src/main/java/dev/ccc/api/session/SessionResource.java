@@ -152,4 +152,10 @@ public class SessionResource {
             terminal ->
                 RestResponse.status(RestResponse.Status.CREATED, new OpenedTab(terminal, profile)));
   }
+
+  @DELETE
+  @Path("/{id}/terminals/{terminalId}")
+  public Uni<Void> closeTab(@RestPath String id, @RestPath String terminalId) {
+    return sessions.closeTab(caller, id, terminalId);
+  }
 }

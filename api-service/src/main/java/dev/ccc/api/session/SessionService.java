@@ -533,6 +533,27 @@ public class SessionService {
         .chain(running -> correct(session, running.isPresent() ? State.RUNNING : State.IDLE, why));
   }
 
+  /**
+   * Ends one tab of the running session, whatever runs in it; the last one ends the session, as
+   * when its process exits.
+   */
+  public Uni<Void> closeTab(Caller caller, String id, String terminalId) {
+    return find(caller, id)
+        .chain(
+            session ->
+                status(session)
+                    .chain(
+                        terminals -> {
+                          if (terminals.isEmpty()) {
+                            throw ApiException.conflict("The session is not running.");
+                          }
+                          if (!terminals.get().contains(terminalId)) {
+                            throw ApiException.notFound("The session has no such tab running.");
+                          }
+                          return pty.closeTerminal(terminalId, session.getOwnerId());
+                        }));
+  }
+
   /** The session's terminals, or empty when no pty-service runs it. */
   private Uni<Optional<List<String>>> status(Session session) {
     return pty.control(session.getId(), new SessionStatus(session.getOwnerId()))

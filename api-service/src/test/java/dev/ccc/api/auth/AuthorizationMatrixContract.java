@@ -190,6 +190,25 @@ abstract class AuthorizationMatrixContract {
       return granted ? createSession(owner, workspace, "doomed") : session;
     }
 
+    /** A tab of the running session: a fresh one to close, or its first tab, to leave be. */
+    String disposableTab() {
+      if (granted) {
+        return Api.as(owner)
+            .body("{}")
+            .post("/api/sessions/" + runningSession + "/terminals")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+      }
+      return Api.as(owner)
+          .get("/api/sessions/" + runningSession)
+          .then()
+          .statusCode(200)
+          .extract()
+          .path("terminals[0]");
+    }
+
     String disposablePersonalAccessToken() {
       return granted
           ? Api.as(owner)
@@ -440,7 +459,13 @@ abstract class AuthorizationMatrixContract {
             "/api/sessions/{id}/terminals",
             Audience.OWNER_OR_ADMIN,
             201,
-            f -> call("/api/sessions/" + f.runningSession + "/terminals", "{}")));
+            f -> call("/api/sessions/" + f.runningSession + "/terminals", "{}")),
+        new Route(
+            "DELETE",
+            "/api/sessions/{id}/terminals/{terminalId}",
+            Audience.OWNER_OR_ADMIN,
+            204,
+            f -> call("/api/sessions/" + f.runningSession + "/terminals/" + f.disposableTab())));
   }
 
   @Test

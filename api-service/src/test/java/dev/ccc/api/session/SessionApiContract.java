@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.api.audit.AuditEntry;
 import dev.ccc.api.audit.AuditLog;
@@ -69,7 +70,7 @@ abstract class SessionApiContract {
   @Inject SessionRepository repository;
 
   @Test
-  void aSessionStartsOpensATabStopsAndIsDeleted() throws Exception {
+  void aSessionStartsOpensAndClosesATabStopsAndIsDeleted() throws Exception {
     Account alice = accounts.user();
     String workspace = createWorkspace(alice, "Work");
 
@@ -118,6 +119,17 @@ abstract class SessionApiContract {
         .statusCode(200)
         .body("state", equalTo("running"))
         .body("terminals", equalTo(List.of(first.get(0), tab)));
+
+    as(alice)
+        .delete("/api/sessions/" + id + "/terminals/" + UUID.randomUUID())
+        .then()
+        .statusCode(404);
+    as(alice).delete("/api/sessions/" + id + "/terminals/" + tab).then().statusCode(204);
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!terminalsOnThePtyService(alice, id).equals(Optional.of(first))) {
+      assertTrue(System.nanoTime() < deadline, "the closed tab still runs");
+      Thread.sleep(20);
+    }
 
     as(alice)
         .post("/api/sessions/" + id + "/stop")
