@@ -10,7 +10,9 @@ package dev.ccc.pty.screen;
 final class Buffer {
   private static final int TAB_WIDTH = 8;
 
-  final int capacity;
+  /** Lines the scrollback holds at most. */
+  private int capacity;
+
   Line[] rows;
   private Line[] scrollback;
   private int scrollbackStart;
@@ -80,7 +82,7 @@ final class Buffer {
     }
     if (scrollbackSize < capacity) {
       if (scrollbackSize == scrollback.length) {
-        Line[] grown = new Line[Math.min(capacity, scrollback.length * 2)];
+        Line[] grown = new Line[Math.min(capacity, Math.max(16, scrollback.length * 2))];
         for (int i = 0; i < scrollbackSize; i++) {
           grown[i] = scrollbackLine(i);
         }
@@ -105,6 +107,24 @@ final class Buffer {
     Line line = scrollback[index];
     scrollback[index] = null;
     return line;
+  }
+
+  int capacity() {
+    return capacity;
+  }
+
+  /**
+   * Lets the scrollback hold {@code lines}; drops its oldest lines beyond that, moving the saved
+   * cursor up with the rest, as xterm.js trims its buffer.
+   */
+  void setCapacity(int lines) {
+    capacity = lines;
+    while (scrollbackSize > capacity) {
+      scrollback[scrollbackStart] = null;
+      scrollbackStart = (scrollbackStart + 1) % scrollback.length;
+      scrollbackSize--;
+      savedY = Math.max(savedY - 1, 0);
+    }
   }
 
   void clearScrollback() {

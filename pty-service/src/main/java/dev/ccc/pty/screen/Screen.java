@@ -66,6 +66,13 @@ public final class Screen {
   int joinState;
 
   /**
+   * Lines the alternate buffer may hold. xterm.js sizes it to the height when it empties it (on
+   * leaving it), grows it with the height, but shrinks it only while it is in use: after a shrink
+   * while the normal buffer shows, lines scrolled off the alternate screen stay above it.
+   */
+  private int altLines;
+
+  /**
    * @param cols width
    * @param rows height
    * @param scrollbackLines lines kept above the screen
@@ -80,6 +87,7 @@ public final class Screen {
   private void createBuffers() {
     normal = new Buffer(cols, rows, scrollbackLines);
     alt = new Buffer(cols, rows, 0);
+    altLines = rows;
     active = normal;
   }
 
@@ -681,6 +689,9 @@ public final class Screen {
     alt.scrollTop = 0;
     alt.scrollBottom = rows - 1;
     alt.resetTabs();
+    alt.clearScrollback();
+    altLines = rows;
+    alt.setCapacity(0);
     active = normal;
   }
 
@@ -868,7 +879,10 @@ public final class Screen {
       return;
     }
     resize(normal, newCols, newRows, true);
+    normal.setCapacity(scrollbackLines);
     resize(alt, newCols, newRows, active == alt);
+    altLines = active == alt ? newRows : Math.max(altLines, newRows);
+    alt.setCapacity(altLines - newRows);
     normal.resizeTabs(newCols);
     alt.resizeTabs(newCols);
     cols = newCols;
@@ -877,6 +891,7 @@ public final class Screen {
 
   private void resize(Buffer b, int newCols, int newRows, boolean hasLines) {
     if (hasLines) {
+      b.setCapacity(Integer.MAX_VALUE);
       if (newCols > cols) {
         for (int i = 0; i < b.scrollbackSize(); i++) {
           b.scrollbackLine(i).resize(newCols);
@@ -903,9 +918,8 @@ public final class Screen {
           if (lines.size() > b.y + 1) {
             lines.remove(lines.size() - 1);
           } else {
-            if (b.pushScrollback(lines.remove(0)) != null) {
-              b.savedY = Math.max(b.savedY - 1, 0);
-            }
+            // Kept for now: the scrollback is trimmed to its capacity after the resize.
+            b.pushScrollback(lines.remove(0));
             b.y--;
           }
         }

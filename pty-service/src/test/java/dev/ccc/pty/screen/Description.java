@@ -153,6 +153,17 @@ final class Description {
         .put("tabs", tabs);
   }
 
+  private static JsonObject onScreen(JsonObject description) {
+    JsonObject copy = description.copy();
+    JsonArray lines = copy.getJsonArray("alternate");
+    int rows = copy.getInteger("rows");
+    JsonArray visible = new JsonArray();
+    for (int i = Math.max(0, lines.size() - rows); i < lines.size(); i++) {
+      visible.add(lines.getValue(i));
+    }
+    return copy.put("alternate", visible);
+  }
+
   /** Where two described lines first differ, and what each holds as text. */
   private static String lineDiff(String expected, String actual) {
     String[] e = expected.substring(2).split(" ");
@@ -195,6 +206,21 @@ final class Description {
 
   /** Asserts {@code actual} describes the same screen as {@code expected}; names what differs. */
   static void assertSame(JsonObject expected, JsonObject actual, String what) {
+    assertSame(expected, actual, what, false);
+  }
+
+  /**
+   * As {@link #assertSame(JsonObject, JsonObject, String)}; with {@code alternateOnScreen}, only
+   * the alternate buffer's lines on screen count: xterm.js may keep lines scrolled off the top of
+   * the alternate screen (after the height shrank while it was not in use), which no drawing can
+   * give a freshly reset terminal and nobody sees.
+   */
+  static void assertSame(
+      JsonObject expected, JsonObject actual, String what, boolean alternateOnScreen) {
+    if (alternateOnScreen) {
+      expected = onScreen(expected);
+      actual = onScreen(actual);
+    }
     List<String> fields = new ArrayList<>(expected.fieldNames());
     // The lines first: a wrong line explains a wrong cursor, not the other way round.
     fields.sort(
