@@ -1,6 +1,6 @@
 import type { IDisposable } from '@xterm/xterm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeInputFrame, encodeOutputFrame, type ClientMessage } from '../protocol';
+import { decodeInputFrame, encodeOutputFrame, FrameType, type ClientMessage } from '../protocol';
 import {
   TerminalConnection,
   type ChannelState,
@@ -39,9 +39,18 @@ class FakeSocket {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
 
-  output(channel: number, offset: number, text: string) {
-    const frame = encodeOutputFrame({ channel, offset, data: new TextEncoder().encode(text) });
+  output(channel: number, offset: number, text: string, type: number = FrameType.OUTPUT) {
+    const frame = encodeOutputFrame({
+      type: type as typeof FrameType.OUTPUT,
+      channel,
+      offset,
+      data: new TextEncoder().encode(text),
+    });
     this.onmessage?.({ data: frame.buffer });
+  }
+
+  screen(channel: number, offset: number, text: string) {
+    this.output(channel, offset, text, FrameType.SCREEN);
   }
 
   drop(code = 1006) {
@@ -161,8 +170,8 @@ describe('several terminals on one socket', () => {
     expect(sockets).toHaveLength(1);
     expect(socket.url).toBe('ws://gateway/ws?ticket=ticket-1');
     expect(socket.messages('attach')).toEqual([
-      { type: 'attach', channel: 1, terminal: 'term-a', offset: 0 },
-      { type: 'attach', channel: 2, terminal: 'term-b', offset: 0 },
+      { type: 'attach', channel: 1, terminal: 'term-a' },
+      { type: 'attach', channel: 2, terminal: 'term-b' },
     ]);
   });
 
@@ -216,6 +225,25 @@ describe('several terminals on one socket', () => {
     again.receive({ type: 'attached', channel: 2, terminal: 'term-b', offset: 1 });
     again.output(2, 1, 'bcdef');
     expect(second.screen).toBe('abcdef');
+  });
+
+  it('writes a drawn screen whole and resumes from the offset it was drawn at', async () => {
+    const { first, socket } = await twoTerminals();
+    socket.receive({ type: 'attached', channel: 1, terminal: 'term-a', offset: 5000 });
+    socket.screen(1, 5000, '\x1bcdrawn');
+    socket.output(1, 4992, 'old-and-new');
+    expect(first.screen).toBe('\x1bcdrawnnew');
+
+    socket.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    const again = nthSocket(1);
+    again.open();
+    expect(again.messages('attach')[0]).toEqual({
+      type: 'attach',
+      channel: 1,
+      terminal: 'term-a',
+      offset: 5003,
+    });
   });
 
   it('ends a terminal whose process exited and does not attach it again', async () => {

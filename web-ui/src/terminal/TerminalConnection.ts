@@ -5,6 +5,7 @@ import {
   decodeOutputFrame,
   encodeClientMessage,
   encodeInputFrame,
+  FrameType,
   MAX_CHANNEL,
   MIN_CHANNEL,
   parseServerMessage,
@@ -70,6 +71,8 @@ class Channel {
   phase: 'detached' | 'attaching' | 'attached' | 'ended' = 'detached';
   /** Offset just past the last output byte written to the screen. */
   written = 0;
+  /** Whether anything of the terminal was written: until then an attach names no offset. */
+  shown = false;
   retryAttempt = 0;
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   subscriptions: IDisposable[] = [];
@@ -268,7 +271,7 @@ export class TerminalConnection {
       type: 'attach',
       channel: channel.number,
       terminal: channel.terminalId,
-      offset: channel.written,
+      ...(channel.shown ? { offset: channel.written } : {}),
     });
   }
 
@@ -307,6 +310,13 @@ export class TerminalConnection {
     }
     const channel = this.channels.get(output.channel);
     if (channel?.phase !== 'attached') return;
+    channel.shown = true;
+    if (output.type === FrameType.SCREEN) {
+      // The screen's bytes begin with a reset: what the terminal showed before is replaced.
+      channel.view.write(output.data.slice());
+      channel.written = output.offset;
+      return;
+    }
     const unseen = unseenBytes(channel.written, output.offset, output.data);
     channel.written = Math.max(channel.written, output.offset + output.data.length);
     if (unseen.length > 0) channel.view.write(unseen);

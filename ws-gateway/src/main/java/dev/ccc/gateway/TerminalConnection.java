@@ -1,6 +1,7 @@
 package dev.ccc.gateway;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.AttachReply;
 import dev.ccc.bus.BusContract.Exited;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.OutputChunk;
@@ -165,22 +166,27 @@ final class TerminalConnection {
     ended.remove(attach.channel());
     channel
         .subscribe()
-        .compose(
-            v ->
-                vertx
-                    .eventBus()
-                    .request(
-                        BusContract.terminalControl(channel.id),
-                        new BusContract.Attach(user, attach.offset()).toJson(key, channel.id)))
-        .onSuccess(reply -> channel.replay(OutputChunk.decode(reply.body())))
-        .onFailure(
-            failure -> {
-              if (channels.remove(attach.channel(), channel)) {
-                channel.release();
-                ended.add(attach.channel());
-                sendError(attach.channel(), failure);
-              }
-            });
+        .onSuccess(v -> channel.catchUp(attach.offset()))
+        .onFailure(failure -> attachFailed(channel, failure));
+  }
+
+  /** Asks the pty-service for the output from {@code offset} (or the screen); see replay. */
+  private Future<AttachReply> requestReplay(Channel channel, Long offset) {
+    return vertx
+        .eventBus()
+        .request(
+            BusContract.terminalControl(channel.id),
+            new BusContract.Attach(user, offset).toJson(key, channel.id))
+        .map(reply -> AttachReply.decode(reply.body()));
+  }
+
+  /** The attach of {@code channel} failed: the channel is free again and the client told why. */
+  private void attachFailed(Channel channel, Throwable failure) {
+    if (channels.remove(channel.number, channel)) {
+      channel.release();
+      ended.add(channel.number);
+      sendError(channel.number, failure);
+    }
   }
 
   private void control(int channelNumber, BusContract.Control request) {
@@ -281,6 +287,9 @@ final class TerminalConnection {
     private long delivered;
     private boolean live;
 
+    /** The replay is over: live output goes straight to the client. */
+    private boolean caughtUp;
+
     Channel(int number, UUID terminal) {
       this.number = number;
       this.terminal = terminal;
@@ -299,23 +308,46 @@ final class TerminalConnection {
       return Future.all(outputRegistered.future(), eventsRegistered.future()).mapEmpty();
     }
 
-    void replay(OutputChunk snapshot) {
+    /**
+     * Replays what the client missed from {@code offset}, one bounded reply at a time (from the
+     * pty-service's memory or its disk log), or draws the screen, then goes live: the output held
+     * meanwhile follows, without what the replay covered.
+     */
+    void catchUp(Long offset) {
+      requestReplay(this, offset)
+          .onSuccess(this::replay)
+          .onFailure(failure -> attachFailed(this, failure));
+    }
+
+    private void replay(AttachReply reply) {
       if (closed || channels.get(number) != this) {
         return;
       }
-      // Counted before the browser can hear it is attached; release() counts it out once live.
-      GatewayMetrics.VIEWERS.incrementAndGet();
-      socket.writeTextMessage(WireProtocol.attached(number, terminal, snapshot.offset()));
-      delivered = snapshot.offset();
-      live = true;
-      deliver(snapshot);
+      if (!live) {
+        // Counted before the browser can hear it is attached; release() counts it out once live.
+        GatewayMetrics.VIEWERS.incrementAndGet();
+        socket.writeTextMessage(WireProtocol.attached(number, terminal, reply.offset()));
+        live = true;
+      }
+      if (reply.kind() == AttachReply.Kind.SCREEN) {
+        WireProtocol.writeScreen(number, reply.offset(), reply.data(), socket::writeBinaryMessage);
+        delivered = reply.offset();
+      } else {
+        delivered = Math.max(delivered, reply.offset());
+        deliver(new OutputChunk(terminal, reply.offset(), reply.data()));
+      }
+      if (reply.hasMore()) {
+        catchUp(reply.dataEnd());
+        return;
+      }
+      caughtUp = true;
       pending.forEach(this::deliver);
       pending.clear();
     }
 
     private void onOutput(Message<Buffer> message) {
       OutputChunk chunk = OutputChunk.decode(message.body());
-      if (live) {
+      if (caughtUp) {
         deliver(chunk);
       } else {
         pending.add(chunk);
@@ -350,6 +382,7 @@ final class TerminalConnection {
         GatewayMetrics.VIEWERS.decrementAndGet();
       }
       live = false;
+      caughtUp = false;
       if (output != null) {
         output.unregister();
       }

@@ -23,6 +23,13 @@ final class WireProtocol {
   /** Server → client binary: {@code [0x81][channel uint16][offset uint64][output bytes]}. */
   static final byte OUTPUT = (byte) 0x81;
 
+  /**
+   * Server → client binary: {@code [0x82][channel uint16][offset uint64][bytes]}, part of a screen:
+   * escape sequences that, written in order to the channel's terminal, reset it and draw the
+   * terminal's screen as it was at {@code offset}; output from {@code offset} follows.
+   */
+  static final byte SCREEN = (byte) 0x82;
+
   /** Largest frame or message either side may send; larger ones close the socket with 1009. */
   static final int MAX_FRAME_BYTES = 64 * 1024;
 
@@ -44,8 +51,11 @@ final class WireProtocol {
   /** A message from the browser. */
   sealed interface ClientMessage permits Attach, Detach, Resize, Ping, Input {}
 
-  /** View {@code terminal} on {@code channel}, receiving its output from byte {@code offset}. */
-  record Attach(int channel, UUID terminal, long offset) implements ClientMessage {}
+  /**
+   * View {@code terminal} on {@code channel}, receiving its output from byte {@code offset}; a null
+   * {@code offset} means the client shows nothing of it yet.
+   */
+  record Attach(int channel, UUID terminal, Long offset) implements ClientMessage {}
 
   /** Stop viewing the terminal on {@code channel}; its process keeps running. */
   record Detach(int channel) implements ClientMessage {}
@@ -90,7 +100,10 @@ final class WireProtocol {
     String type = json.getValue("type") instanceof String value ? value : "";
     return switch (type) {
       case "attach" ->
-          new Attach(channel(json), terminalId(json), integer(json, "offset", 0, Long.MAX_VALUE));
+          new Attach(
+              channel(json),
+              terminalId(json),
+              json.getValue("offset") == null ? null : integer(json, "offset", 0, Long.MAX_VALUE));
       case "detach" -> new Detach(channel(json));
       case "resize" ->
           new Resize(
@@ -106,13 +119,33 @@ final class WireProtocol {
   static void writeOutput(int channel, long offset, Buffer data, FrameSink sink) {
     for (int start = 0; start < data.length(); start += MAX_OUTPUT_PAYLOAD) {
       int end = Math.min(data.length(), start + MAX_OUTPUT_PAYLOAD);
-      sink.accept(
-          Buffer.buffer(11 + end - start)
-              .appendByte(OUTPUT)
-              .appendUnsignedShort(channel)
-              .appendLong(offset + start)
-              .appendBuffer(data, start, end - start));
+      sink.accept(frame(OUTPUT, channel, offset + start, data, start, end));
     }
+  }
+
+  /**
+   * SCREEN frames for {@code screen}, drawn at {@code offset}; split to fit the limit, never inside
+   * a UTF-8 character (a screen is written whole, not decoded as a stream).
+   */
+  static void writeScreen(int channel, long offset, Buffer screen, FrameSink sink) {
+    int start = 0;
+    while (start < screen.length()) {
+      int end = Math.min(screen.length(), start + MAX_OUTPUT_PAYLOAD);
+      while (end < screen.length() && end > start && (screen.getByte(end) & 0xC0) == 0x80) {
+        end--;
+      }
+      sink.accept(frame(SCREEN, channel, offset, screen, start, end));
+      start = end;
+    }
+  }
+
+  private static Buffer frame(
+      byte type, int channel, long offset, Buffer data, int start, int end) {
+    return Buffer.buffer(11 + end - start)
+        .appendByte(type)
+        .appendUnsignedShort(channel)
+        .appendLong(offset)
+        .appendBuffer(data, start, end - start);
   }
 
   /** Where {@link #writeOutput} puts its frames. */

@@ -105,7 +105,16 @@ class GatewayTest {
     Path data = Files.createTempDirectory("gateway-test");
     PtyConfig ptyConfig =
         new PtyConfig(
-            data, "/bin/bash", 1 << 20, List.of(), 20, Set.of("https"), Duration.ofMinutes(1), 8);
+            data,
+            "/bin/bash",
+            1 << 20,
+            4 << 20,
+            100,
+            List.of(),
+            20,
+            Set.of("https"),
+            Duration.ofMinutes(1),
+            8);
     registry = ptyConfig.newRegistry(Map.of());
     Sandboxes sandboxes = Sandboxes.unconfined(data);
     Workspaces workspaces = ptyConfig.newWorkspaces(sandboxes);
