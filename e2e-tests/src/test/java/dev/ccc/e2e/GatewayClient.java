@@ -32,6 +32,7 @@ public final class GatewayClient implements AutoCloseable {
   private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(15);
   private static final byte INPUT = 0x01;
   private static final byte OUTPUT = (byte) 0x81;
+  private static final byte SCREEN = (byte) 0x82;
   private static final int OUTPUT_HEADER = 11;
 
   /**
@@ -41,6 +42,7 @@ public final class GatewayClient implements AutoCloseable {
   private static final int MAX_UNREAD = 64 * 1024;
 
   private final Map<Integer, Output> outputs = new HashMap<>();
+  private final Map<Integer, List<Frame>> recordings = new HashMap<>();
   private final List<JsonObject> texts = new ArrayList<>();
   private final WebSocket socket;
   private String failure;
@@ -87,17 +89,37 @@ public final class GatewayClient implements AutoCloseable {
 
   /** Asks to view {@code terminal} on {@code channel}; the gateway's answer, attached or error. */
   public JsonObject tryAttach(int channel, String terminal) throws Exception {
+    return tryAttach(channel, terminal, 0L);
+  }
+
+  /**
+   * Asks to view {@code terminal} on {@code channel} from {@code offset} (null: as a client that
+   * shows nothing yet); the gateway's answer, attached or error.
+   */
+  public JsonObject tryAttach(int channel, String terminal, Long offset) throws Exception {
     sendText(
         new JsonObject()
             .put("type", "attach")
             .put("channel", channel)
             .put("terminal", terminal)
-            .put("offset", 0));
+            .put("offset", offset));
     return awaitText(
         message ->
             message.getInteger("channel", 0) == channel
                 && ("attached".equals(message.getString("type"))
                     || "error".equals(message.getString("type"))),
+        CONTROL_TIMEOUT);
+  }
+
+  /**
+   * Sends a ping and waits for its pong: everything the gateway wrote to the socket before it
+   * handled the ping has arrived by then.
+   */
+  public void ping() throws Exception {
+    long id = System.nanoTime();
+    sendText(new JsonObject().put("type", "ping").put("id", id));
+    awaitText(
+        message -> "pong".equals(message.getString("type")) && message.getLong("id") == id,
         CONTROL_TIMEOUT);
   }
 
@@ -153,6 +175,29 @@ public final class GatewayClient implements AutoCloseable {
         awaitChange(deadline, "'" + expected + "' on channel " + channel);
       }
       return output.lastArrival;
+    }
+  }
+
+  /**
+   * Keeps every frame {@code channel} receives from now on, whole, in order (see {@link
+   * #recording}); for tests that render what a viewer got.
+   */
+  public synchronized void record(int channel) {
+    recordings.put(channel, new ArrayList<>());
+  }
+
+  /** The frames {@code channel} received since {@link #record}. */
+  public synchronized List<Frame> recording(int channel) {
+    return List.copyOf(recordings.get(channel));
+  }
+
+  /**
+   * A binary frame the gateway sent: OUTPUT, or SCREEN ({@code screen}) drawn at {@code offset}.
+   */
+  public record Frame(boolean screen, long offset, byte[] bytes) {
+    /** Offset just past what the frame brings the viewer to. */
+    public long end() {
+      return screen ? offset : offset + bytes.length;
     }
   }
 
@@ -261,12 +306,21 @@ public final class GatewayClient implements AutoCloseable {
 
     private void onFrame(ByteBuffer frame, long arrival) {
       synchronized (GatewayClient.this) {
-        if (frame.remaining() < OUTPUT_HEADER || frame.get() != OUTPUT) {
-          failure = "a binary frame that is not OUTPUT";
+        byte type = frame.remaining() < OUTPUT_HEADER ? 0 : frame.get();
+        if (type != OUTPUT && type != SCREEN) {
+          failure = "a binary frame that is neither OUTPUT nor SCREEN";
         } else {
           int channel = Short.toUnsignedInt(frame.getShort());
-          frame.getLong(); // the offset; the gateway's own tests check offsets
-          output(channel).append(frame, arrival);
+          long offset = frame.getLong();
+          List<Frame> recording = recordings.get(channel);
+          if (recording != null) {
+            byte[] bytes = new byte[frame.remaining()];
+            frame.duplicate().get(bytes);
+            recording.add(new Frame(type == SCREEN, offset, bytes));
+          }
+          if (type == OUTPUT) {
+            output(channel).append(frame, arrival);
+          }
         }
         GatewayClient.this.notifyAll();
       }

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * A {@link Screen} described the way {@code render.mjs} describes xterm.js's, and the comparison of
  * two descriptions that names the first difference.
  */
-final class Description {
+public final class Description {
   private Description() {}
 
   static JsonObject of(Screen s) {
@@ -205,7 +205,7 @@ final class Description {
   }
 
   /** Asserts {@code actual} describes the same screen as {@code expected}; names what differs. */
-  static void assertSame(JsonObject expected, JsonObject actual, String what) {
+  public static void assertSame(JsonObject expected, JsonObject actual, String what) {
     assertSame(expected, actual, what, false);
   }
 
@@ -215,7 +215,7 @@ final class Description {
    * the alternate screen (after the height shrank while it was not in use), which no drawing can
    * give a freshly reset terminal and nobody sees.
    */
-  static void assertSame(
+  public static void assertSame(
       JsonObject expected, JsonObject actual, String what, boolean alternateOnScreen) {
     if (alternateOnScreen) {
       expected = onScreen(expected);

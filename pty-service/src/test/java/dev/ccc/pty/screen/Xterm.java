@@ -14,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * xterm.js, the browser's terminal, run by Node on the script {@code src/test/node/render.mjs}:
  * renders cases of output and describes the screens it gets, for comparison with {@link Screen}'s.
- * The Maven build installs its package ({@code npm ci} in that folder).
+ * The Maven build installs its package ({@code npm ci} in that folder); tests of other modules name
+ * the folder with the system property {@code ccc.screen-reference}.
  */
 public final class Xterm {
-  private static final Path SCRIPT_FOLDER = Path.of("src/test/node").toAbsolutePath();
+  private static final Path SCRIPT_FOLDER =
+      Path.of(System.getProperty("ccc.screen-reference", "src/test/node")).toAbsolutePath();
 
   private Xterm() {}
 
@@ -44,6 +46,10 @@ public final class Xterm {
 
     public Case write(String text) {
       return write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public String name() {
+      return name;
     }
 
     public Case resize(int newCols, int newRows) {
