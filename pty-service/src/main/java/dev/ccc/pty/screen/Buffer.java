@@ -73,14 +73,15 @@ final class Buffer {
   }
 
   /**
-   * Adds {@code line} below the scrollback; returns the line that fell off its top, for reuse, or
-   * null.
+   * Adds {@code line}, compacted, below the scrollback; returns the line that fell off its top, to
+   * be emptied with {@link Line#fill} and reused, or null.
    */
   Line pushScrollback(Line line) {
     if (capacity == 0) {
       return line;
     }
     if (scrollbackSize < capacity) {
+      line.compact();
       if (scrollbackSize == scrollback.length) {
         Line[] grown = new Line[Math.min(capacity, Math.max(16, scrollback.length * 2))];
         for (int i = 0; i < scrollbackSize; i++) {
@@ -93,6 +94,8 @@ final class Buffer {
       return null;
     }
     Line dropped = scrollback[scrollbackStart];
+    // The dropped line takes the arrays compaction frees, for the blank row it becomes.
+    line.compact(dropped);
     scrollback[scrollbackStart] = line;
     scrollbackStart = (scrollbackStart + 1) % scrollback.length;
     return dropped;
