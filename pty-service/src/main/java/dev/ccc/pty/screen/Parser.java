@@ -37,7 +37,14 @@ final class Parser {
   private int pendingCode;
   private int pendingNeeded;
   private int pendingSeen;
-  private int[] codePoints = new int[4096];
+
+  /**
+   * Bytes decoded at a time. The buffer they are decoded into stays this small, rather than growing
+   * to the largest read, since every open terminal keeps one.
+   */
+  private static final int SLICE = 4096;
+
+  private final int[] codePoints = new int[SLICE + 1];
 
   Parser(Screen screen) {
     this.screen = screen;
@@ -53,11 +60,10 @@ final class Parser {
   }
 
   void feed(byte[] data, int from, int length) {
-    if (codePoints.length < length + 1) {
-      codePoints = new int[length + 1];
+    for (int at = from; at < from + length; at += SLICE) {
+      int count = decode(data, at, Math.min(SLICE, from + length - at));
+      run(codePoints, count);
     }
-    int count = decode(data, from, length);
-    run(codePoints, count);
   }
 
   private int decode(byte[] data, int from, int length) {
