@@ -27,22 +27,50 @@ describe('INPUT frames', () => {
 
 describe('OUTPUT frames', () => {
   it('round-trips', () => {
-    const frame = { channel: 1, offset: 1234, data: new TextEncoder().encode('hello\r\n') };
+    const frame = {
+      type: FrameType.OUTPUT,
+      channel: 1,
+      offset: 1234,
+      data: new TextEncoder().encode('hello\r\n'),
+    };
     expect(decodeOutputFrame(encodeOutputFrame(frame))).toEqual(frame);
+  });
+
+  it('round-trips a SCREEN frame, which carries the offset its screen was drawn at', () => {
+    const frame = {
+      type: FrameType.SCREEN,
+      channel: 4,
+      offset: 99,
+      data: new TextEncoder().encode('\x1bcdrawn'),
+    };
+    const encoded = encodeOutputFrame(frame);
+    expect(encoded[0]).toBe(0x82);
+    expect(decodeOutputFrame(encoded)).toEqual(frame);
   });
 
   it('reads offsets beyond 2^32 exactly', () => {
     const offset = 2 ** 32 + 7;
-    const frame = encodeOutputFrame({ channel: 3, offset, data: bytes(0x78) });
+    const frame = encodeOutputFrame({
+      type: FrameType.OUTPUT,
+      channel: 3,
+      offset,
+      data: bytes(0x78),
+    });
     expect(frame.subarray(0, 11)).toEqual(bytes(0x81, 0, 3, 0, 0, 0, 1, 0, 0, 0, 7));
     expect(decodeOutputFrame(frame).offset).toBe(offset);
   });
 
   it('decodes a frame that sits inside a larger buffer', () => {
-    const frame = encodeOutputFrame({ channel: 2, offset: 5, data: bytes(9, 8) });
+    const frame = encodeOutputFrame({
+      type: FrameType.OUTPUT,
+      channel: 2,
+      offset: 5,
+      data: bytes(9, 8),
+    });
     const padded = new Uint8Array(frame.length + 4);
     padded.set(frame, 4);
     expect(decodeOutputFrame(padded.subarray(4))).toEqual({
+      type: FrameType.OUTPUT,
       channel: 2,
       offset: 5,
       data: bytes(9, 8),

@@ -9,6 +9,12 @@ export const FrameType = {
   INPUT: 0x01,
   /** Server → client: `[0x81][channel: uint16 BE][offset: uint64 BE][bytes]`, terminal output. */
   OUTPUT: 0x81,
+  /**
+   * Server → client: `[0x82][channel: uint16 BE][offset: uint64 BE][bytes]`, part of a screen:
+   * written in order, its frames reset the terminal and draw its screen as it was at `offset`;
+   * output from `offset` follows.
+   */
+  SCREEN: 0x82,
 } as const;
 
 /** WebSocket close codes the gateway uses. */
@@ -42,12 +48,16 @@ const OUTPUT_HEADER_BYTES = 11;
 
 // ---- Client → server JSON messages -------------------------------------------------------------
 
-/** View a terminal on `channel`, receiving its output from byte `offset` on. */
+/**
+ * View a terminal on `channel`, receiving its output from byte `offset` on; without `offset` (the
+ * client shows nothing of it yet), from the first byte while the gateway still has them all, else
+ * from a drawn screen.
+ */
 export interface AttachMessage {
   type: 'attach';
   channel: number;
   terminal: string;
-  offset: number;
+  offset?: number;
 }
 
 /** Stop viewing the terminal on `channel`; the process keeps running. */
@@ -86,9 +96,10 @@ export type ClientMessage =
 // ---- Server → client JSON messages -------------------------------------------------------------
 
 /**
- * The attach worked; output follows from `offset` (later than requested if older bytes are gone).
- * Output before `replayEnd` is replayed history, printed before the attach: a client must not send
- * its terminal's answers to queries in it.
+ * The attach worked; output, or a screen drawn there (SCREEN frames), follows from `offset` (later
+ * than requested if the bytes asked for are kept nowhere: then a screen follows). Output before
+ * `replayEnd`, and a screen, are replayed history: a client must not send its terminal's answers to
+ * queries in them.
  */
 export interface AttachedMessage {
   type: 'attached';
@@ -99,8 +110,8 @@ export interface AttachedMessage {
 }
 
 /**
- * The viewer on `channel` fell too far behind; its output stopped at `offset`. Keystrokes still go
- * through; attach the channel again from the output shown.
+ * The viewer on `channel` fell too far behind (possibly before `attached`); its output stopped at
+ * `offset`. Keystrokes still go through; attach the channel again from the output shown.
  */
 export interface LaggingMessage {
   type: 'lagging';
@@ -154,6 +165,8 @@ export interface InputFrame {
 }
 
 export interface OutputFrame {
+  /** OUTPUT, or SCREEN: bytes that reset the terminal and draw the screen as it was at `offset`. */
+  type: typeof FrameType.OUTPUT | typeof FrameType.SCREEN;
   channel: number;
   /** Position of the first byte of `data` in everything the terminal ever printed. */
   offset: number;
@@ -174,20 +187,30 @@ export function decodeInputFrame(frame: Uint8Array): InputFrame {
   return { channel: view.getUint16(1), data: frame.subarray(INPUT_HEADER_BYTES) };
 }
 
-export function encodeOutputFrame({ channel, offset, data }: OutputFrame): Uint8Array<ArrayBuffer> {
+export function encodeOutputFrame({
+  type,
+  channel,
+  offset,
+  data,
+}: OutputFrame): Uint8Array<ArrayBuffer> {
   const frame = new Uint8Array(OUTPUT_HEADER_BYTES + data.length);
   const view = new DataView(frame.buffer);
-  view.setUint8(0, FrameType.OUTPUT);
+  view.setUint8(0, type);
   view.setUint16(1, channel);
   view.setBigUint64(3, BigInt(offset));
   frame.set(data, OUTPUT_HEADER_BYTES);
   return frame;
 }
 
-/** Decodes an OUTPUT frame; throws if it is not one. `data` is a view into `frame`, not a copy. */
+/**
+ * Decodes an OUTPUT or SCREEN frame; throws if it is neither. `data` is a view into `frame`, not a
+ * copy.
+ */
 export function decodeOutputFrame(frame: Uint8Array): OutputFrame {
-  const view = headerView(frame, FrameType.OUTPUT, OUTPUT_HEADER_BYTES);
+  const type = frame[0] === FrameType.SCREEN ? FrameType.SCREEN : FrameType.OUTPUT;
+  const view = headerView(frame, type, OUTPUT_HEADER_BYTES);
   return {
+    type,
     channel: view.getUint16(1),
     // Exact up to 2^53 bytes (8 PiB) of output, far beyond any terminal's lifetime.
     offset: Number(view.getBigUint64(3)),

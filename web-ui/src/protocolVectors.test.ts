@@ -5,6 +5,8 @@ import {
   decodeOutputFrame,
   encodeClientMessage,
   encodeInputFrame,
+  encodeOutputFrame,
+  FrameType,
   parseServerMessage,
   type ClientMessage,
 } from './protocol';
@@ -17,7 +19,7 @@ import {
 interface BinaryVector {
   name: string;
   binary: string;
-  message: { channel: number; offset?: number; data: string };
+  message: { type?: 'output' | 'screen'; channel: number; offset?: number; data: string };
 }
 interface TextVector {
   name: string;
@@ -45,10 +47,26 @@ describe('the shared protocol vectors', () => {
     }
   });
 
+  it('cover every binary frame type the gateway sends', () => {
+    const types = vectors.serverToClient.flatMap((vector) =>
+      'binary' in vector ? [hex(vector.binary)[0]] : [],
+    );
+    expect(new Set(types)).toEqual(new Set([FrameType.OUTPUT, FrameType.SCREEN]));
+  });
+
   it('are read as the messages they stand for', () => {
     for (const vector of vectors.serverToClient) {
       if ('binary' in vector) {
+        const type = vector.message.type === 'screen' ? FrameType.SCREEN : FrameType.OUTPUT;
+        const message = {
+          type,
+          channel: vector.message.channel,
+          offset: vector.message.offset ?? 0,
+          data: hex(vector.message.data),
+        };
+        expect(encodeOutputFrame(message), vector.name).toEqual(hex(vector.binary));
         expect(decodeOutputFrame(hex(vector.binary)), vector.name).toEqual({
+          type,
           channel: vector.message.channel,
           offset: vector.message.offset ?? 0,
           data: hex(vector.message.data),

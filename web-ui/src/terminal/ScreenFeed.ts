@@ -44,6 +44,12 @@ interface PendingWrite {
  * many Hangul syllables): its decoder takes a zero payload for a missing byte. So the bytes are
  * decoded here, by one streaming TextDecoder per channel, and xterm only ever gets whole characters.
  *
+ * A screen the gateway drew (SCREEN frames, when the offset the client asked for is kept nowhere
+ * or it had none) is written whole: it begins with a reset and replaces what the terminal showed,
+ * a character the output before it left unfinished included, so the streaming decoder starts
+ * afresh; each frame holds whole characters. A screen is history too, as is everything written
+ * before `replayEnd`, and it is acknowledged like output, by the offset it was drawn at.
+ *
  * Output before the attach's `replayEnd` is history. A program that asked the terminal something
  * (its cursor position, its colours) then got its answer from whoever watched, or none; a viewer
  * replaying it must not answer again, into whatever runs now. xterm answers while it parses, so
@@ -56,6 +62,10 @@ export class ScreenFeed {
   written = 0;
   /** Offset just past the last output byte the screen has parsed. */
   rendered = 0;
+  /** Whether anything of the terminal was written: until then an attach names no offset. */
+  shown = false;
+  /** Where the last attach said output resumes, until its first frame shows whether any was lost. */
+  private resumeAt: number | null = null;
   /** Output before this offset is replayed history. */
   private replayEnd = 0;
   private decoder = new TextDecoder();
@@ -85,21 +95,20 @@ export class ScreenFeed {
   }
 
   /**
-   * The attach took effect: output follows from `offset`, history until `replayEnd`. An offset
-   * beyond what the screen has means the bytes between are gone (the terminal's buffer no longer
-   * holds them): the screen says so, and a character they cut is dropped with them.
+   * The attach took effect: output (or a screen drawn there) follows from `offset`, history until
+   * `replayEnd`. When output follows from beyond what the screen has, the bytes between are gone:
+   * the screen says so, and a character they cut is dropped with them. A drawn screen says nothing
+   * of the kind, since it replaces what was shown.
    */
   attached(offset: number, replayEnd: number): void {
     this.replayEnd = replayEnd;
-    if (offset <= this.written) return;
-    const skipped = offset - this.written;
-    this.decoder = new TextDecoder();
-    this.written = offset;
-    this.notice(`output skipped: ${skipped} bytes`);
+    this.resumeAt = offset;
   }
 
   /** Shows the part of `data`, which starts at `offset`, that the screen has not shown yet. */
   output(offset: number, data: Uint8Array): void {
+    this.shown = true;
+    this.resume();
     const unseen = unseenBytes(this.written, offset, data);
     const start = Math.max(this.written, offset);
     this.written = Math.max(this.written, offset + data.length);
@@ -108,6 +117,21 @@ export class ScreenFeed {
     if (historyBytes > 0) this.decode(unseen.subarray(0, historyBytes), start + historyBytes, true);
     if (historyBytes < unseen.length)
       this.decode(unseen.subarray(historyBytes), this.written, false);
+  }
+
+  /**
+   * Writes a piece of the screen drawn at `offset` (its first piece begins with a reset); output
+   * from `offset` follows. History: whatever the terminal answers while parsing it is dropped.
+   */
+  screen(offset: number, data: Uint8Array): void {
+    this.shown = true;
+    this.resumeAt = null;
+    // Whatever half character the output before left pending belongs to a screen now replaced.
+    this.decoder = new TextDecoder();
+    this.written = offset;
+    // Each piece holds whole characters: decoded on its own, not as part of the stream.
+    const text = new TextDecoder().decode(data);
+    if (text.length > 0) this.write(text, offset, true);
   }
 
   /**
@@ -124,6 +148,17 @@ export class ScreenFeed {
    */
   notice(text: string): void {
     this.write(`${this.decoder.decode()}\r\n${DIM}[${text}]${RESET}\r\n`, this.written, false);
+  }
+
+  /** Shows, before the first output after an attach, that the bytes between were lost. */
+  private resume(): void {
+    const offset = this.resumeAt;
+    this.resumeAt = null;
+    if (offset === null || offset <= this.written) return;
+    const skipped = offset - this.written;
+    this.decoder = new TextDecoder();
+    this.written = offset;
+    this.notice(`output skipped: ${skipped} bytes`);
   }
 
   dispose(): void {

@@ -74,9 +74,10 @@ describe('several terminals on one socket', () => {
 
     expect(sockets).toHaveLength(1);
     expect(socket.url).toBe('ws://gateway/ws?ticket=ticket-1');
+    // Nothing shown yet: no offset, so a terminal whose start is gone comes as a drawn screen.
     expect(socket.messages('attach')).toEqual([
-      { type: 'attach', channel: 1, terminal: 'term-a', offset: 0 },
-      { type: 'attach', channel: 2, terminal: 'term-b', offset: 0 },
+      { type: 'attach', channel: 1, terminal: 'term-a' },
+      { type: 'attach', channel: 2, terminal: 'term-b' },
     ]);
   });
 
@@ -122,6 +123,43 @@ describe('several terminals on one socket', () => {
     again.attached(2, 'term-b', 1);
     again.output(2, 1, 'bcdef');
     expect(await second.screen()).toBe('abcdef');
+  });
+
+  it('writes a drawn screen whole and resumes from the offset it was drawn at', async () => {
+    const { first, socket } = await twoTerminals();
+    socket.attached(1, 'term-a', 5000);
+    socket.screen(1, 5000, '\x1bc\x1b[2;3Hdrawn');
+    socket.output(1, 4992, 'old-and-new');
+    expect(await first.screen()).toBe('\n  drawnnew');
+
+    socket.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    const again = nthSocket(1);
+    again.open();
+    expect(again.messages('attach')[0]).toEqual({
+      type: 'attach',
+      channel: 1,
+      terminal: 'term-a',
+      offset: 5003,
+    });
+  });
+
+  it('replaces the screen without a note of skipped output or a half character', async () => {
+    const { first, socket } = await twoTerminals();
+    socket.attached(1, 'term-a', 0);
+    // The first two bytes of '한' (ed 95 9c): the decoder holds them.
+    socket.outputBytes(1, 0, Uint8Array.of(0x61, 0xed, 0x95));
+    socket.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    const again = nthSocket(1);
+    again.open();
+    expect(again.messages('attach')[0]).toMatchObject({ offset: 3 });
+
+    again.attached(1, 'term-a', 9000);
+    again.screen(1, 9000, '\x1bc한글');
+    again.output(1, 9000, '!');
+
+    expect(await first.screen()).toBe('한글!');
   });
 
   it('ends a terminal whose process exited and does not attach it again', async () => {

@@ -7,6 +7,7 @@ import {
   decodeOutputFrame,
   encodeClientMessage,
   encodeInputFrame,
+  FrameType,
   MAX_CHANNEL,
   MIN_CHANNEL,
   parseServerMessage,
@@ -163,7 +164,8 @@ export class TerminalConnection {
   }
 
   /**
-   * Shows `terminalId` in `view` from its first buffered byte on, at the terminal's size; `report`
+   * Shows `terminalId` in `view` from its first byte still kept on (or from its screen, drawn by
+   * the pty-service, when that is gone), at the terminal's size; `report`
    * hears how it fares, `reportSize` the terminal's size and the window's.
    */
   open(
@@ -315,7 +317,9 @@ export class TerminalConnection {
       type: 'attach',
       channel: channel.number,
       terminal: channel.terminalId,
-      offset: channel.screen.written,
+      // Until it has shown something, the client asks for no offset: it gets the terminal's
+      // output from the first byte while it is all kept, else its screen.
+      ...(channel.screen.shown ? { offset: channel.screen.written } : {}),
     });
   }
 
@@ -355,7 +359,8 @@ export class TerminalConnection {
     }
     const channel = this.channels.get(output.channel);
     if (channel?.phase !== 'attached') return;
-    channel.screen.output(output.offset, output.data);
+    if (output.type === FrameType.SCREEN) channel.screen.screen(output.offset, output.data);
+    else channel.screen.output(output.offset, output.data);
   }
 
   private handleMessage(message: ServerMessage): void {
@@ -383,8 +388,9 @@ export class TerminalConnection {
         channel.reportSize({ ...channel.size });
         break;
       case 'lagging':
-        // Fell behind: what the gateway held for this screen is gone, the terminal's buffer has it.
-        if (channel.phase === 'attached') this.attach(channel);
+        // Fell behind (also while attaching, before any answer): what the gateway held for this
+        // screen is gone, the terminal's buffer, its log or its screen has it.
+        if (channel.phase === 'attached' || channel.phase === 'attaching') this.attach(channel);
         break;
       case 'exit':
         channel.phase = 'ended';

@@ -43,4 +43,28 @@ describe('flow control', () => {
 
     expect(screenLines(term).slice(0, 3)).toEqual(['abc', '[output skipped: 997 bytes]', 'later']);
   });
+
+  it('acknowledges a screen that replaced part of the replay by the offset it was drawn at', async () => {
+    const { term, socket } = await attachedTerminal(headlessTerminal(), 2_000_000);
+    socket.output(1, 0, 'abc');
+
+    // The rest of the replay was kept nowhere: the gateway drew the screen at the end instead.
+    socket.screen(1, 2_000_000, '\x1bcdrawn');
+    await parsed(term);
+
+    expect(socket.messages('ack').at(-1)).toEqual({ type: 'ack', channel: 1, offset: 2_000_000 });
+    expect(screenLines(term)[0]).toBe('drawn');
+  });
+
+  it('attaches again when it falls behind before the attach was answered', async () => {
+    const { socket } = await attachedTerminal(headlessTerminal(), 0);
+    socket.output(1, 0, 'abc');
+    socket.receive({ type: 'lagging', channel: 1, offset: 3 });
+
+    socket.receive({ type: 'lagging', channel: 1, offset: 3 });
+
+    const attaches = socket.messages('attach') as AttachMessage[];
+    expect(attaches).toHaveLength(3);
+    expect(attaches.at(-1)).toEqual({ type: 'attach', channel: 1, terminal: 'term', offset: 3 });
+  });
 });

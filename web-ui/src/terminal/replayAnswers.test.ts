@@ -48,4 +48,18 @@ describe('answers to queries', () => {
 
     expect(socket.inputs()).toEqual([{ channel: 1, text: 'q' }]);
   });
+
+  it('are not sent for a drawn screen, and are for live queries after it', async () => {
+    const { term, socket } = await attachedTerminal(headlessTerminal(), 0);
+    // The gateway answers a later attach with a screen, which is history through and through.
+    socket.attached(1, 'term', 500, 500);
+    socket.screen(1, 500, `\x1bc${QUERIES}drawn`);
+    await parsed(term);
+    expect(socket.inputs()).toEqual([]);
+
+    socket.output(1, 500, '\x1b[5n');
+    await parsed(term);
+
+    expect(socket.inputs()).toEqual([{ channel: 1, text: '\x1b[0n' }]);
+  });
 });

@@ -1,4 +1,4 @@
-import { decodeInputFrame, encodeOutputFrame, type ClientMessage } from '../protocol';
+import { decodeInputFrame, encodeOutputFrame, FrameType, type ClientMessage } from '../protocol';
 import {
   TerminalConnection,
   type ConnectionState,
@@ -47,7 +47,18 @@ export class FakeSocket {
   }
 
   outputBytes(channel: number, offset: number, data: Uint8Array) {
-    this.onmessage?.({ data: encodeOutputFrame({ channel, offset, data }).buffer });
+    const frame = encodeOutputFrame({ type: FrameType.OUTPUT, channel, offset, data });
+    this.onmessage?.({ data: frame.buffer });
+  }
+
+  /** A piece of a screen drawn at `offset` (SCREEN frame). */
+  screen(channel: number, offset: number, text: string) {
+    this.screenBytes(channel, offset, new TextEncoder().encode(text));
+  }
+
+  screenBytes(channel: number, offset: number, data: Uint8Array) {
+    const frame = encodeOutputFrame({ type: FrameType.SCREEN, channel, offset, data });
+    this.onmessage?.({ data: frame.buffer });
   }
 
   drop(code = 1006) {

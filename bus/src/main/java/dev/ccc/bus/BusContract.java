@@ -118,8 +118,8 @@ public final class BusContract {
   }
 
   /**
-   * Request, served by the terminal's pty-service: {@link Attach}, {@link Resize}, {@link
-   * SizeQuery} or {@link Close}, told apart by the {@code op} field.
+   * Request, served by the terminal's pty-service: {@link Attach} (reply {@link AttachReply}),
+   * {@link Resize}, {@link SizeQuery} or {@link Close}, told apart by the {@code op} field.
    */
   public static String terminalControl(String terminalId) {
     return "ccc.pty.terminal." + terminalId + ".control";
@@ -168,6 +168,12 @@ public final class BusContract {
 
   public static final int MAX_DIMENSION = 1000;
 
+  /**
+   * Most output bytes in one {@link AttachReply}: a viewer far behind reads its way forward in
+   * replies of this size rather than in one message as large as the terminal's disk log.
+   */
+  public static final int MAX_REPLAY_BYTES = 1024 * 1024;
+
   /** Largest input chunk the pty-service accepts in one message. */
   public static final int MAX_INPUT_BYTES = 64 * 1024;
 
@@ -200,15 +206,17 @@ public final class BusContract {
   }
 
   /**
-   * Start viewing: reply is an {@link OutputChunk} holding the buffered output from {@code
-   * fromOffset} (or from the oldest byte still buffered, if that is later) up to now. Live output
-   * after it arrives on {@link #terminalOutput}; subscribe first, then attach, and drop what the
-   * reply already covered.
+   * Start viewing, or read on: the reply is an {@link AttachReply} holding at most {@link
+   * #MAX_REPLAY_BYTES} of the output from {@code fromOffset} (from memory or the terminal's disk
+   * log), or, when that offset is kept nowhere any more or the viewer has none ({@code fromOffset}
+   * null: it has shown nothing), the terminal's screen. Live output arrives on {@link
+   * #terminalOutput}: subscribe first, then attach, ask again from the end of each reply until it
+   * reaches the terminal's end, and drop from the live output what the replies covered.
    */
-  public record Attach(String user, long fromOffset) implements Control {
+  public record Attach(String user, Long fromOffset) implements Control {
     public Attach {
       requireId("user", user);
-      if (fromOffset < 0) {
+      if (fromOffset != null && fromOffset < 0) {
         throw new InvalidMessage("fromOffset must be >= 0");
       }
     }
@@ -299,7 +307,10 @@ public final class BusContract {
     JsonObject json = proven(body, key, terminalControl(terminalId));
     String op = string(json, "op");
     return switch (op) {
-      case "attach" -> new Attach(string(json, "user"), longValue(json, "fromOffset"));
+      case "attach" ->
+          new Attach(
+              string(json, "user"),
+              json.getValue("fromOffset") == null ? null : longValue(json, "fromOffset"));
       case "resize" ->
           new Resize(string(json, "user"), integer(json, "cols"), integer(json, "rows"));
       case "size" -> new SizeQuery(string(json, "user"));
@@ -969,6 +980,66 @@ public final class BusContract {
       return new OutputChunk(
           new UUID(buffer.getLong(0), buffer.getLong(8)),
           offset,
+          buffer.slice(HEADER_BYTES, buffer.length()));
+    }
+  }
+
+  /**
+   * Reply to {@link Attach}: {@code [kind: uint8][terminal id: 16 bytes][offset: int64 BE][end:
+   * int64 BE][bytes]}. {@code end} is how much the terminal had printed when it answered.
+   *
+   * <p>{@link Kind#OUTPUT}: {@code bytes} are the output from {@code offset}; while {@code offset +
+   * bytes} is short of {@code end}, attach again from there. {@link Kind#SCREEN}: {@code bytes} are
+   * escape sequences that, written to a freshly reset terminal of the terminal's size, draw its
+   * screen, scrollback and modes as they were at {@code offset} (which is {@code end}); output
+   * continues from {@code offset}.
+   */
+  public record AttachReply(Kind kind, UUID terminalId, long offset, long end, Buffer data) {
+    public static final int HEADER_BYTES = 33;
+
+    /** What {@code data} holds. */
+    public enum Kind {
+      OUTPUT,
+      SCREEN
+    }
+
+    public AttachReply {
+      if (offset < 0 || end < offset) {
+        throw new InvalidMessage("offsets out of order");
+      }
+    }
+
+    /** Offset just past the output this reply carries; for a screen, the offset it was drawn at. */
+    public long dataEnd() {
+      return kind == Kind.OUTPUT ? offset + data.length() : offset;
+    }
+
+    /** Whether the viewer must attach again from {@link #dataEnd} to reach {@link #end}. */
+    public boolean hasMore() {
+      return dataEnd() < end;
+    }
+
+    public Buffer encode() {
+      return Buffer.buffer(HEADER_BYTES + data.length())
+          .appendByte((byte) kind.ordinal())
+          .appendLong(terminalId.getMostSignificantBits())
+          .appendLong(terminalId.getLeastSignificantBits())
+          .appendLong(offset)
+          .appendLong(end)
+          .appendBuffer(data);
+    }
+
+    public static AttachReply decode(Object body) {
+      Buffer buffer = buffer(body, HEADER_BYTES);
+      int kind = buffer.getUnsignedByte(0);
+      if (kind >= Kind.values().length) {
+        throw new InvalidMessage("unknown reply kind " + kind);
+      }
+      return new AttachReply(
+          Kind.values()[kind],
+          new UUID(buffer.getLong(1), buffer.getLong(9)),
+          buffer.getLong(17),
+          buffer.getLong(25),
           buffer.slice(HEADER_BYTES, buffer.length()));
     }
   }

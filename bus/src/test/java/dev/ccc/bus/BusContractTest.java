@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract.Attach;
+import dev.ccc.bus.BusContract.AttachReply;
 import dev.ccc.bus.BusContract.Close;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
@@ -70,6 +71,9 @@ class BusContractTest {
     String terminal = UUID.randomUUID().toString();
     Attach attach = new Attach("alice", 1L << 40);
     assertEquals(attach, BusContract.parseControl(attach.toJson(KEY, terminal), KEY, terminal));
+    Attach fromNothing = new Attach("alice", null);
+    assertEquals(
+        fromNothing, BusContract.parseControl(fromNothing.toJson(KEY, terminal), KEY, terminal));
     Resize resize = new Resize("alice", 120, 40);
     assertEquals(resize, BusContract.parseControl(resize.toJson(KEY, terminal), KEY, terminal));
     Close close = new Close("alice");
@@ -88,6 +92,16 @@ class BusContractTest {
     assertEquals(terminal, chunk.terminalId());
     assertEquals(5_000_000_000L, chunk.offset());
     assertEquals(data, chunk.data());
+    for (AttachReply.Kind kind : AttachReply.Kind.values()) {
+      AttachReply reply =
+          AttachReply.decode(
+              new AttachReply(kind, terminal, 7_000_000_000L, 8_000_000_000L, data).encode());
+      assertEquals(kind, reply.kind());
+      assertEquals(terminal, reply.terminalId());
+      assertEquals(7_000_000_000L, reply.offset());
+      assertEquals(8_000_000_000L, reply.end());
+      assertEquals(data, reply.data());
+    }
     String id = terminal.toString();
     InputChunk input = InputChunk.decode(new InputChunk("alice", data).encode(KEY, id), KEY, id);
     assertEquals("alice", input.user());
@@ -152,6 +166,9 @@ class BusContractTest {
     assertRejected("workspace", () -> new WorkspaceMade("alice", "../x", null));
     assertRejected("JSON object", () -> PtyStarted.parse("not json"));
     assertRejected("binary", () -> OutputChunk.decode(Buffer.buffer(new byte[10])));
+    assertRejected("binary", () -> AttachReply.decode(Buffer.buffer(new byte[32])));
+    assertRejected(
+        "kind", () -> AttachReply.decode(Buffer.buffer(new byte[33]).setByte(0, (byte) 9)));
     assertRejected("pem", () -> new PublicKey("not a key"));
     assertRejected(
         "bytes",

@@ -64,7 +64,7 @@ class BusProofTest {
   @Test
   void aProofMadeForOneTerminalOrSessionIsRefusedAtAnother() {
     String other = UUID.randomUUID().toString();
-    JsonObject attach = new Attach("alice", 0).toJson(KEY, TERMINAL);
+    JsonObject attach = new Attach("alice", 0L).toJson(KEY, TERMINAL);
     assertUnproven(() -> BusContract.parseControl(attach, KEY, other));
     Buffer input = new InputChunk("alice", Buffer.buffer("id\n")).encode(KEY, TERMINAL);
     assertUnproven(() -> InputChunk.decode(input, KEY, other));

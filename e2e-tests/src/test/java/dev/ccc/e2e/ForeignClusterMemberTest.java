@@ -80,7 +80,7 @@ class ForeignClusterMemberTest {
           failureCode(
               intruder,
               BusContract.terminalControl(terminal),
-              new Attach(ownerId, 0).toJson(guessed, terminal)));
+              new Attach(ownerId, 0L).toJson(guessed, terminal)));
       JsonObject unproven =
           new JsonObject().put("op", "attach").put("user", ownerId).put("fromOffset", 0);
       assertEquals(

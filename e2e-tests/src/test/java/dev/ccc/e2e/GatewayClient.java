@@ -33,6 +33,7 @@ public final class GatewayClient implements AutoCloseable {
   private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(15);
   private static final byte INPUT = 0x01;
   private static final byte OUTPUT = (byte) 0x81;
+  private static final byte SCREEN = (byte) 0x82;
   private static final int OUTPUT_HEADER = 11;
 
   /**
@@ -45,6 +46,7 @@ public final class GatewayClient implements AutoCloseable {
   private static final long ACK_EVERY = 64 * 1024;
 
   private final Map<Integer, Output> outputs = new HashMap<>();
+  private final Map<Integer, List<Frame>> recordings = new HashMap<>();
   private final List<JsonObject> texts = new ArrayList<>();
   private final WebSocket socket;
 
@@ -97,21 +99,41 @@ public final class GatewayClient implements AutoCloseable {
 
   /** Asks to view {@code terminal} on {@code channel}; the gateway's answer, attached or error. */
   public JsonObject tryAttach(int channel, String terminal) throws Exception {
+    return tryAttach(channel, terminal, 0L);
+  }
+
+  /**
+   * Asks to view {@code terminal} on {@code channel} from {@code offset} (null: as a client that
+   * shows nothing yet); the gateway's answer, attached or error.
+   */
+  public JsonObject tryAttach(int channel, String terminal, Long offset) throws Exception {
     synchronized (this) {
       output(channel).end = -1;
       output(channel).terminal = terminal;
     }
-    sendText(
-        new JsonObject()
-            .put("type", "attach")
-            .put("channel", channel)
-            .put("terminal", terminal)
-            .put("offset", 0));
+    JsonObject attach =
+        new JsonObject().put("type", "attach").put("channel", channel).put("terminal", terminal);
+    if (offset != null) {
+      attach.put("offset", offset);
+    }
+    sendText(attach);
     return awaitText(
         message ->
             message.getInteger("channel", 0) == channel
                 && ("attached".equals(message.getString("type"))
                     || "error".equals(message.getString("type"))),
+        CONTROL_TIMEOUT);
+  }
+
+  /**
+   * Sends a ping and waits for its pong: everything the gateway wrote to the socket before it
+   * handled the ping has arrived by then.
+   */
+  public void ping() throws Exception {
+    long id = System.nanoTime();
+    sendText(new JsonObject().put("type", "ping").put("id", id));
+    awaitText(
+        message -> "pong".equals(message.getString("type")) && message.getLong("id") == id,
         CONTROL_TIMEOUT);
   }
 
@@ -194,6 +216,29 @@ public final class GatewayClient implements AutoCloseable {
   /** Times the gateway sent {@code channel} back for falling behind (it attached again). */
   public synchronized int lagged(int channel) {
     return output(channel).lagged;
+  }
+
+  /**
+   * Keeps every frame {@code channel} receives from now on, whole, in order (see {@link
+   * #recording}); for tests that render what a viewer got.
+   */
+  public synchronized void record(int channel) {
+    recordings.put(channel, new ArrayList<>());
+  }
+
+  /** The frames {@code channel} received since {@link #record}. */
+  public synchronized List<Frame> recording(int channel) {
+    return List.copyOf(recordings.get(channel));
+  }
+
+  /**
+   * A binary frame the gateway sent: OUTPUT, or SCREEN ({@code screen}) drawn at {@code offset}.
+   */
+  public record Frame(boolean screen, long offset, byte[] bytes) {
+    /** Offset just past what the frame brings the viewer to. */
+    public long end() {
+      return screen ? offset : offset + bytes.length;
+    }
   }
 
   /** Output bytes received on {@code channel} so far. */
@@ -333,20 +378,33 @@ public final class GatewayClient implements AutoCloseable {
 
     private void onFrame(ByteBuffer frame, long arrival) {
       synchronized (GatewayClient.this) {
-        if (frame.remaining() < OUTPUT_HEADER || frame.get() != OUTPUT) {
-          failure = "a binary frame that is not OUTPUT";
+        byte type = frame.remaining() < OUTPUT_HEADER ? 0 : frame.get();
+        if (type != OUTPUT && type != SCREEN) {
+          failure = "a binary frame that is neither OUTPUT nor SCREEN";
         } else {
           int channel = Short.toUnsignedInt(frame.getShort());
           Output output = output(channel);
           long offset = frame.getLong();
-          if (output.end >= 0 && offset != output.end) {
-            failure = "channel " + channel + " skipped from " + output.end + " to " + offset;
+          List<Frame> recording = recordings.get(channel);
+          if (recording != null) {
+            byte[] bytes = new byte[frame.remaining()];
+            frame.duplicate().get(bytes);
+            recording.add(new Frame(type == SCREEN, offset, bytes));
           }
-          output.end = offset + frame.remaining();
-          if (output.watcher != null) {
-            output.watcher.accept(frame.duplicate());
+          if (type == SCREEN) {
+            // A drawn screen replaces what the channel showed; output follows from its offset.
+            output.end = offset;
+          } else {
+            if (output.end >= 0 && offset != output.end) {
+              failure = "channel " + channel + " skipped from " + output.end + " to " + offset;
+            }
+            output.end = offset + frame.remaining();
+            if (output.watcher != null) {
+              output.watcher.accept(frame.duplicate());
+            }
+            output.append(frame, arrival);
           }
-          output.append(frame, arrival);
+          // A screen is acknowledged like output, by the offset it was drawn at.
           if (output.end - output.acknowledged >= ACK_EVERY) {
             output.acknowledged = output.end;
             String ack =

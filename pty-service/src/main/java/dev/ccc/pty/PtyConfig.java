@@ -5,6 +5,7 @@ import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.ChildEnvironment;
 import dev.ccc.pty.terminal.Profiles;
+import dev.ccc.pty.terminal.Retention;
 import dev.ccc.pty.terminal.TerminalLauncher;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
@@ -26,8 +27,13 @@ import java.util.stream.Collectors;
  *     are sandboxed ({@code CCC_DATA_DIR}, default {@code ./data})
  * @param shell the shell of the {@code shell} profile, started as a login shell, and the children's
  *     {@code SHELL} ({@code CCC_PTY_SHELL}, default {@code /bin/bash})
- * @param bufferBytes output kept per terminal for viewers that attach later or reconnect ({@code
- *     CCC_PTY_BUFFER_BYTES}, default 2097152, i.e. 2 MiB)
+ * @param bufferBytes output kept in memory per terminal for viewers that attach later or reconnect
+ *     ({@code CCC_PTY_BUFFER_BYTES}, default 2097152, i.e. 2 MiB)
+ * @param logBytes output kept on disk per terminal, under {@code <dataDir>/terminals/<id>} (a
+ *     folder only the service reads), for viewers away longer than the memory buffer lasts; 0 keeps
+ *     none ({@code CCC_PTY_LOG_BYTES}, default 16777216, i.e. 16 MiB)
+ * @param scrollbackLines lines above the screen kept in each terminal's screen state, drawn for a
+ *     viewer whose offset is kept nowhere any more ({@code CCC_PTY_SCROLLBACK_LINES}, default 1000)
  * @param envPassthrough names of variables copied from the service's environment into every child,
  *     comma-separated; nothing else of the service's environment reaches a child ({@code
  *     CCC_PTY_ENV_PASSTHROUGH}, default none)
@@ -46,6 +52,8 @@ public record PtyConfig(
     Path dataDir,
     String shell,
     int bufferBytes,
+    long logBytes,
+    int scrollbackLines,
     List<String> envPassthrough,
     int maxTerminals,
     Set<String> cloneSchemes,
@@ -58,6 +66,8 @@ public record PtyConfig(
         Path.of(Settings.read(env::get, "CCC_DATA_DIR", "./data")),
         Settings.read(env::get, "CCC_PTY_SHELL", "/bin/bash"),
         Integer.parseInt(Settings.read(env::get, "CCC_PTY_BUFFER_BYTES", "2097152")),
+        Long.parseLong(Settings.read(env::get, "CCC_PTY_LOG_BYTES", "16777216")),
+        Integer.parseInt(Settings.read(env::get, "CCC_PTY_SCROLLBACK_LINES", "1000")),
         list(Settings.read(env::get, "CCC_PTY_ENV_PASSTHROUGH", "")),
         Integer.parseInt(Settings.read(env::get, "CCC_PTY_MAX_TERMINALS", "200")),
         Set.copyOf(list(Settings.read(env::get, "CCC_PTY_CLONE_SCHEMES", "https"))),
@@ -82,6 +92,12 @@ public record PtyConfig(
             .collect(Collectors.toUnmodifiableSet());
     if (bufferBytes < 1) {
       throw new IllegalArgumentException("CCC_PTY_BUFFER_BYTES must be at least 1");
+    }
+    if (logBytes < 0) {
+      throw new IllegalArgumentException("CCC_PTY_LOG_BYTES must be 0 (no log) or more");
+    }
+    if (scrollbackLines < 0 || scrollbackLines > 100_000) {
+      throw new IllegalArgumentException("CCC_PTY_SCROLLBACK_LINES must be within 0..100000");
     }
     if (maxTerminals < 1) {
       throw new IllegalArgumentException("CCC_PTY_MAX_TERMINALS must be at least 1");
@@ -108,8 +124,13 @@ public record PtyConfig(
         new TerminalLauncher(
             Profiles.load(shell, profiles == null ? null : Path.of(profiles)),
             ChildEnvironment.of(serviceEnvironment, envPassthrough, shell),
-            bufferBytes);
+            retention());
     return new TerminalRegistry(launcher, maxTerminals);
+  }
+
+  /** What is kept of terminals' output, and where. */
+  public Retention retention() {
+    return new Retention(bufferBytes, dataDir.resolve("terminals"), logBytes, scrollbackLines);
   }
 
   /** The workspace folders of a service with these settings, changed in {@code sandboxes}. */

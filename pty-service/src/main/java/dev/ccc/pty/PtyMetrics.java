@@ -31,6 +31,12 @@ public final class PtyMetrics {
           .description("Bytes accepted as input for the terminals' PTYs")
           .register(Metrics.globalRegistry);
 
+  /** Viewers answered with a drawn screen: their offset was kept neither in memory nor on disk. */
+  public static final Counter SCREENS_DRAWN =
+      Counter.builder("ccc.pty.screens.drawn")
+          .description("Attaches answered with the terminal's screen instead of its output")
+          .register(Metrics.globalRegistry);
+
   /** Connections the egress proxy made to the internet for sandboxes. */
   public static final Counter EGRESS_CONNECTIONS =
       Counter.builder("ccc.pty.egress.connections")

@@ -64,6 +64,10 @@ public final class PtyServiceMain {
       if (removed > 0) {
         log.warning("removed " + removed + " clone(s) left unfinished by an earlier run");
       }
+      int logs = config.retention().removeLeftoverLogs();
+      if (logs > 0) {
+        log.info("removed the output logs of " + logs + " terminal(s) of an earlier run");
+      }
     } catch (IOException e) {
       log.log(Level.SEVERE, "cannot clean the workspaces up", e);
       System.exit(1);

@@ -1,6 +1,7 @@
 package dev.ccc.gateway;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.AttachReply;
 import dev.ccc.bus.BusContract.Exited;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.OutputChunk;
@@ -193,28 +194,22 @@ final class TerminalConnection {
     ended.remove(attach.channel());
     channel
         .subscribe()
-        .compose(
-            v ->
-                vertx
-                    .eventBus()
-                    .request(
-                        BusContract.terminalControl(channel.id),
-                        new BusContract.Attach(user, attach.offset()).toJson(key, channel.id)))
         .onSuccess(
-            reply -> {
+            v -> {
               if (!closed && channels.get(channel.number) == channel) {
-                channel.viewer.replay(OutputChunk.decode(reply.body()));
-                channel.querySize();
+                channel.viewer.start();
               }
             })
-        .onFailure(
-            failure -> {
-              if (channels.remove(attach.channel(), channel)) {
-                channel.release();
-                ended.add(attach.channel());
-                sendError(attach.channel(), failure);
-              }
-            });
+        .onFailure(failure -> attachFailed(channel, failure));
+  }
+
+  /** The attach of {@code channel} failed: the channel is free again and the client told why. */
+  private void attachFailed(Channel channel, Throwable failure) {
+    if (channels.remove(channel.number, channel)) {
+      channel.release();
+      ended.add(channel.number);
+      sendError(channel.number, failure);
+    }
   }
 
   /** The channel's terminal, whether its output is live, still replaying or stopped. */
@@ -295,7 +290,7 @@ final class TerminalConnection {
   }
 
   /** One terminal viewed on one channel of this socket: the bus side of its {@link Viewer}. */
-  private final class Channel implements Viewer.Screen {
+  private final class Channel implements Viewer.Screen, Viewer.Source {
     final int number;
     final UUID terminal;
 
@@ -314,13 +309,17 @@ final class TerminalConnection {
     private MessageConsumer<Object> events;
     private boolean counted;
 
-    Channel(int number, UUID terminal, long offset) {
+    Channel(int number, UUID terminal, Long offset) {
       this.number = number;
       this.terminal = terminal;
       this.id = terminal.toString();
       this.viewer =
           new Viewer(
-              this, offset, config.viewerQueueBytes(), GatewayMetrics.QUEUED_BYTES::addAndGet);
+              this,
+              this,
+              offset,
+              config.viewerQueueBytes(),
+              GatewayMetrics.QUEUED_BYTES::addAndGet);
       this.sizes = sizeRules.join(id);
     }
 
@@ -343,16 +342,22 @@ final class TerminalConnection {
               });
     }
 
-    /** Tells the client the terminal's size once it is attached. */
-    void querySize() {
-      vertx
+    /**
+     * Learns the terminal's size, which the client hears right after {@code attached} and before
+     * any output: a drawn screen is meant for a terminal of that size, and the client renders at
+     * it. Never fails: without an answer, the attach goes on and the size comes with the next
+     * {@code resized}.
+     */
+    private Future<Void> learnSize() {
+      return vertx
           .eventBus()
           .request(BusContract.terminalControl(id), new SizeQuery(user).toJson(key, id))
-          .onSuccess(
+          .<Void>map(
               reply -> {
                 sizes.learned(TerminalSize.parse(reply.body()));
-                showSize();
-              });
+                return null;
+              })
+          .otherwiseEmpty();
     }
 
     private void showSize() {
@@ -377,6 +382,35 @@ final class TerminalConnection {
       return Future.all(outputRegistered.future(), eventsRegistered.future()).mapEmpty();
     }
 
+    /**
+     * Asks the pty-service for a page of the replay from {@code offset} (or the screen): at most 1
+     * MiB of output, from its memory or its disk log; with the first page, the terminal's size too.
+     * A first page that fails fails the attach; a later one sends the viewer back to attach again.
+     */
+    @Override
+    public void fetch(Long offset) {
+      Future<Void> sized = viewer.attached() ? Future.succeededFuture() : learnSize();
+      vertx
+          .eventBus()
+          .request(
+              BusContract.terminalControl(id), new BusContract.Attach(user, offset).toJson(key, id))
+          .map(reply -> AttachReply.decode(reply.body()))
+          .compose(page -> sized.map(page))
+          .onComplete(
+              page -> {
+                if (closed || channels.get(number) != this) {
+                  return;
+                }
+                if (page.succeeded()) {
+                  viewer.replay(page.result());
+                } else if (viewer.attached()) {
+                  viewer.replayFailed();
+                } else {
+                  attachFailed(this, page.cause());
+                }
+              });
+    }
+
     @Override
     public boolean writable() {
       return !closed && !socket.writeQueueFull();
@@ -388,12 +422,18 @@ final class TerminalConnection {
       GatewayMetrics.VIEWERS.incrementAndGet();
       counted = true;
       socket.writeTextMessage(WireProtocol.attached(number, terminal, offset, replayEnd));
+      showSize();
     }
 
     @Override
     public void output(long offset, Buffer data) {
       socket.writeBinaryMessage(WireProtocol.output(number, offset, data));
       GatewayMetrics.OUTPUT_BYTES.increment(data.length());
+    }
+
+    @Override
+    public void screen(long offset, Buffer piece) {
+      socket.writeBinaryMessage(WireProtocol.screen(number, offset, piece));
     }
 
     @Override

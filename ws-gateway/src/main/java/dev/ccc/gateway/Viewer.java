@@ -1,5 +1,6 @@
 package dev.ccc.gateway;
 
+import dev.ccc.bus.BusContract.AttachReply;
 import dev.ccc.bus.BusContract.OutputChunk;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
@@ -11,14 +12,24 @@ import java.util.List;
  * order, each byte once, at the pace it can take.
  *
  * <p>Output comes from the terminal's replay and its live stream, which overlap while attaching;
- * the viewer keeps each byte once, by offset. It hands output to its {@link Screen} while the
- * screen is {@link Screen#writable writable} (the socket's write queue has room) and while less
- * than {@link WireProtocol#ACK_WINDOW_BYTES} of it is unacknowledged (the client acknowledges what
- * its terminal has rendered). What it cannot hand over waits in a queue. When live output waiting
- * there exceeds {@code maxQueuedBytes}, the viewer stops: it drops the queue and tells the screen
- * it is {@link Screen#lagging lagging}, so that the client attaches again from what it has, and the
- * terminal's buffer serves it. A slow viewer so never slows the terminal nor holds more memory than
- * the replay it asked for plus the bound; the others never notice it.
+ * the viewer keeps each byte once, by offset. The replay comes from the terminal's {@link Source} a
+ * page at a time ({@link AttachReply}, at most 1 MiB from the pty-service's memory or disk log):
+ * the viewer asks for the next page once it has handed the previous one to its screen, and stops
+ * asking when the page reaches the terminal's end or the live output kept meanwhile already starts
+ * there. A page may instead be the terminal's screen, drawn at the end of its output, when the
+ * offset asked for is kept nowhere any more (or the client has shown nothing): its frames go to the
+ * screen in their place in the stream, and the output continues from that offset.
+ *
+ * <p>It hands output to its {@link Screen} while the screen is {@link Screen#writable writable}
+ * (the socket's write queue has room) and while less than {@link WireProtocol#ACK_WINDOW_BYTES} of
+ * it is unacknowledged (the client acknowledges what its terminal has rendered). A drawn screen
+ * carries no output of its own, so it takes no room in the window; it moves what was sent to its
+ * offset, which the client acknowledges like output once it has drawn it. What the viewer cannot
+ * hand over waits in a queue. When live output waiting there (or kept while the replay is under
+ * way) exceeds {@code maxQueuedBytes}, the viewer stops: it drops the queue and tells the screen it
+ * is {@link Screen#lagging lagging}, so that the client attaches again from what it has, and the
+ * terminal's buffer, its log or its screen serves it. A slow viewer so never slows the terminal nor
+ * holds more memory than a page of replay plus the bound; the others never notice it.
  *
  * <p>Not thread-safe: one event loop drives it.
  */
@@ -28,14 +39,33 @@ final class Viewer {
     /** Whether the transport takes more output now; if not, {@link #drained} follows later. */
     boolean writable();
 
-    /** The attach took effect: output from {@code offset} on, replayed until {@code replayEnd}. */
+    /**
+     * The attach took effect: output (or a screen drawn at it) from {@code offset} on, replayed
+     * until {@code replayEnd}.
+     */
     void attached(long offset, long replayEnd);
 
     /** Output bytes starting at {@code offset}, at most {@link WireProtocol#MAX_OUTPUT_PAYLOAD}. */
     void output(long offset, Buffer data);
 
+    /**
+     * A piece of the terminal's screen drawn at {@code offset}, at most {@link
+     * WireProtocol#MAX_OUTPUT_PAYLOAD} bytes and cut at a character boundary; output from {@code
+     * offset} follows the last piece.
+     */
+    void screen(long offset, Buffer piece);
+
     /** The viewer fell too far behind and stopped at {@code offset}; the client attaches again. */
     void lagging(long offset);
+  }
+
+  /** Where the replay comes from: the terminal's pty-service. */
+  interface Source {
+    /**
+     * Asks for the output from {@code offset} (null: the client has shown nothing of the terminal),
+     * or the screen; the answer goes to {@link #replay}, a failure to {@link #replayFailed}.
+     */
+    void fetch(Long offset);
   }
 
   /** Bytes the viewer holds for sending, over all viewers, for the gateway's metrics. */
@@ -44,25 +74,31 @@ final class Viewer {
   }
 
   private enum Phase {
-    /** Waiting for the replay; live output arriving meanwhile is kept. */
+    /** Waiting for the first page of the replay; live output arriving meanwhile is kept. */
     ATTACHING,
+    /** Attached, paging through the replay; live output arriving meanwhile is still kept. */
+    REPLAYING,
     LIVE,
     /** Fell behind and stopped; takes nothing more. */
     STOPPED
   }
 
+  /** Queued for the screen: output (offsets follow from what was sent) or a piece of a screen. */
+  private record Piece(Buffer data, boolean drawn, long offset) {}
+
   private final Screen screen;
+  private final Source source;
   private final long maxQueuedBytes;
   private final Held held;
-  private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+  private final ArrayDeque<Piece> queue = new ArrayDeque<>();
   private final List<OutputChunk> early = new ArrayList<>();
-  private final long requested;
+  private final Long requested;
   private Phase phase = Phase.ATTACHING;
 
-  /** Bytes of the live output kept while attaching. */
+  /** Bytes of the live output kept while attaching and replaying. */
   private long earlyBytes;
 
-  /** Offset just past the last byte handed to the screen. */
+  /** Offset just past the last byte handed to the screen (or where the last screen was drawn). */
   private long sent;
 
   /** Offset just past the last byte the client said it rendered. */
@@ -76,44 +112,86 @@ final class Viewer {
   /** Bytes of the replay still queued: they do not count against the bound. */
   private long replayQueued;
 
+  /** Where the next page of the replay starts, once the last one has been handed over; or null. */
+  private Long nextPage;
+
   /**
-   * {@code requested}: the offset the client asked to see output from; {@code maxQueuedBytes}: the
-   * most live output the viewer holds before it stops.
+   * {@code requested}: the offset the client asked to see output from (null: it shows nothing yet);
+   * {@code maxQueuedBytes}: the most live output the viewer holds before it stops.
    */
-  Viewer(Screen screen, long requested, long maxQueuedBytes, Held held) {
+  Viewer(Screen screen, Source source, Long requested, long maxQueuedBytes, Held held) {
     this.screen = screen;
+    this.source = source;
     this.requested = requested;
     this.maxQueuedBytes = maxQueuedBytes;
     this.held = held;
   }
 
-  /** The terminal's buffered output from the requested offset, or from the oldest still kept. */
-  void replay(OutputChunk replay) {
-    if (phase != Phase.ATTACHING) {
+  /** Asks for the first page of the replay; call once the live output is subscribed to. */
+  void start() {
+    source.fetch(requested);
+  }
+
+  /**
+   * A page of the replay: the terminal's output from where the viewer asked (the first page: from
+   * the oldest byte still kept, if that is later), or its screen.
+   */
+  void replay(AttachReply page) {
+    if (phase == Phase.ATTACHING) {
+      phase = Phase.REPLAYING;
+      sent = acknowledged = end = page.offset();
+      // Answers to queries after the first page's end are answers to live questions.
+      screen.attached(page.offset(), page.end());
+    } else if (phase != Phase.REPLAYING) {
       return;
     }
-    phase = Phase.LIVE;
-    sent = acknowledged = end = replay.offset();
-    screen.attached(replay.offset(), replay.endOffset());
-    enqueue(replay.offset(), replay.data());
-    replayQueued = queuedBytes;
-    List<OutputChunk> arrived = List.copyOf(early);
-    early.clear();
-    hold(-earlyBytes);
-    earlyBytes = 0;
-    arrived.forEach(this::live);
+    long before = queuedBytes;
+    if (page.kind() == AttachReply.Kind.SCREEN) {
+      for (Buffer piece : WireProtocol.screenPieces(page.data())) {
+        queue.add(new Piece(piece, true, page.offset()));
+        queuedBytes += piece.length();
+        hold(piece.length());
+      }
+      end = Math.max(end, page.offset());
+    } else if (page.offset() > end) {
+      // The pty-service lost the bytes between two pages: the client attaches again.
+      stop(sent);
+      return;
+    } else {
+      enqueue(page.offset(), page.data());
+    }
+    replayQueued += queuedBytes - before;
+    long from = page.dataEnd();
+    boolean liveCovers = !early.isEmpty() && early.get(0).offset() <= from;
+    if (page.hasMore() && !liveCovers) {
+      nextPage = from;
+    } else {
+      goLive();
+    }
     pump();
+  }
+
+  /** The replay could not be read on: the client attaches again from what it has. */
+  void replayFailed() {
+    if (phase == Phase.REPLAYING) {
+      stop(sent);
+    }
+  }
+
+  /** Whether the first page of the replay has arrived (or the viewer stopped). */
+  boolean attached() {
+    return phase != Phase.ATTACHING;
   }
 
   /** Output as the terminal printed it, published to every viewer. */
   void live(OutputChunk chunk) {
     switch (phase) {
-      case ATTACHING -> {
+      case ATTACHING, REPLAYING -> {
         early.add(chunk);
         earlyBytes += chunk.data().length();
         hold(chunk.data().length());
         if (queuedLiveBytes() > maxQueuedBytes) {
-          stop(requested);
+          stop(phase == Phase.ATTACHING ? (requested == null ? 0 : requested) : sent);
         }
       }
       case LIVE -> {
@@ -140,7 +218,7 @@ final class Viewer {
    * @return false when {@code offset} is beyond what was sent: the client is broken
    */
   boolean acknowledge(long offset) {
-    if (phase != Phase.LIVE || offset <= acknowledged) {
+    if (!flowing() || offset <= acknowledged) {
       return true;
     }
     if (offset > sent) {
@@ -153,7 +231,7 @@ final class Viewer {
 
   /** The transport has room again. */
   void drained() {
-    if (phase == Phase.LIVE) {
+    if (flowing()) {
       pump();
     }
   }
@@ -172,6 +250,7 @@ final class Viewer {
     earlyBytes = 0;
     queuedBytes = 0;
     replayQueued = 0;
+    nextPage = null;
   }
 
   /** Bytes waiting in the queue (replay and live) or held while attaching. */
@@ -179,8 +258,27 @@ final class Viewer {
     return queuedBytes + earlyBytes;
   }
 
+  private boolean flowing() {
+    return phase == Phase.REPLAYING || phase == Phase.LIVE;
+  }
+
   private long queuedLiveBytes() {
     return queuedBytes() - replayQueued;
+  }
+
+  private void goLive() {
+    phase = Phase.LIVE;
+    nextPage = null;
+    List<OutputChunk> arrived = List.copyOf(early);
+    early.clear();
+    hold(-earlyBytes);
+    earlyBytes = 0;
+    for (OutputChunk chunk : arrived) {
+      live(chunk);
+      if (phase != Phase.LIVE) {
+        return;
+      }
+    }
   }
 
   private void stop(long at) {
@@ -194,7 +292,7 @@ final class Viewer {
     if (fresh <= 0) {
       return;
     }
-    queue.add(data.slice((int) (data.length() - fresh), data.length()));
+    queue.add(new Piece(data.slice((int) (data.length() - fresh), data.length()), false, 0));
     queuedBytes += fresh;
     hold(fresh);
     end += fresh;
@@ -202,25 +300,43 @@ final class Viewer {
 
   private void pump() {
     while (!queue.isEmpty() && screen.writable()) {
+      Piece head = queue.peek();
+      if (head.drawn()) {
+        queue.poll();
+        take(head.data().length());
+        // The screen stands for the output up to its offset; the client acknowledges that.
+        sent = Math.max(sent, head.offset());
+        screen.screen(head.offset(), head.data());
+        continue;
+      }
       long room = WireProtocol.ACK_WINDOW_BYTES - (sent - acknowledged);
       if (room <= 0) {
-        return;
+        break;
       }
-      Buffer head = queue.peek();
-      int count = (int) Math.min(Math.min(head.length(), room), WireProtocol.MAX_OUTPUT_PAYLOAD);
+      Buffer data = head.data();
+      int count = (int) Math.min(Math.min(data.length(), room), WireProtocol.MAX_OUTPUT_PAYLOAD);
       queue.poll();
-      Buffer piece = head;
-      if (count < head.length()) {
-        piece = head.slice(0, count);
-        queue.addFirst(head.slice(count, head.length()));
+      Buffer piece = data;
+      if (count < data.length()) {
+        piece = data.slice(0, count);
+        queue.addFirst(new Piece(data.slice(count, data.length()), false, 0));
       }
-      queuedBytes -= count;
-      replayQueued = Math.max(0, replayQueued - count);
-      hold(-count);
+      take(count);
       long at = sent;
       sent += count;
       screen.output(at, piece);
     }
+    if (phase == Phase.REPLAYING && nextPage != null && replayQueued == 0) {
+      Long from = nextPage;
+      nextPage = null;
+      source.fetch(from);
+    }
+  }
+
+  private void take(int count) {
+    queuedBytes -= count;
+    replayQueued = Math.max(0, replayQueued - count);
+    hold(-count);
   }
 
   private void hold(long bytes) {

@@ -3,6 +3,8 @@ package dev.ccc.gateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -22,6 +24,13 @@ final class WireProtocol {
 
   /** Server → client binary: {@code [0x81][channel uint16][offset uint64][output bytes]}. */
   static final byte OUTPUT = (byte) 0x81;
+
+  /**
+   * Server → client binary: {@code [0x82][channel uint16][offset uint64][bytes]}, part of a screen:
+   * escape sequences that, written in order to the channel's terminal, reset it and draw the
+   * terminal's screen as it was at {@code offset}; output from {@code offset} follows.
+   */
+  static final byte SCREEN = (byte) 0x82;
 
   /** Largest frame or message either side may send; larger ones close the socket with 1009. */
   static final int MAX_FRAME_BYTES = 64 * 1024;
@@ -50,14 +59,18 @@ final class WireProtocol {
   /** A message from the browser. */
   sealed interface ClientMessage permits Attach, Detach, Resize, Ping, Ack, Input {}
 
-  /** View {@code terminal} on {@code channel}, receiving its output from byte {@code offset}. */
-  record Attach(int channel, UUID terminal, long offset) implements ClientMessage {
-    /** As a client sends it. */
+  /**
+   * View {@code terminal} on {@code channel}, receiving its output from byte {@code offset}; a null
+   * {@code offset} means the client shows nothing of it yet.
+   */
+  record Attach(int channel, UUID terminal, Long offset) implements ClientMessage {
+    /** As a client sends it: without {@code offset} when it is null. */
     String encode() {
-      return message("attach", channel)
-          .put("terminal", terminal.toString())
-          .put("offset", offset)
-          .encode();
+      JsonObject json = message("attach", channel).put("terminal", terminal.toString());
+      if (offset != null) {
+        json.put("offset", offset);
+      }
+      return json.encode();
     }
   }
 
@@ -142,7 +155,10 @@ final class WireProtocol {
     String type = json.getValue("type") instanceof String value ? value : "";
     return switch (type) {
       case "attach" ->
-          new Attach(channel(json), terminalId(json), integer(json, "offset", 0, Long.MAX_VALUE));
+          new Attach(
+              channel(json),
+              terminalId(json),
+              json.getValue("offset") == null ? null : integer(json, "offset", 0, Long.MAX_VALUE));
       case "detach" -> new Detach(channel(json));
       case "resize" ->
           new Resize(
@@ -160,16 +176,51 @@ final class WireProtocol {
    * offset}.
    */
   static Buffer output(int channel, long offset, Buffer data) {
+    return frame(OUTPUT, channel, offset, data);
+  }
+
+  /**
+   * The SCREEN frame of {@code data}, one of the pieces {@link #screenPieces} cut a screen drawn at
+   * {@code offset} into.
+   */
+  static Buffer screen(int channel, long offset, Buffer data) {
+    return frame(SCREEN, channel, offset, data);
+  }
+
+  /**
+   * {@code screen} cut into pieces of at most {@link #MAX_OUTPUT_PAYLOAD} bytes, never inside a
+   * UTF-8 character (a client writes each piece whole, not through a streaming decoder).
+   */
+  static List<Buffer> screenPieces(Buffer screen) {
+    List<Buffer> pieces = new ArrayList<>();
+    int start = 0;
+    while (start < screen.length()) {
+      int end = Math.min(screen.length(), start + MAX_OUTPUT_PAYLOAD);
+      while (end < screen.length() && end > start && (screen.getByte(end) & 0xC0) == 0x80) {
+        end--;
+      }
+      if (end == start) {
+        // Not UTF-8 at all: cut where the limit is rather than loop.
+        end = Math.min(screen.length(), start + MAX_OUTPUT_PAYLOAD);
+      }
+      pieces.add(screen.slice(start, end));
+      start = end;
+    }
+    return pieces;
+  }
+
+  private static Buffer frame(byte type, int channel, long offset, Buffer data) {
     return Buffer.buffer(11 + data.length())
-        .appendByte(OUTPUT)
+        .appendByte(type)
         .appendUnsignedShort(channel)
         .appendLong(offset)
         .appendBuffer(data);
   }
 
   /**
-   * The attach worked; output follows from {@code offset}, and what comes before {@code replayEnd}
-   * is history, printed before the attach (a client does not answer the queries in it).
+   * The attach worked; what follows starts at {@code offset} (output, or a screen drawn there), and
+   * what comes before {@code replayEnd} is history, printed before the attach (a client does not
+   * answer the queries in it).
    */
   static String attached(int channel, UUID terminal, long offset, long replayEnd) {
     return new JsonObject()

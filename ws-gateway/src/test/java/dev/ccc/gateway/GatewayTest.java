@@ -105,7 +105,16 @@ class GatewayTest {
     Path data = Files.createTempDirectory("gateway-test");
     PtyConfig ptyConfig =
         new PtyConfig(
-            data, "/bin/bash", 1 << 20, List.of(), 20, Set.of("https"), Duration.ofMinutes(1), 8);
+            data,
+            "/bin/bash",
+            1 << 20,
+            4 << 20,
+            100,
+            List.of(),
+            20,
+            Set.of("https"),
+            Duration.ofMinutes(1),
+            8);
     registry = ptyConfig.newRegistry(Map.of());
     Sandboxes sandboxes = Sandboxes.unconfined(data);
     Workspaces workspaces = ptyConfig.newWorkspaces(sandboxes);
@@ -315,6 +324,45 @@ class GatewayTest {
     assertTrue(!resumed.contains("first-2"), "replayed bytes the client already had: " + resumed);
     assertTrue(seen.contains("first-2"));
     second.close();
+  }
+
+  @Test
+  void aViewerFarBehindIsPagedFromTheLogAndOneThatShowsNothingYetGetsTheScreen() throws Exception {
+    UUID terminal = openTerminal("alice");
+    Socket first = attachedTo(terminal);
+    first.acknowledge();
+    // 3 MB: three times what memory keeps here (1 MiB), less than the log (4 MiB).
+    first.input(1, "head -c 3000000 /dev/zero | tr '\\0' x; echo; echo flood-$((1+1))\n");
+    first.awaitOutput("flood-2");
+    long end = first.outputEnd;
+    first.close();
+
+    Socket behind = Socket.connect("/ws?ticket=" + ticket("alice"));
+    behind.acknowledge();
+    behind.attach(1, terminal, 0L);
+    JsonObject attached = behind.nextTextOfType("attached");
+    assertEquals(0L, attached.getLong("offset"));
+    String replayed = behind.awaitOutput("flood-2");
+    assertEquals(0, behind.firstOutputOffset, "from the log, not a screen");
+    assertEquals(0, behind.screen.length());
+    assertEquals(3_000_000, replayed.chars().filter(c -> c == 'x').count() - 1, "each byte once");
+    behind.close();
+
+    Socket fresh = Socket.connect("/ws?ticket=" + ticket("alice"));
+    fresh.attach(1, terminal, null);
+    attached = fresh.nextTextOfType("attached");
+    assertTrue(attached.getLong("offset") >= end, attached.encode());
+    assertEquals(attached.getLong("offset"), attached.getLong("replayEnd"));
+    fresh.awaitScreen();
+    assertEquals('\u001b', fresh.screen.getByte(0));
+    assertEquals('c', fresh.screen.getByte(1));
+    assertTrue(
+        fresh.arrivals.indexOf("size") < fresh.arrivals.indexOf("screen"),
+        "the size the screen was drawn for comes first: " + fresh.arrivals);
+    fresh.input(1, "echo after-$((2+1))\n");
+    fresh.awaitOutput("after-3");
+    assertEquals(attached.getLong("offset"), fresh.firstOutputOffset);
+    fresh.close();
   }
 
   /**
@@ -668,10 +716,23 @@ class GatewayTest {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private long firstOutputOffset = -1;
     private long outputEnd = -1;
+    private long acknowledged;
+    private boolean acknowledging;
+
+    /** The bytes of the SCREEN frames received. */
+    private final Buffer screen = Buffer.buffer();
+
+    /** What arrived, in order: the type of each text message, "output", "screen". */
+    private final List<String> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Socket(WebSocket socket) {
       this.socket = socket;
-      socket.textMessageHandler(text -> texts.add(new JsonObject(text)));
+      socket.textMessageHandler(
+          text -> {
+            JsonObject message = new JsonObject(text);
+            arrivals.add(message.getString("type"));
+            texts.add(message);
+          });
       socket.binaryMessageHandler(this::onBinary);
       socket.closeHandler(v -> closed.complete((int) socket.closeStatusCode()));
     }
@@ -708,8 +769,16 @@ class GatewayTest {
     }
 
     private synchronized void onBinary(Buffer frame) {
-      assertEquals(WireProtocol.OUTPUT, frame.getByte(0));
       long offset = frame.getLong(3);
+      if (frame.getByte(0) == WireProtocol.SCREEN) {
+        arrivals.add("screen");
+        assertTrue(firstOutputOffset < 0, "a screen after output");
+        screen.appendBuffer(frame.slice(11, frame.length()));
+        outputEnd = offset;
+        notifyAll();
+        return;
+      }
+      assertEquals(WireProtocol.OUTPUT, frame.getByte(0));
       if (firstOutputOffset < 0) {
         firstOutputOffset = offset;
       } else {
@@ -718,7 +787,28 @@ class GatewayTest {
       Buffer data = frame.slice(11, frame.length());
       outputEnd = offset + data.length();
       output.append(data.toString(StandardCharsets.UTF_8));
+      arrivals.add("output");
+      if (acknowledging && outputEnd - acknowledged >= 64 * 1024) {
+        acknowledged = outputEnd;
+        sendText(new WireProtocol.Ack(1, outputEnd).encode());
+      }
       notifyAll();
+    }
+
+    /** Acknowledges the output of channel 1 as it arrives, as a browser does once rendered. */
+    synchronized void acknowledge() {
+      acknowledging = true;
+    }
+
+    synchronized void awaitScreen() throws InterruptedException {
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (screen.length() == 0) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          throw new AssertionError("no screen arrived");
+        }
+        wait(left);
+      }
     }
 
     synchronized String awaitOutput(String expected) throws InterruptedException {
@@ -734,6 +824,11 @@ class GatewayTest {
     }
 
     void attach(int channel, UUID terminal, long offset) {
+      attach(channel, terminal, Long.valueOf(offset));
+    }
+
+    /** Attaches from {@code offset}, or, when it is null, as a client that shows nothing yet. */
+    void attach(int channel, UUID terminal, Long offset) {
       sendText(new WireProtocol.Attach(channel, terminal, offset).encode());
     }
 

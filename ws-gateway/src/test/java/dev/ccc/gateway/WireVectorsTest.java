@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -53,11 +54,18 @@ class WireVectorsTest {
       String name = vector.getString("name");
       if (vector.containsKey("binary")) {
         JsonObject message = vector.getJsonObject("message");
+        int channel = message.getInteger("channel");
+        long offset = message.getLong("offset");
+        Buffer data = hex(message.getString("data"));
         Buffer frame =
-            WireProtocol.output(
-                message.getInteger("channel"),
-                message.getLong("offset"),
-                hex(message.getString("data")));
+            switch (message.getString("type")) {
+              case "output" -> WireProtocol.output(channel, offset, data);
+              case "screen" -> {
+                assertEquals(List.of(data), WireProtocol.screenPieces(data), name);
+                yield WireProtocol.screen(channel, offset, data);
+              }
+              default -> throw new AssertionError("no frame type " + message.getString("type"));
+            };
         assertEquals(hex(vector.getString("binary")), frame, name);
       } else {
         JsonObject text = new JsonObject(vector.getString("text"));

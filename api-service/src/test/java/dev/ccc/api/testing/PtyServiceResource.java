@@ -64,7 +64,7 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
             "CCC_BUS_KEY_FILE",
             BUS_KEY.toString());
     PtyConfig config =
-        new PtyConfig(DATA, "/bin/bash", 1 << 20, List.of(), 50, Set.of("https"), WAIT, 16);
+        new PtyConfig(DATA, "/bin/bash", 1 << 20, 0, 100, List.of(), 50, Set.of("https"), WAIT, 16);
     registry = config.newRegistry(Map.of("CCC_PTY_PROFILES_FILE", probeProfile().toString()));
     // Unconfined: these tests are about the api-service, and their git server is on loopback,
     // which no sandbox may reach. The sandboxes have tests of their own.

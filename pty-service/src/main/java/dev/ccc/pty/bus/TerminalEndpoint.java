@@ -2,6 +2,7 @@ package dev.ccc.pty.bus;
 
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.Attach;
+import dev.ccc.bus.BusContract.AttachReply;
 import dev.ccc.bus.BusContract.Close;
 import dev.ccc.bus.BusContract.Control;
 import dev.ccc.bus.BusContract.Exited;
@@ -191,10 +192,42 @@ final class TerminalEndpoint implements Terminal.Listener {
     }
   }
 
+  /**
+   * Answers from memory, from the disk log or with the screen; off the event loop, since reading
+   * the log and drawing the screen take a while.
+   */
   private void attach(Message<Object> message, Attach attach) {
-    OutputBuffer.Slice slice = terminal.snapshot(attach.fromOffset());
-    message.reply(
-        new OutputChunk(terminal.id(), slice.start(), Buffer.buffer(slice.bytes())).encode());
+    vertx
+        .executeBlocking(
+            () -> reply(terminal.replay(attach.fromOffset(), BusContract.MAX_REPLAY_BYTES)), false)
+        .onSuccess(message::reply)
+        .onFailure(
+            failure -> {
+              LOG.log(Level.WARNING, "replaying terminal " + id + " failed", failure);
+              message.fail(BusContract.FAILURE_UNAVAILABLE, "the terminal's output is unreadable");
+            });
+  }
+
+  private Buffer reply(Terminal.Replay replay) {
+    if (replay instanceof Terminal.Replay.Output output) {
+      OutputBuffer.Slice slice = output.slice();
+      return new AttachReply(
+              AttachReply.Kind.OUTPUT,
+              terminal.id(),
+              slice.start(),
+              Math.max(output.end(), slice.end()),
+              Buffer.buffer(slice.bytes()))
+          .encode();
+    }
+    Terminal.Replay.Drawn drawn = (Terminal.Replay.Drawn) replay;
+    PtyMetrics.SCREENS_DRAWN.increment();
+    return new AttachReply(
+            AttachReply.Kind.SCREEN,
+            terminal.id(),
+            drawn.offset(),
+            drawn.offset(),
+            Buffer.buffer(drawn.bytes()))
+        .encode();
   }
 
   private void resize(Message<Object> message, Resize resize) {

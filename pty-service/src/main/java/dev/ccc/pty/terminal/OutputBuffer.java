@@ -84,12 +84,13 @@ public final class OutputBuffer {
   }
 
   /**
-   * The kept bytes from {@code offset} on. An offset older than the oldest kept byte starts at that
-   * byte instead; one past the end yields an empty slice at the end.
+   * At most {@code maxBytes} of the kept bytes from {@code offset} on. An offset older than the
+   * oldest kept byte starts at that byte instead; one past the end yields an empty slice at the
+   * end.
    */
-  public Slice since(long offset) {
+  public Slice since(long offset, int maxBytes) {
     long start = Math.min(Math.max(offset, startOffset()), end);
-    byte[] bytes = new byte[(int) (end - start)];
+    byte[] bytes = new byte[(int) Math.min(maxBytes, end - start)];
     int position = (int) (start % ring.length);
     int first = Math.min(bytes.length, ring.length - position);
     System.arraycopy(ring, position, bytes, 0, first);

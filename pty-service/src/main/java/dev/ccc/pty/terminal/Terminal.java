@@ -3,15 +3,18 @@ package dev.ccc.pty.terminal;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
+import dev.ccc.pty.screen.Screen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,14 +25,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One child process in a PTY, with everything it printed recently.
+ * One child process in a PTY, with what it printed: the recent output in memory ({@link
+ * OutputBuffer}), more of it on disk ({@link OutputLog}), and the screen it drew ({@link Screen}).
  *
- * <p>A dedicated reader thread reads the PTY. Every read is appended to the {@link OutputBuffer}
- * and handed to the {@link Listener} as one chunk, both under the terminal's lock; {@link
- * #snapshot} takes the same lock. So the stream has one order: a snapshot holds exactly the bytes
- * of the chunks delivered before it, and the first chunk delivered after it starts at the
- * snapshot's end. When the child has exited and its last output has been read, the reader stops
- * what is left of its session and delivers the exit code, once, after the last chunk.
+ * <p>A dedicated reader thread reads the PTY. Every read is appended to the buffer and the log, fed
+ * to the screen and handed to the {@link Listener} as one chunk, all under the terminal's lock;
+ * {@link #replay} and {@link #resize} take the same lock. So the stream has one order: a replay
+ * holds exactly the bytes of the chunks delivered before it, a screen is drawn at the offset where
+ * the next chunk delivered starts, and a resize falls between two chunks for the screen as for the
+ * child. When the child has exited and its last output has been read, the reader stops what is left
+ * of its session and delivers the exit code, once, after the last chunk.
  *
  * <p>Input goes through a second thread, because writing to a PTY blocks while the child is not
  * reading and its input buffer is full.
@@ -84,23 +89,44 @@ public final class Terminal {
     }
   }
 
+  /** What a viewer resuming at an offset gets: the output from there, or the screen. */
+  public sealed interface Replay {
+    /** Output from {@code slice.start()}; the terminal had printed {@code end} bytes. */
+    record Output(OutputBuffer.Slice slice, long end) implements Replay {}
+
+    /** Escape sequences that draw the screen as it was at {@code offset}, the end of the output. */
+    record Drawn(long offset, byte[] bytes) implements Replay {}
+  }
+
   private final UUID id;
   private final String owner;
   private final PtyProcess process;
   private final Listener listener;
   private final OutputBuffer buffer;
+  private final Screen screen;
+  private volatile OutputLog log;
   private final InputStream output;
   private final OutputStream input;
   private final ExecutorService inputWriter;
   private final AtomicLong pendingInput = new AtomicLong();
   private volatile boolean exited;
 
-  private Terminal(UUID id, String owner, PtyProcess process, int bufferBytes, Listener listener) {
+  private Terminal(
+      UUID id,
+      String owner,
+      PtyProcess process,
+      Retention retention,
+      OutputLog log,
+      int cols,
+      int rows,
+      Listener listener) {
     this.id = id;
     this.owner = owner;
     this.process = process;
     this.listener = listener;
-    this.buffer = new OutputBuffer(bufferBytes);
+    this.buffer = new OutputBuffer(retention.bufferBytes());
+    this.log = log;
+    this.screen = new Screen(cols, rows, retention.scrollbackLines());
     this.output = process.getInputStream();
     this.input = process.getOutputStream();
     this.inputWriter =
@@ -115,10 +141,11 @@ public final class Terminal {
       Map<String, String> environment,
       int cols,
       int rows,
-      int bufferBytes,
+      Retention retention,
       Listener listener)
       throws IOException {
     UUID id = UUID.randomUUID();
+    OutputLog log = retention.openLog(id);
     Map<String, String> marked = new HashMap<>(environment);
     marked.put(SessionKiller.TERMINAL_VARIABLE, id.toString());
     PtyProcess process =
@@ -128,7 +155,7 @@ public final class Terminal {
             .setInitialColumns(cols)
             .setInitialRows(rows)
             .start();
-    Terminal terminal = new Terminal(id, owner, process, bufferBytes, listener);
+    Terminal terminal = new Terminal(id, owner, process, retention, log, cols, rows, listener);
     daemon(terminal::readUntilExit, "terminal-" + terminal.id + "-output").start();
     return terminal;
   }
@@ -178,18 +205,54 @@ public final class Terminal {
     }
   }
 
-  /** Sets the PTY's size; the kernel tells the child with SIGWINCH. */
+  /** Sets the size of the PTY and of the screen; the kernel tells the child with SIGWINCH. */
   public void resize(int cols, int rows) {
-    process.setWinSize(new WinSize(cols, rows));
+    synchronized (buffer) {
+      screen.resize(cols, rows);
+      process.setWinSize(new WinSize(cols, rows));
+    }
   }
 
   /**
-   * The buffered output from {@code fromOffset}, or from the oldest byte still buffered if that is
-   * later. Output delivered to the listener after this returns starts at the slice's end.
+   * What a viewer that has shown the output up to {@code fromOffset} (null: none of it) needs next:
+   * at most {@code maxBytes} of the output from there, from memory or from disk, or the screen when
+   * that offset is kept nowhere any more. A viewer with no offset gets the output from the first
+   * byte while all of it is still in memory, and the screen after that.
    */
-  public OutputBuffer.Slice snapshot(long fromOffset) {
+  public Replay replay(Long fromOffset, int maxBytes) {
+    long end;
     synchronized (buffer) {
-      return buffer.since(fromOffset);
+      end = buffer.endOffset();
+      long from = fromOffset == null ? 0 : fromOffset;
+      if (from >= buffer.startOffset()) {
+        return new Replay.Output(buffer.since(from, maxBytes), end);
+      }
+      if (fromOffset == null || log == null || fromOffset < log.startOffset()) {
+        return new Replay.Drawn(end, screen.draw());
+      }
+    }
+    // Off the reader's lock: the log reads from disk. Output delivered meanwhile comes after end.
+    OutputLog onDisk = log;
+    Optional<OutputBuffer.Slice> slice =
+        onDisk == null ? Optional.empty() : onDisk.read(fromOffset, maxBytes);
+    if (slice.isPresent()) {
+      return new Replay.Output(slice.get(), end);
+    }
+    synchronized (buffer) {
+      return new Replay.Drawn(buffer.endOffset(), screen.draw());
+    }
+  }
+
+  /** Deletes the output log; the terminal is over and nobody will resume from it. */
+  public void discardLog() {
+    OutputLog onDisk = log;
+    log = null;
+    if (onDisk != null) {
+      try {
+        onDisk.delete();
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "cannot delete the output log of terminal " + id, e);
+      }
     }
   }
 
@@ -217,6 +280,8 @@ public final class Terminal {
       while (awaitCapacity() && (length = output.read(chunk)) >= 0) {
         synchronized (buffer) {
           long offset = buffer.append(chunk, 0, length);
+          appendToLog(chunk, length);
+          screen.feed(chunk, 0, length);
           listener.onOutput(this, offset, Arrays.copyOf(chunk, length));
         }
       }
@@ -228,10 +293,31 @@ public final class Terminal {
     SessionKiller.stop(List.of(leader()));
     int exitCode = awaitExit();
     inputWriter.shutdownNow();
+    OutputLog onDisk = log;
+    if (onDisk != null) {
+      onDisk.close();
+    }
     closeQuietly(output);
     closeQuietly(input);
     exited = true;
     listener.onExit(this, exitCode);
+  }
+
+  /**
+   * A log that cannot be written (a full disk) is given up, not the terminal: viewers then resume
+   * from memory or get the screen.
+   */
+  private void appendToLog(byte[] chunk, int length) {
+    OutputLog onDisk = log;
+    if (onDisk == null) {
+      return;
+    }
+    try {
+      onDisk.append(chunk, 0, length);
+    } catch (UncheckedIOException e) {
+      LOG.log(Level.WARNING, "the output log of terminal " + id + " failed; it stops here", e);
+      discardLog();
+    }
   }
 
   private boolean awaitCapacity() {

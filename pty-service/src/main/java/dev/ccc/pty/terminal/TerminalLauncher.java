@@ -25,15 +25,15 @@ public final class TerminalLauncher {
 
   private final Profiles profiles;
   private final ChildEnvironment environment;
-  private final int bufferBytes;
+  private final Retention retention;
 
   /**
-   * @param bufferBytes output kept per terminal for viewers that attach later
+   * @param retention what is kept of each terminal's output for viewers that attach later
    */
-  public TerminalLauncher(Profiles profiles, ChildEnvironment environment, int bufferBytes) {
+  public TerminalLauncher(Profiles profiles, ChildEnvironment environment, Retention retention) {
     this.profiles = profiles;
     this.environment = environment;
-    this.bufferBytes = bufferBytes;
+    this.retention = retention;
   }
 
   /** The profiles terminals can run. */
@@ -62,7 +62,7 @@ public final class TerminalLauncher {
         environment.inSandbox(launch.secrets(), sandbox.environment()),
         cols,
         rows,
-        bufferBytes,
+        retention,
         listener);
   }
 

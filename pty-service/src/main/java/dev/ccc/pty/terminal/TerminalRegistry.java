@@ -11,8 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live terminals of this pty-service. It caps their number, forgets a terminal as soon as its
- * process has exited, and stops them all when the service shuts down.
+ * The live terminals of this pty-service. It caps their number, forgets a terminal (and its output
+ * log) as soon as its process has exited, and stops them all when the service shuts down.
  */
 public final class TerminalRegistry {
   private static final Duration EXIT_WAIT = Duration.ofSeconds(3);
@@ -49,6 +49,10 @@ public final class TerminalRegistry {
                   listener,
                   (exited, exitCode) -> {
                     terminals.remove(exited.id());
+                    // A terminal stopped by a shutdown is not over for its users: its log stays.
+                    if (!isShutDown()) {
+                      exited.discardLog();
+                    }
                     listener.onExit(exited, exitCode);
                   }));
       if (!add(terminal)) {
@@ -122,6 +126,10 @@ public final class TerminalRegistry {
     }
     terminals.put(terminal.id(), terminal);
     return true;
+  }
+
+  private synchronized boolean isShutDown() {
+    return shutDown;
   }
 
   private synchronized void releaseSlot() {

@@ -154,13 +154,13 @@ class ForgedBusMessagesTest {
   @Test
   void requestsWithoutAValidProofAreRefusedWith401() throws Exception {
     String control = BusContract.terminalControl(terminal);
-    JsonObject attach = new Attach("alice", 0).toJson(bus.key, terminal);
+    JsonObject attach = new Attach("alice", 0L).toJson(bus.key, terminal);
     JsonObject unproven = attach.copy();
     unproven.remove("proof");
     unproven.remove("issuedAt");
     bus.assertFailure(BusContract.FAILURE_UNPROVEN, control, unproven);
     bus.assertFailure(
-        BusContract.FAILURE_UNPROVEN, control, new Attach("alice", 0).toJson(OTHER_KEY, terminal));
+        BusContract.FAILURE_UNPROVEN, control, new Attach("alice", 0L).toJson(OTHER_KEY, terminal));
     bus.assertFailure(BusContract.FAILURE_UNPROVEN, control, attach.copy().put("fromOffset", 1));
     bus.assertFailure(
         BusContract.FAILURE_UNPROVEN,
@@ -171,7 +171,7 @@ class ForgedBusMessagesTest {
     bus.assertFailure(
         BusContract.FAILURE_UNPROVEN,
         control,
-        new Attach("alice", 0).toJson(threeMinutesAgo, terminal));
+        new Attach("alice", 0L).toJson(threeMinutesAgo, terminal));
     bus.assertFailure(
         BusContract.FAILURE_UNPROVEN,
         BusContract.PTY_SESSION_START,
@@ -185,7 +185,7 @@ class ForgedBusMessagesTest {
     // tells them apart, and the proof covers it.
     JsonObject status = new WorkspaceStatus("alice", workspace).toJson(bus.key);
     bus.assertFailure(BusContract.FAILURE_UNPROVEN, BusContract.PTY_WORKSPACE_DELETE, status);
-    JsonObject attach = new Attach("alice", 0).toJson(bus.key, terminal);
+    JsonObject attach = new Attach("alice", 0L).toJson(bus.key, terminal);
     bus.assertFailure(BusContract.FAILURE_UNPROVEN, BusContract.terminalControl(openTab()), attach);
     assertEquals(
         WorkspaceFolder.Presence.READY,

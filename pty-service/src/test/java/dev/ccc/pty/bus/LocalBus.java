@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.Attach;
+import dev.ccc.bus.BusContract.AttachReply;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.OutputChunk;
 import dev.ccc.bus.BusKey;
@@ -73,7 +74,16 @@ final class LocalBus {
       throws Exception {
     PtyConfig config =
         new PtyConfig(
-            data, "/bin/bash", 1 << 20, List.of(), 10, cloneSchemes, Duration.ofMinutes(1), 4);
+            data,
+            "/bin/bash",
+            1 << 20,
+            4 << 20,
+            100,
+            List.of(),
+            10,
+            cloneSchemes,
+            Duration.ofMinutes(1),
+            4);
     TerminalRegistry registry = config.newRegistry(System.getenv());
     Workspaces workspaces = config.newWorkspaces(sandboxes);
     await(
@@ -106,8 +116,16 @@ final class LocalBus {
             new InputChunk(user, Buffer.buffer(text)).encode(key, terminalId));
   }
 
+  /** Attaches from {@code fromOffset}, which must still be kept: the reply is output. */
   OutputChunk attach(String terminalId, String user, long fromOffset) throws Exception {
-    return OutputChunk.decode(
+    AttachReply reply = attachReply(terminalId, user, fromOffset);
+    assertEquals(AttachReply.Kind.OUTPUT, reply.kind());
+    return new OutputChunk(reply.terminalId(), reply.offset(), reply.data());
+  }
+
+  /** Attaches from {@code fromOffset} (null: none) and returns the reply as it came. */
+  AttachReply attachReply(String terminalId, String user, Long fromOffset) throws Exception {
+    return AttachReply.decode(
         call(
             BusContract.terminalControl(terminalId),
             new Attach(user, fromOffset).toJson(key, terminalId)));

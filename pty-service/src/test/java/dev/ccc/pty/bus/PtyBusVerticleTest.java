@@ -87,7 +87,7 @@ class PtyBusVerticleTest {
     String id = open("alice");
     String control = BusContract.terminalControl(id);
     bus.assertFailure(
-        BusContract.FAILURE_FORBIDDEN, control, new Attach("mallory", 0).toJson(bus.key, id));
+        BusContract.FAILURE_FORBIDDEN, control, new Attach("mallory", 0L).toJson(bus.key, id));
     bus.assertFailure(
         BusContract.FAILURE_FORBIDDEN, control, new Resize("mallory", 10, 10).toJson(bus.key, id));
     bus.assertFailure(
@@ -215,7 +215,7 @@ class PtyBusVerticleTest {
   private void awaitGone(String id) throws Exception {
     bus.awaitNoHandler(
         BusContract.terminalControl(id),
-        new Attach("alice", 0).toJson(bus.key, id),
+        new Attach("alice", 0L).toJson(bus.key, id),
         BusContract.FAILURE_NOT_FOUND);
   }
 }

@@ -66,7 +66,16 @@ class PtyManagementTest {
     vertx = await(ClusteredBus.join(cluster));
     PtyConfig config =
         new PtyConfig(
-            data, "/bin/bash", 1 << 20, List.of(), 10, Set.of("https"), Duration.ofMinutes(1), 4);
+            data,
+            "/bin/bash",
+            1 << 20,
+            0,
+            100,
+            List.of(),
+            10,
+            Set.of("https"),
+            Duration.ofMinutes(1),
+            4);
     terminals = config.newRegistry(System.getenv());
     sandboxes = Sandboxes.unconfined(data);
     management =

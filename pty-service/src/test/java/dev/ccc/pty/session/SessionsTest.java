@@ -13,6 +13,7 @@ import dev.ccc.pty.terminal.ChildEnvironment;
 import dev.ccc.pty.terminal.Launch;
 import dev.ccc.pty.terminal.Profiles;
 import dev.ccc.pty.terminal.Recorder;
+import dev.ccc.pty.terminal.Retention;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.terminal.TerminalLauncher;
 import dev.ccc.pty.terminal.TerminalRegistry;
@@ -51,7 +52,7 @@ class SessionsTest {
             new TerminalLauncher(
                 Profiles.standard("/bin/bash"),
                 ChildEnvironment.of(System.getenv(), List.of(), "/bin/bash"),
-                1 << 16),
+                new Retention(1 << 16, Path.of("/nonexistent"), 0, 100)),
             10);
     Sandboxes sandboxes = Sandboxes.unconfined(data);
     workspaces =

@@ -27,7 +27,7 @@ class OutputBufferTest {
     assertEquals(3, append(buffer, "defg"));
     assertEquals(7, buffer.endOffset());
     assertEquals(0, buffer.startOffset());
-    assertEquals("abcdefg", text(buffer.since(0)));
+    assertEquals("abcdefg", text(buffer.since(0, Integer.MAX_VALUE)));
   }
 
   @Test
@@ -37,7 +37,7 @@ class OutputBufferTest {
     append(buffer, "6789ab");
     assertEquals(12, buffer.endOffset());
     assertEquals(4, buffer.startOffset());
-    OutputBuffer.Slice all = buffer.since(4);
+    OutputBuffer.Slice all = buffer.since(4, Integer.MAX_VALUE);
     assertEquals(4, all.start());
     assertEquals("456789ab", text(all));
     assertEquals(12, all.end());
@@ -47,7 +47,7 @@ class OutputBufferTest {
   void sinceAMidOffsetReturnsExactlyTheRest() {
     OutputBuffer buffer = new OutputBuffer(8);
     append(buffer, "0123456789");
-    OutputBuffer.Slice rest = buffer.since(7);
+    OutputBuffer.Slice rest = buffer.since(7, Integer.MAX_VALUE);
     assertEquals(7, rest.start());
     assertEquals("789", text(rest));
   }
@@ -56,7 +56,7 @@ class OutputBufferTest {
   void sinceBeforeTheOldestByteStartsAtTheOldestByte() {
     OutputBuffer buffer = new OutputBuffer(4);
     append(buffer, "abcdefghij");
-    OutputBuffer.Slice slice = buffer.since(0);
+    OutputBuffer.Slice slice = buffer.since(0, Integer.MAX_VALUE);
     assertEquals(6, slice.start());
     assertEquals("ghij", text(slice));
   }
@@ -65,10 +65,10 @@ class OutputBufferTest {
   void sinceTheEndOrLaterIsEmptyAtTheEnd() {
     OutputBuffer buffer = new OutputBuffer(4);
     append(buffer, "abc");
-    assertEquals(3, buffer.since(3).start());
-    assertEquals(0, buffer.since(3).bytes().length);
-    assertEquals(3, buffer.since(99).start());
-    assertEquals(0, buffer.since(99).bytes().length);
+    assertEquals(3, buffer.since(3, Integer.MAX_VALUE).start());
+    assertEquals(0, buffer.since(3, Integer.MAX_VALUE).bytes().length);
+    assertEquals(3, buffer.since(99, Integer.MAX_VALUE).start());
+    assertEquals(0, buffer.since(99, Integer.MAX_VALUE).bytes().length);
   }
 
   @Test
@@ -78,7 +78,7 @@ class OutputBufferTest {
     byte[] chunk = "0123456789".getBytes(US_ASCII);
     assertEquals(2, buffer.append(chunk, 1, 8));
     assertEquals(10, buffer.endOffset());
-    assertArrayEquals("5678".getBytes(US_ASCII), buffer.since(0).bytes());
+    assertArrayEquals("5678".getBytes(US_ASCII), buffer.since(0, Integer.MAX_VALUE).bytes());
   }
 
   @Test
@@ -91,9 +91,9 @@ class OutputBufferTest {
       all.append(piece);
     }
     String expected = all.substring(all.length() - 7);
-    assertEquals(expected, text(buffer.since(0)));
+    assertEquals(expected, text(buffer.since(0, Integer.MAX_VALUE)));
     assertEquals(all.length(), buffer.endOffset());
-    assertEquals(expected.substring(3), text(buffer.since(all.length() - 4)));
+    assertEquals(expected.substring(3), text(buffer.since(all.length() - 4, Integer.MAX_VALUE)));
   }
 
   @Test
@@ -111,7 +111,7 @@ class OutputBufferTest {
       int kept = Math.min(everything.length, capacity);
       assertArrayEquals(
           Arrays.copyOfRange(everything, everything.length - kept, everything.length),
-          buffer.since(0).bytes());
+          buffer.since(0, Integer.MAX_VALUE).bytes());
     }
   }
 }

@@ -116,7 +116,7 @@ class ProfilesTest {
     return new TerminalLauncher(
         Profiles.load("/bin/bash", file(OPERATORS)),
         ChildEnvironment.of(System.getenv(), List.of(), "/bin/bash"),
-        1 << 16);
+        new Retention(1 << 16, data.resolve("logs"), 0, 100));
   }
 
   private SessionSandbox sandbox() throws Exception {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,11 +52,15 @@ class TerminalTest {
   }
 
   private Terminal start(Recorder recorder, int bufferBytes) throws Exception {
+    return start(recorder, new Retention(bufferBytes, data.resolve("logs"), 0, 100));
+  }
+
+  private Terminal start(Recorder recorder, Retention retention) throws Exception {
     TerminalLauncher launcher =
         new TerminalLauncher(
             Profiles.standard(BASH),
             ChildEnvironment.of(System.getenv(), List.of(), BASH),
-            bufferBytes);
+            retention);
     Terminal terminal =
         launcher.launch(
             Sandboxes.unconfined(data).openSession(new Owner("alice", false), work),
@@ -164,46 +169,72 @@ class TerminalTest {
   }
 
   @Test
-  void offsetsAreContiguousFromZeroAndMatchTheSnapshot() throws Exception {
+  void offsetsAreContiguousFromZeroAndMatchTheReplay() throws Exception {
     Recorder recorder = new Recorder();
     Terminal terminal = start(recorder);
     // About 110 KB, more than one 64 KiB read.
     type(terminal, "seq 1 20000; echo done-$((5*5))");
     recorder.awaitText("done-25");
-    OutputBuffer.Slice all = terminal.snapshot(0);
+    OutputBuffer.Slice all = output(terminal.replay(0L, Integer.MAX_VALUE));
     assertEquals(0, all.start());
     byte[] recorded = recorder.bytes();
     assertTrue(recorded.length > 100_000, "output was " + recorded.length + " bytes");
-    // Chunks are delivered under the lock the snapshot takes: it holds a prefix of the recording.
+    // Chunks are delivered under the lock the replay takes: it holds a prefix of the recording.
     assertArrayEquals(Arrays.copyOf(recorded, all.bytes().length), all.bytes());
     recorder.assertDeliveredInOrder();
   }
 
   @Test
-  void snapshotFromAMidOffsetReturnsExactlyTheRemainingBytes() throws Exception {
+  void replayFromAMidOffsetReturnsExactlyTheRemainingBytes() throws Exception {
     Recorder recorder = new Recorder();
     Terminal terminal = start(recorder);
     type(terminal, "seq 1 2000; echo done-$((5*5))");
     recorder.awaitText("done-25");
     long mid = recorder.bytes().length / 2;
-    OutputBuffer.Slice rest = terminal.snapshot(mid);
+    OutputBuffer.Slice rest = output(terminal.replay(mid, Integer.MAX_VALUE));
     byte[] recorded = recorder.bytes();
     assertEquals(mid, rest.start());
     assertArrayEquals(Arrays.copyOfRange(recorded, (int) mid, (int) rest.end()), rest.bytes());
   }
 
   @Test
-  void snapshotBeforeTheOldestBufferedByteStartsThere() throws Exception {
+  void anOffsetTheMemoryBufferDroppedIsReadFromTheDiskLog() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder, new Retention(4096, data.resolve("logs"), 1 << 20, 100));
+    type(terminal, "seq 1 5000; echo done-$((5*5))");
+    recorder.awaitText("done-25");
+    byte[] recorded = recorder.bytes();
+    OutputBuffer.Slice first = output(terminal.replay(10L, 1000));
+    assertEquals(10, first.start());
+    assertArrayEquals(Arrays.copyOfRange(recorded, 10, 1010), first.bytes());
+  }
+
+  @Test
+  void anOffsetKeptNowhereGetsTheScreenAtTheEndOfTheOutput() throws Exception {
     Recorder recorder = new Recorder();
     Terminal terminal = start(recorder, 4096);
     type(terminal, "seq 1 5000; echo done-$((5*5))");
     recorder.awaitText("done-25");
-    OutputBuffer.Slice kept = terminal.snapshot(0);
-    byte[] recorded = recorder.bytes();
-    assertEquals(4096, kept.bytes().length);
-    assertEquals(kept.end() - 4096, kept.start());
-    assertArrayEquals(
-        Arrays.copyOfRange(recorded, (int) kept.start(), (int) kept.end()), kept.bytes());
+    Terminal.Replay.Drawn drawn =
+        assertInstanceOf(Terminal.Replay.Drawn.class, terminal.replay(0L, Integer.MAX_VALUE));
+    assertEquals(recorder.bytes().length, drawn.offset());
+    String screen = new String(drawn.bytes(), UTF_8);
+    assertTrue(screen.startsWith("\u001bc"), "a screen starts with a reset");
+    assertTrue(screen.contains("done-25"), screen);
+  }
+
+  @Test
+  void aViewerWithoutAnOffsetGetsAllOutputWhileTheBufferHoldsItAll() throws Exception {
+    Recorder recorder = new Recorder();
+    Terminal terminal = start(recorder);
+    type(terminal, "echo hello-$((6*7))");
+    recorder.awaitText("hello-42");
+    OutputBuffer.Slice all = output(terminal.replay(null, Integer.MAX_VALUE));
+    assertEquals(0, all.start());
+  }
+
+  private static OutputBuffer.Slice output(Terminal.Replay replay) {
+    return assertInstanceOf(Terminal.Replay.Output.class, replay).slice();
   }
 
   @Test
@@ -261,7 +292,9 @@ class TerminalTest {
   void unknownProfilesAndDotOwnersAreRejected() throws Exception {
     TerminalLauncher launcher =
         new TerminalLauncher(
-            Profiles.standard(BASH), ChildEnvironment.of(Map.of(), List.of(), BASH), 1024);
+            Profiles.standard(BASH),
+            ChildEnvironment.of(Map.of(), List.of(), BASH),
+            new Retention(1024, data.resolve("logs"), 0, 100));
     Sandboxes sandboxes = Sandboxes.unconfined(data);
     SessionSandbox alice = sandboxes.openSession(new Owner("alice", false), work);
     assertThrows(
