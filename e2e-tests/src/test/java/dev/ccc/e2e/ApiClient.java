@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.UUID;
 
 /** The REST calls a browser makes on the api-service around its WebSocket. */
 public final class ApiClient {
@@ -39,6 +40,17 @@ public final class ApiClient {
     client.token = tokens.getString("accessToken");
     client.refreshToken = tokens.getString("refreshToken");
     return client;
+  }
+
+  /**
+   * Logged in as a user made for the caller alone: its running sessions count against nobody else's
+   * quota (5 at once), as the shared admin's do.
+   */
+  public static ApiClient loginAsNewUser(LocalStack stack) throws Exception {
+    String name = "user-" + UUID.randomUUID().toString().substring(0, 8);
+    String password = "a long enough password";
+    loginAsAdmin(stack).createUser(name, password);
+    return login(stack, name, password);
   }
 
   /** Calls the API with a personal access token instead of a login. */

@@ -53,10 +53,9 @@ class ResumeAfterAbsenceTest {
   void aViewerResumingFromAnOffsetMemoryDroppedGetsExactlyTheBytesItMissedFromDisk()
       throws Exception {
     LocalStack stack = LocalStack.get();
-    ApiClient api = ApiClient.loginAsAdmin(stack);
+    ApiClient api = ApiClient.loginAsNewUser(stack);
     String session = api.createSession(api.createWorkspace("Log"), "m");
     String terminal = api.startSession(session, 80, 24);
-    // Stopped after: the e2e stack's tests share one user's running sessions (5 at once).
     try (AutoCloseable stop = () -> api.stopSession(session);
         GatewayClient first = GatewayClient.connect(stack, api.wsTicket())) {
       first.record(1);
@@ -95,7 +94,7 @@ class ResumeAfterAbsenceTest {
   void lateViewersGetTheScreenOfAViewerThatSawEveryByteBeforeAndAfterMoreOutputAndAResize()
       throws Exception {
     LocalStack stack = LocalStack.get();
-    ApiClient api = ApiClient.loginAsAdmin(stack);
+    ApiClient api = ApiClient.loginAsNewUser(stack);
     String session = api.createSession(api.createWorkspace("Screen"), "m");
     String terminal = api.startSession(session, 80, 24);
     Map<String, GatewayClient> viewers = new LinkedHashMap<>();

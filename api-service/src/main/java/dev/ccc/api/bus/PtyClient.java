@@ -53,6 +53,13 @@ public class PtyClient {
    */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * For questions a pty-service answers at once. A request that reaches a session's address as its
+   * last terminal ends is dropped unanswered with the address (Vert.x discards what a consumer had
+   * pending when it unregisters), so waiting long gains nothing.
+   */
+  public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+
   private final BusMembership bus;
   private final Vertx quarkusVertx;
 
@@ -95,10 +102,13 @@ public class PtyClient {
    * runs the session. Other failures as {@link ApiException}s.
    */
   public Uni<Optional<Message<Object>>> control(String sessionId, SessionControl control) {
-    return raw(
-            BusContract.sessionControl(sessionId),
-            control.toJson(bus.key(), sessionId),
-            DEFAULT_TIMEOUT)
+    return control(sessionId, control, DEFAULT_TIMEOUT);
+  }
+
+  /** {@link #control(String, SessionControl)} with a reply expected within {@code timeout}. */
+  public Uni<Optional<Message<Object>>> control(
+      String sessionId, SessionControl control, Duration timeout) {
+    return raw(BusContract.sessionControl(sessionId), control.toJson(bus.key(), sessionId), timeout)
         .map(Optional::of)
         .onFailure(PtyClient::noHandler)
         .recoverWithItem(Optional.empty())

@@ -556,7 +556,11 @@ public class SessionService {
 
   /** The session's terminals, or empty when no pty-service runs it. */
   private Uni<Optional<List<String>>> status(Session session) {
-    return pty.control(session.getId(), new SessionStatus(session.getOwnerId()))
+    return status(session, PtyClient.DEFAULT_TIMEOUT);
+  }
+
+  private Uni<Optional<List<String>>> status(Session session, Duration timeout) {
+    return pty.control(session.getId(), new SessionStatus(session.getOwnerId()), timeout)
         .map(reply -> reply.map(answer -> SessionTerminals.parse(answer.body()).terminalIds()));
   }
 
@@ -617,7 +621,7 @@ public class SessionService {
     if (session.getState() != State.RUNNING) {
       return Uni.createFrom().item(SessionView.of(session, List.of()));
     }
-    return status(session)
+    return status(session, PtyClient.QUERY_TIMEOUT)
         .chain(
             running ->
                 running.isPresent()
@@ -625,10 +629,13 @@ public class SessionService {
                     : correct(session, State.IDLE, "no longer running")
                         .map(corrected -> SessionView.of(corrected, List.of())))
         .onFailure(ApiException.class)
-        .recoverWithItem(
+        .recoverWithUni(
             failure -> {
               LOG.warning("no status of session " + session.getId() + ": " + failure.getMessage());
-              return SessionView.of(session, List.of());
+              // Unanswered, most often because the session ended meanwhile: its row says so.
+              return sessions
+                  .find(session.getId())
+                  .map(now -> SessionView.of(now == null ? session : now, List.of()));
             });
   }
 

@@ -74,8 +74,7 @@ final class SandboxSetup {
             + unavailable.get()
             + ". Only administrators' terminals and clones will run; CCC_PTY_ISOLATION=none runs"
             + " everyone's (unsafe for several users).");
-    return new AdminsOnly(
-        new Unconfined(new Isolation(Level.ADMINS_ONLY, unavailable.get()), dataDir));
+    return Sandboxes.adminsOnly(dataDir, unavailable.get());
   }
 
   /** Why sandboxes cannot even be tried here, if they cannot. */

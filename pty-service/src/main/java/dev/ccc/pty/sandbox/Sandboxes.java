@@ -40,6 +40,16 @@ public interface Sandboxes extends AutoCloseable {
         new Isolation(Isolation.Level.NONE, "isolation is off"), dataDir.toAbsolutePath());
   }
 
+  /**
+   * Only administrators' terminals and clones, unconfined: what a machine that cannot sandbox gets,
+   * {@code reason} saying why.
+   */
+  static Sandboxes adminsOnly(Path dataDir, String reason) {
+    return new AdminsOnly(
+        new Unconfined(
+            new Isolation(Isolation.Level.ADMINS_ONLY, reason), dataDir.toAbsolutePath()));
+  }
+
   /** The isolation users get here. */
   Isolation isolation();
 
