@@ -719,6 +719,12 @@ class GatewayTest {
     private long acknowledged;
     private boolean acknowledging;
 
+    /**
+     * What was wrong with the frames, found on the event loop, where a failed assertion would only
+     * be logged; the waits throw it.
+     */
+    private AssertionError violation;
+
     /** The bytes of the SCREEN frames received. */
     private final Buffer screen = Buffer.buffer();
 
@@ -769,30 +775,46 @@ class GatewayTest {
     }
 
     private synchronized void onBinary(Buffer frame) {
+      try {
+        take(frame);
+      } catch (AssertionError e) {
+        if (violation == null) {
+          violation = e;
+        }
+      }
+      notifyAll();
+    }
+
+    /** Offsets are those of channel 1; the output of every channel is collected. */
+    private void take(Buffer frame) {
+      boolean first = frame.getUnsignedShort(1) == 1;
       long offset = frame.getLong(3);
       if (frame.getByte(0) == WireProtocol.SCREEN) {
         arrivals.add("screen");
-        assertTrue(firstOutputOffset < 0, "a screen after output");
         screen.appendBuffer(frame.slice(11, frame.length()));
-        outputEnd = offset;
-        notifyAll();
+        if (first) {
+          assertTrue(firstOutputOffset < 0, "a screen after output");
+          outputEnd = offset;
+        }
         return;
       }
       assertEquals(WireProtocol.OUTPUT, frame.getByte(0));
+      Buffer data = frame.slice(11, frame.length());
+      output.append(data.toString(StandardCharsets.UTF_8));
+      arrivals.add("output");
+      if (!first) {
+        return;
+      }
       if (firstOutputOffset < 0) {
         firstOutputOffset = offset;
       } else {
         assertEquals(outputEnd, offset, "output frames must be contiguous");
       }
-      Buffer data = frame.slice(11, frame.length());
       outputEnd = offset + data.length();
-      output.append(data.toString(StandardCharsets.UTF_8));
-      arrivals.add("output");
       if (acknowledging && outputEnd - acknowledged >= 64 * 1024) {
         acknowledged = outputEnd;
         sendText(new WireProtocol.Ack(1, outputEnd).encode());
       }
-      notifyAll();
     }
 
     /** Acknowledges the output of channel 1 as it arrives, as a browser does once rendered. */
@@ -803,6 +825,7 @@ class GatewayTest {
     synchronized void awaitScreen() throws InterruptedException {
       long deadline = System.currentTimeMillis() + 10_000;
       while (screen.length() == 0) {
+        checkFrames();
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) {
           throw new AssertionError("no screen arrived");
@@ -814,13 +837,21 @@ class GatewayTest {
     synchronized String awaitOutput(String expected) throws InterruptedException {
       long deadline = System.currentTimeMillis() + 10_000;
       while (!output.toString().contains(expected)) {
+        checkFrames();
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) {
           throw new AssertionError("never saw '" + expected + "' in: " + output);
         }
         wait(left);
       }
+      checkFrames();
       return output.toString();
+    }
+
+    private void checkFrames() {
+      if (violation != null) {
+        throw violation;
+      }
     }
 
     void attach(int channel, UUID terminal, long offset) {
