@@ -154,6 +154,25 @@ class IsolationEndToEndTest {
     }
   }
 
+  /**
+   * npm in a user's tab reaches the registry through the egress proxy, with the CA bundle the
+   * operator passes (the e2e stack passes the machine's, which a TLS-intercepting proxy needs).
+   */
+  @Test
+  void npmInAUsersTabReachesTheRegistryThroughTheEgressProxy() throws Exception {
+    assumeTrue("0".equals(run("id", "-u").strip()), "the pty-service sandboxes users only as root");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/npm")), "npm is not installed");
+    LocalStack stack = LocalStack.get();
+    User carol = User.start(stack, ApiClient.loginAsAdmin(stack));
+    try {
+      // Only the answer has the dashes; the echo of the typed line has dots.
+      carol.socket.type(1, "npm view is-number@7.0.0 version | sed 's/[.]/-/g'\n");
+      carol.socket.awaitOutput(1, "7-0-0", Duration.ofSeconds(90));
+    } finally {
+      carol.api.stopSession(carol.session);
+    }
+  }
+
   @Test
   void theApiServicesDataIsPrivateToIt() throws Exception {
     Path data = LocalStack.get().apiData();

@@ -213,7 +213,16 @@ public final class LocalStack
     env.putAll(limits);
     // One key for the three, beside their data folders rather than in one of them.
     env.put("CCC_BUS_KEY_FILE", data.resolve("bus").resolve("bus.key").toString());
-    serviceEnv.put("pty-service", Map.of("CCC_DATA_DIR", ptyData().toString()));
+    serviceEnv.put(
+        "pty-service",
+        Map.of(
+            "CCC_DATA_DIR",
+            ptyData().toString(),
+            // Users' npm, git and agents behind this machine's TLS-intercepting proxy, if any.
+            "NODE_EXTRA_CA_CERTS",
+            "/etc/ssl/certs/ca-certificates.crt",
+            "CCC_PTY_ENV_PASSTHROUGH",
+            "NODE_EXTRA_CA_CERTS"));
     serviceEnv.put("api-service", Map.of("CCC_DATA_DIR", apiData().toString()));
     serviceEnv.put("ws-gateway", Map.of());
 
