@@ -44,15 +44,16 @@ final class ScreenWriter {
   byte[] write() {
     out.append("\u001bc");
     Buffer normal = screen.normal;
+    boolean savedEarly = saveBelowScreen(normal);
     writeLines(normal);
-    writeBufferState(normal);
+    writeBufferState(normal, savedEarly);
     if (screen.active == screen.alt) {
       // The normal buffer's cursor, which the alternate buffer starts from.
       moveTo(normal.y, normal.x, true);
       sgr(0, 0, 0);
       out.append(CSI).append("?1047h");
       writeLines(screen.alt);
-      writeBufferState(screen.alt);
+      writeBufferState(screen.alt, false);
     }
     writeModes();
     Buffer active = screen.active;
@@ -103,6 +104,17 @@ final class ScreenWriter {
     int count = buffer.lineCount();
     for (int i = 0; i < count; i++) {
       Line line = buffer.anyLine(i);
+      if (i == 0 && line.wrapped) {
+        // The line it continued is gone (trimmed off the scrollback): a line is printed into
+        // wrapping and then deleted.
+        sgr(0, 0, 0);
+        out.append("x".repeat(cols)).append(' ');
+        out.append(CSI).append('H').append(CSI).append('M').append(CSI).append('H');
+        row = 0;
+        x = 0;
+        writeCells(line, 0, 0);
+        continue;
+      }
       if (i > 0 && line.wrapped) {
         wrapInto(line, buffer.anyLine(i - 1));
         continue;
@@ -143,6 +155,14 @@ final class ScreenWriter {
     }
     int column = from;
     while (column < end) {
+      if (line.hasContent(column)
+          && column == cols - 2
+          && line.width(column) == 2
+          && line.width(column + 1) != 0) {
+        writeWideBeforeLastColumn(line, column);
+        column = cols;
+        continue;
+      }
       if (line.hasContent(column)) {
         if (x != column || line.width(column) == 0) {
           // A zero-width character alone in its cell must not join the one before it.
@@ -173,6 +193,47 @@ final class ScreenWriter {
       }
       column = run;
     }
+  }
+
+  /**
+   * Cells {@code column} (two wide) and the last one, which is not the wide cell's right half: made
+   * as xterm.js makes them with wraparound off, where a wide character that does not fit in the
+   * last column is dropped but still counts as the character printed before the next one. The next
+   * character then overwrites the wide cell's right half without emptying its left one, and a
+   * combining mark joins the cell before the cursor, widening it to two.
+   */
+  private void writeWideBeforeLastColumn(Line line, int column) {
+    String text = line.text(column);
+    boolean natural = CharWidth.of(line.codePoint(column)) == 2;
+    String joined = "";
+    if (natural) {
+      if (x != column) {
+        column(column);
+      }
+      sgr(line.fg(column), line.bg(column), line.underlineColor(column));
+      out.append(text);
+    } else {
+      if (!line.hasContent(column + 1)) {
+        column(column + 1);
+        sgr(fg, line.bg(column + 1), underlineColor);
+        out.append(CSI).append('X');
+      }
+      int last = text.offsetByCodePoints(text.length(), -1);
+      joined = text.substring(last);
+      column(column);
+      if (last > 0) {
+        sgr(line.fg(column), line.bg(column), line.underlineColor(column));
+        out.append(text, 0, last);
+      } else {
+        sgr(fg, line.bg(column), underlineColor);
+        out.append(CSI).append('X');
+      }
+      column(column + 1);
+    }
+    sgr(line.fg(column + 1), line.bg(column + 1), line.underlineColor(column + 1));
+    out.append(CSI).append("?7l").append('\u6f22').append(joined).append(line.text(column + 1));
+    out.append(CSI).append("?7h");
+    x = line.hasContent(column + 1) ? cols : cols - 1;
   }
 
   /** An empty cell an erase makes: background colour {@code bg}, nothing else. */
@@ -283,13 +344,12 @@ final class ScreenWriter {
   // ---- Buffer state -----------------------------------------------------------------------------
 
   /** The saved cursor, tab stops and scroll region of {@code buffer}, the viewer's active one. */
-  private void writeBufferState(Buffer buffer) {
-    int savedRow = Math.max(0, buffer.savedY - buffer.scrollbackSize());
-    moveTo(Math.min(savedRow, rows - 1), Math.min(buffer.savedX, cols - 1), true);
-    sgr(buffer.savedAttributes.fg, buffer.savedAttributes.bg, underlineColor);
-    designate('(', buffer.savedCharset);
-    out.append("\u001b7");
-    designate('(', 'B');
+  private void writeBufferState(Buffer buffer, boolean savedEarly) {
+    if (!savedEarly) {
+      int savedRow = Math.max(0, buffer.savedY - buffer.scrollbackSize());
+      moveTo(Math.min(savedRow, rows - 1), Math.min(buffer.savedX, cols - 1), true);
+      saveCursor(buffer);
+    }
     if (!buffer.defaultTabs()) {
       out.append(CSI).append("3g");
       for (int i = 0; i < cols; i++) {
@@ -308,6 +368,34 @@ final class ScreenWriter {
       row = 0;
       x = 0;
     }
+  }
+
+  private void saveCursor(Buffer buffer) {
+    sgr(buffer.savedAttributes.fg, buffer.savedAttributes.bg, underlineColor);
+    designate('(', buffer.savedCharset);
+    out.append("\u001b7");
+    designate('(', 'B');
+  }
+
+  /**
+   * A saved cursor below the screen (the screen lost rows under it) is saved before anything is
+   * drawn: with lines scrolled off above the bottom row so that it counts from higher up, and those
+   * lines cleared again (ED 3 leaves the saved cursor where it is), the scrollback written
+   * afterwards brings it down to its row. Returns whether it did.
+   */
+  private boolean saveBelowScreen(Buffer buffer) {
+    int savedRow = buffer.savedY - buffer.scrollbackSize();
+    int lines = savedRow + buffer.scrollbackSize() - (rows - 1);
+    if (savedRow < rows || lines > buffer.capacity()) {
+      return false;
+    }
+    out.append(CSI).append(rows).append(";1H");
+    out.append("\n".repeat(lines));
+    moveTo(rows - 1, Math.min(buffer.savedX, cols - 1), true);
+    saveCursor(buffer);
+    out.append(CSI).append("3J");
+    sgr(0, 0, 0);
+    return true;
   }
 
   private void designate(char slot, char designator) {
