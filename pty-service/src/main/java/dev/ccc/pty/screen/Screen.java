@@ -434,6 +434,10 @@ public final class Screen {
     cursorStyle = 0;
     mouseProtocol = MOUSE_OFF;
     mouseEncoding = 0;
+    resetCharsets();
+  }
+
+  private void resetCharsets() {
     java.util.Arrays.fill(charsets, 'B');
     glevel = 0;
     charset = 'B';
@@ -701,23 +705,12 @@ public final class Screen {
   }
 
   private void softReset() {
-    cursorHidden = false;
+    resetModes();
     active.scrollTop = 0;
     active.scrollBottom = rows - 1;
     attributes.reset();
-    insertMode = false;
-    applicationCursorKeys = false;
-    applicationKeypad = false;
-    bracketedPaste = false;
-    origin = false;
-    reverseWraparound = false;
-    sendFocus = false;
-    synchronizedOutput = false;
-    wraparound = true;
     cursorStyle = 0;
-    java.util.Arrays.fill(charsets, 'B');
-    glevel = 0;
-    charset = 'B';
+    resetCharsets();
     active.savedX = 0;
     active.savedY = active.scrollbackSize();
     active.savedAttributes.fg = 0;
