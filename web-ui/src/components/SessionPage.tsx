@@ -512,6 +512,21 @@ function NotRunning({ session, onChange }: { session: Session; onChange: (s: Ses
             Relaunch, continuing the last conversation
           </button>
         )}
+        {(session.state === 'idle' || session.state === 'error') && (
+          <ConfirmButton
+            confirmLabel="Delete session"
+            disabled={busy}
+            testId="delete-session"
+            onConfirm={() => {
+              void run(async () => {
+                await api.deleteSession(session.id);
+                navigate({ page: 'workspace', workspaceId: session.workspaceId });
+              });
+            }}
+          >
+            Delete
+          </ConfirmButton>
+        )}
         <ErrorText error={error} />
       </div>
     </div>

@@ -211,9 +211,14 @@ class BrowserTerminalTest {
 
     AgentTabsEndToEndTest.awaitClaudeContinuing(-1);
     wait.until(page -> !tabIds().contains(agentTab) && tabIds().size() == 2);
-    // The admin's running sessions count against a quota the other tests share.
-    String session = browser.getCurrentUrl().replaceFirst(".*#/sessions/([^/?]+).*", "$1");
-    ApiClient.loginAsAdmin(stack).stopSession(session);
+
+    // Stopped and deleted from its own page (the admin's running sessions count against a quota
+    // the other tests share), which leads back to the workspace.
+    click("[data-testid=stop-session]");
+    click("[data-testid=stop-session-confirm]");
+    click("[data-testid=delete-session]");
+    click("[data-testid=delete-session-confirm]");
+    wait.until(page -> page.getCurrentUrl().contains("#/workspaces/"));
   }
 
   @Test
