@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from './api/http';
+import { api } from './backend';
 
 /**
  * Loads data when `load` changes (keep it stable with useCallback) and on `reload()`; answers to
@@ -60,4 +61,11 @@ export function useAction() {
   }, []);
 
   return { busy, error, run };
+}
+
+const loadProfiles = () => api.profiles();
+
+/** The profiles the pty-services run, as they announce them: what a session or tab may run. */
+export function useProfiles() {
+  return useLoader(loadProfiles);
 }

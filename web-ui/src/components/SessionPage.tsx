@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { Session, TerminalSize } from '../api/types';
 import { api, gatewayBackend } from '../backend';
-import { useAction, useLoader, usePolling } from '../hooks';
+import { useAction, useLoader, usePolling, useProfiles } from '../hooks';
 import { navigate, routeHash } from '../routes';
 import {
   TerminalConnection,
@@ -226,8 +226,7 @@ function SessionTabs({
   const [states, setStates] = useState<Record<string, ChannelState>>({});
   const lastSize = useRef<TerminalSize | null>(null);
   const { busy, error, run } = useAction();
-  const loadProfiles = useCallback(() => api.profiles(), []);
-  const profiles = useLoader(loadProfiles);
+  const profiles = useProfiles();
   const [newTabProfile, setNewTabProfile] = useState('shell');
   /** What the tabs opened on this page run: those a Relaunch can start again. */
   const [profileOf, setProfileOf] = useState<Record<string, string>>({});
@@ -448,8 +447,7 @@ function TabEndedBar({
 
 function NotRunning({ session, onChange }: { session: Session; onChange: (s: Session) => void }) {
   const { busy, error, run } = useAction();
-  const loadProfiles = useCallback(() => api.profiles(), []);
-  const profiles = useLoader(loadProfiles);
+  const profiles = useProfiles();
   const resumable =
     profiles.data?.some((profile) => profile.name === session.profile && profile.resumable) ??
     false;

@@ -1,7 +1,7 @@
 import { useCallback, useState, type SubmitEvent } from 'react';
 import type { Workspace } from '../api/types';
 import { api } from '../backend';
-import { useAction, useLoader, usePolling } from '../hooks';
+import { useAction, useLoader, usePolling, useProfiles } from '../hooks';
 import { navigate, routeHash } from '../routes';
 import { SessionItem } from './SessionItem';
 import { ConfirmButton, ErrorText, formatTime, StateBadge, textField } from './ui';
@@ -181,8 +181,7 @@ function NewSessionForm({
   onCreated: () => Promise<void>;
 }) {
   const { busy, error, run } = useAction();
-  const loadProfiles = useCallback(() => api.profiles(), []);
-  const profiles = useLoader(loadProfiles);
+  const profiles = useProfiles();
 
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
