@@ -496,7 +496,8 @@ public class SessionService {
                 throw ApiException.conflict(
                     "The session is starting or stopping; try again in a moment.");
               }
-              return pty.control(id, new StopSession(session.getOwnerId()))
+              return pty.controlRepeatedly(
+                      id, new StopSession(session.getOwnerId()), PtyClient.QUERY_TIMEOUT, 3)
                   .onFailure()
                   .call(() -> reload(id).chain(current -> reconcile(current, "stop failed")))
                   .chain(() -> settle(session, claimed.get(), State.IDLE, null));
