@@ -5,6 +5,7 @@ import type {
   NewWorkspace,
   PersonalAccessToken,
   Profile,
+  ProfileArguments,
   Session,
   TerminalSize,
   TotpEnrolment,
@@ -43,6 +44,13 @@ export function createApi(call: AuthorizedCall) {
     deleteCredential: (name: string) =>
       call<undefined>('DELETE', `/api/me/credentials/${id(name)}`),
     profiles: () => call<Profile[]>('GET', '/api/profiles'),
+    profileArguments: () => call<ProfileArguments[]>('GET', '/api/me/profile-arguments'),
+    setProfileArguments: (profile: string, words: string[]) =>
+      call<ProfileArguments>('PUT', `/api/me/profile-arguments/${id(profile)}`, {
+        arguments: words,
+      }),
+    deleteProfileArguments: (profile: string) =>
+      call<undefined>('DELETE', `/api/me/profile-arguments/${id(profile)}`),
 
     users: () => call<User[]>('GET', '/api/users'),
     createUser: (user: NewUser) => call<User>('POST', '/api/users', user),
