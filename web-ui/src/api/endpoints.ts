@@ -68,6 +68,9 @@ export function createApi(call: AuthorizedCall) {
       call<Workspace>('POST', '/api/workspaces', workspace),
     updateWorkspace: (workspaceId: string, changes: { name: string; description: string }) =>
       call<Workspace>('PATCH', `/api/workspaces/${id(workspaceId)}`, changes),
+    /** Clones a workspace whose clone failed once more. */
+    retryWorkspace: (workspaceId: string) =>
+      call<Workspace>('POST', `/api/workspaces/${id(workspaceId)}/retry`),
     deleteWorkspace: (workspaceId: string) =>
       call<undefined>('DELETE', `/api/workspaces/${id(workspaceId)}`),
 

@@ -83,6 +83,12 @@ function WorkspaceDetails({
     });
   }
 
+  function retry() {
+    void run(async () => {
+      onChange(await api.retryWorkspace(workspace.id));
+    });
+  }
+
   function remove() {
     void run(async () => {
       await api.deleteWorkspace(workspace.id);
@@ -151,10 +157,18 @@ function WorkspaceDetails({
       {workspace.state === 'error' && (
         <>
           <ErrorText error={workspace.error ?? 'The clone failed.'} />
-          <p className="muted">A workspace whose clone failed can only be deleted.</p>
+          <p className="muted">
+            Clone it again once the repository is reachable (what the failed clone left is deleted
+            first), or delete the workspace.
+          </p>
         </>
       )}
       <div className="actions">
+        {workspace.state === 'error' && workspace.gitUrl !== null && (
+          <button type="button" disabled={busy} data-testid="retry-clone" onClick={retry}>
+            Clone again
+          </button>
+        )}
         {workspace.state !== 'error' && (
           <button
             type="button"

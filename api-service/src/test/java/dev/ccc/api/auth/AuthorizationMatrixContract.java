@@ -411,6 +411,15 @@ abstract class AuthorizationMatrixContract {
             Audience.OWNER_OR_ADMIN,
             200,
             f -> call("/api/workspaces/" + f.workspace, "{\"description\":\"checked\"}")),
+        // A ready workspace: its owner reaches the route and hears that only a failed clone is
+        // retried; only the owner retries, so an admin is refused.
+        new Route(
+                "POST",
+                "/api/workspaces/{id}/retry",
+                Audience.OWNER_OR_ADMIN,
+                409,
+                f -> call("/api/workspaces/" + f.workspace + "/retry"))
+            .except(403, Principal.ADMIN, Principal.ADMIN_PERSONAL_ACCESS_TOKEN),
         new Route(
             "DELETE",
             "/api/workspaces/{id}",
