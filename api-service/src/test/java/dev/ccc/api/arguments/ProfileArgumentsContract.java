@@ -2,8 +2,6 @@ package dev.ccc.api.arguments;
 
 import static dev.ccc.api.testing.Api.PROBLEM;
 import static dev.ccc.api.testing.Api.as;
-import static dev.ccc.api.testing.Api.createWorkspace;
-import static dev.ccc.api.testing.Api.eventually;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,8 +12,6 @@ import dev.ccc.api.auth.TestAccounts;
 import dev.ccc.api.auth.TestAccounts.Account;
 import dev.ccc.api.testing.PtyServiceResource;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,9 +37,6 @@ abstract class ProfileArgumentsContract {
         .body("profile", equalTo(PROBE))
         .body("arguments[2]", equalTo("opus"));
     put(bob, PROBE, "[\"--model\",\"haiku\"]").statusCode(200);
-
-    start(alice);
-    start(bob);
 
     assertEquals(List.of("--fast --model opus"), probed(alice));
     assertEquals(List.of("--model haiku"), probed(bob));
@@ -98,8 +91,6 @@ abstract class ProfileArgumentsContract {
     as(alice).delete("/api/me/profile-arguments/" + PROBE).then().statusCode(204);
     as(alice).delete("/api/me/profile-arguments/" + PROBE).then().statusCode(204);
 
-    start(alice);
-
     assertEquals(List.of(""), probed(alice));
   }
 
@@ -111,28 +102,8 @@ abstract class ProfileArgumentsContract {
         .then();
   }
 
-  private static void start(Account account) {
-    String session =
-        as(account)
-            .body(
-                "{\"workspaceId\":\""
-                    + createWorkspace(account, "Arguments")
-                    + "\",\"name\":\"probe\",\"profile\":\""
-                    + PROBE
-                    + "\"}")
-            .post("/api/sessions")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("id");
-    as(account).body("{}").post("/api/sessions/" + session + "/start").then().statusCode(200);
-  }
-
-  /** What the probe profile was started with, once it has written it. */
+  /** What a probe session of {@code account} was started with. */
   private static List<String> probed(Account account) throws Exception {
-    Path out =
-        PtyServiceResource.DATA.resolve("homes").resolve(account.id()).resolve("arguments.out");
-    eventually(() -> "the probe writes " + out, () -> out.toFile().length() > 0);
-    return Files.readAllLines(out);
+    return PtyServiceResource.runProbe(account, PROBE, "arguments.out");
   }
 }

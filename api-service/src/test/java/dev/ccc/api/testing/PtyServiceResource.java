@@ -1,5 +1,6 @@
 package dev.ccc.api.testing;
 
+import dev.ccc.api.auth.TestAccounts.Account;
 import dev.ccc.bus.BusKey;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
@@ -92,6 +93,31 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
    * --fast}.
    */
   public static final String ARGUMENTS_PROBE = "arguments-probe";
+
+  /**
+   * Starts a session of a probe {@code profile} for {@code account} in a new workspace, and returns
+   * the lines the probe writes to {@code file} in the account's home, once it has.
+   */
+  public static List<String> runProbe(Account account, String profile, String file)
+      throws Exception {
+    String session =
+        Api.as(account)
+            .body(
+                "{\"workspaceId\":\""
+                    + Api.createWorkspace(account, "Probe")
+                    + "\",\"name\":\"probe\",\"profile\":\""
+                    + profile
+                    + "\"}")
+            .post("/api/sessions")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    Api.as(account).body("{}").post("/api/sessions/" + session + "/start").then().statusCode(200);
+    Path out = DATA.resolve("homes").resolve(account.id()).resolve(file);
+    Api.eventually(() -> "the probe writes " + out, () -> out.toFile().length() > 0);
+    return Files.readAllLines(out);
+  }
 
   private static Path probeProfile() {
     try {
