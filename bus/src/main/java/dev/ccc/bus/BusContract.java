@@ -637,7 +637,8 @@ public final class BusContract {
   }
 
   /** A request on {@link #sessionControl}; {@link #parseSessionControl} picks the variant. */
-  public sealed interface SessionControl permits OpenTab, StopSession, SessionStatus {
+  public sealed interface SessionControl
+      permits OpenTab, StopSession, SessionStatus, RenameTab, RelaunchTab, DropTab {
     /** The user on whose behalf the request is made; must own the session. */
     String user();
 
@@ -716,7 +717,92 @@ public final class BusContract {
     }
   }
 
-  /** Which terminals the session runs. Reply {@link SessionTerminals}. */
+  /**
+   * Name tab {@code terminalId} of the session, running or not; every viewer sees the name. Reply
+   * is empty.
+   */
+  public record RenameTab(String user, String terminalId, String name) implements SessionControl {
+    public RenameTab {
+      requireId("user", user);
+      requireUuid("terminalId", terminalId);
+      requireTabName(name);
+    }
+
+    @Override
+    public JsonObject toJson(BusKey key, String sessionId) {
+      return BusProof.sign(
+          key,
+          sessionControl(sessionId),
+          new JsonObject()
+              .put("op", "rename-tab")
+              .put("user", user)
+              .put("terminalId", terminalId)
+              .put("name", name));
+    }
+  }
+
+  /**
+   * Start what tab {@code terminalId} ran again, in place: same terminal id, its profile, its size,
+   * its output going on after a marker line. Allowed when its process has exited, and for a cold
+   * tab (an earlier run of the pty-service left it), which makes the session live again; {@code
+   * admin}: whether the owner is an administrator. Reply is empty.
+   */
+  public record RelaunchTab(
+      String user, String terminalId, boolean admin, boolean resume, Map<String, String> secrets)
+      implements SessionControl {
+    public RelaunchTab {
+      requireId("user", user);
+      requireUuid("terminalId", terminalId);
+      secrets = requireSecrets(secrets);
+    }
+
+    @Override
+    public String toString() {
+      // Requests end up in logs: never the secrets' values.
+      return "RelaunchTab[user="
+          + user
+          + ", terminal="
+          + terminalId
+          + (resume ? ", resuming" : "")
+          + ", secrets="
+          + secrets.keySet()
+          + "]";
+    }
+
+    @Override
+    public JsonObject toJson(BusKey key, String sessionId) {
+      return BusProof.sign(
+          key,
+          sessionControl(sessionId),
+          new JsonObject()
+              .put("op", "relaunch-tab")
+              .put("user", user)
+              .put("terminalId", terminalId)
+              .put("admin", admin)
+              .mergeIn(launchFields(key, sessionControl(sessionId), resume, secrets)));
+    }
+  }
+
+  /**
+   * Forget tab {@code terminalId}, whose process has exited (or which is cold), and delete its
+   * output; a cold session without tabs is over. Reply is empty.
+   */
+  public record DropTab(String user, String terminalId) implements SessionControl {
+    public DropTab {
+      requireId("user", user);
+      requireUuid("terminalId", terminalId);
+    }
+
+    @Override
+    public JsonObject toJson(BusKey key, String sessionId) {
+      return BusProof.sign(
+          key,
+          sessionControl(sessionId),
+          new JsonObject().put("op", "drop-tab").put("user", user).put("terminalId", terminalId));
+    }
+  }
+
+  /** Which terminals the session runs, and its tabs. Reply {@link SessionTerminals}. */
   public record SessionStatus(String user) implements SessionControl {
     public SessionStatus {
       requireId("user", user);
@@ -748,6 +834,16 @@ public final class BusContract {
               openedSecrets(json, key, sessionControl(sessionId)));
       case "stop" -> new StopSession(string(json, "user"));
       case "status" -> new SessionStatus(string(json, "user"));
+      case "rename-tab" ->
+          new RenameTab(string(json, "user"), string(json, "terminalId"), string(json, "name"));
+      case "relaunch-tab" ->
+          new RelaunchTab(
+              string(json, "user"),
+              string(json, "terminalId"),
+              flag(json, "admin"),
+              optionalFlag(json, "resume"),
+              openedSecrets(json, key, sessionControl(sessionId)));
+      case "drop-tab" -> new DropTab(string(json, "user"), string(json, "terminalId"));
       default -> throw new InvalidMessage("unknown op '" + op + "'");
     };
   }
@@ -808,19 +904,75 @@ public final class BusContract {
     }
   }
 
-  /** Reply to {@link SessionStatus}: the ids of the session's running terminals. */
-  public record SessionTerminals(List<String> terminalIds) {
+  /**
+   * Reply to {@link SessionStatus}: the ids of the session's running terminals, and all its tabs,
+   * oldest first. A session with tabs but no running terminal is cold: it runs nothing.
+   */
+  public record SessionTerminals(List<String> terminalIds, List<TabInfo> tabs) {
     public SessionTerminals {
       terminalIds.forEach(id -> requireUuid("terminalIds[]", id));
       terminalIds = List.copyOf(terminalIds);
+      tabs = List.copyOf(tabs);
+    }
+
+    /** Whether a process runs in the session. */
+    public boolean runs() {
+      return !terminalIds.isEmpty();
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("terminalIds", new JsonArray(terminalIds));
+      return new JsonObject()
+          .put("terminalIds", new JsonArray(terminalIds))
+          .put("tabs", new JsonArray(tabs.stream().map(TabInfo::toJson).toList()));
     }
 
     public static SessionTerminals parse(Object body) {
-      return new SessionTerminals(strings(object(body), "terminalIds"));
+      JsonObject json = object(body);
+      List<TabInfo> tabs = new ArrayList<>();
+      if (json.getValue("tabs") instanceof JsonArray array) {
+        for (Object tab : array) {
+          tabs.add(TabInfo.parse(object(tab)));
+        }
+      }
+      return new SessionTerminals(strings(json, "terminalIds"), tabs);
+    }
+  }
+
+  /**
+   * One tab of a session: its terminal's id, its name (null: none given), its profile, its state
+   * ({@code running}, {@code exited}, or {@code cold}: an earlier run of the pty-service ran it),
+   * and the exit code of its last process when it exited.
+   */
+  public record TabInfo(String id, String name, String profile, String state, Integer exitCode) {
+    public static final List<String> STATES = List.of("running", "exited", "cold");
+
+    public TabInfo {
+      requireUuid("id", id);
+      if (name != null) {
+        requireTabName(name);
+      }
+      requireProfile(profile);
+      if (!STATES.contains(state)) {
+        throw new InvalidMessage("a tab's state is one of " + STATES);
+      }
+    }
+
+    JsonObject toJson() {
+      return new JsonObject()
+          .put("id", id)
+          .put("name", name)
+          .put("profile", profile)
+          .put("state", state)
+          .put("exitCode", exitCode);
+    }
+
+    static TabInfo parse(JsonObject json) {
+      return new TabInfo(
+          string(json, "id"),
+          optionalString(json, "name"),
+          string(json, "profile"),
+          string(json, "state"),
+          json.getValue("exitCode") == null ? null : integer(json, "exitCode"));
     }
   }
 
@@ -1135,6 +1287,24 @@ public final class BusContract {
 
   private static final Pattern PROFILE = Pattern.compile(PROFILE_PATTERN);
   private static final Pattern BRANCH = Pattern.compile(BRANCH_PATTERN);
+
+  /** Longest name of a tab, in characters. */
+  public static final int MAX_TAB_NAME = 40;
+
+  /**
+   * A tab's name: 1-{@value #MAX_TAB_NAME} characters, not all blank, no control characters (they
+   * would drive the terminals of those who see it). Public, for the api-service's validation.
+   */
+  public static final String TAB_NAME_PATTERN = "(?=.*\\S)[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]{1,40}";
+
+  private static final Pattern TAB_NAME = Pattern.compile(TAB_NAME_PATTERN);
+
+  private static void requireTabName(String name) {
+    if (name == null || !TAB_NAME.matcher(name).matches()) {
+      throw new InvalidMessage(
+          "a tab's name is 1-" + MAX_TAB_NAME + " characters, not blank, without control ones");
+    }
+  }
 
   private static void requireProfile(String profile) {
     if (profile == null || !PROFILE.matcher(profile).matches()) {

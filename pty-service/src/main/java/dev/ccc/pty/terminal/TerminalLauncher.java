@@ -50,20 +50,46 @@ public final class TerminalLauncher {
   public Terminal launch(
       SessionSandbox sandbox, Launch launch, int cols, int rows, Terminal.Listener listener)
       throws IOException {
-    Profile profile =
-        profiles
-            .find(launch.profile())
-            .orElseThrow(
-                () -> new IllegalArgumentException("unknown profile '" + launch.profile() + "'"));
     return Terminal.start(
         sandbox.owner(),
-        sandbox.command(command(profile, launch.resume())),
+        sandbox.command(command(profile(launch), launch.resume())),
         sandbox.directory(),
         environment.inSandbox(launch.secrets(), sandbox.environment()),
         cols,
         rows,
         retention,
         listener);
+  }
+
+  /**
+   * Starts {@code launch} again in {@code terminal}, whose process has exited: see {@link
+   * Terminal#relaunch}.
+   *
+   * @throws IllegalArgumentException for an unknown profile
+   * @throws IllegalStateException when the terminal runs
+   * @throws IOException when the process cannot be created
+   */
+  public void relaunch(SessionSandbox sandbox, Terminal terminal, Launch launch, int cols, int rows)
+      throws IOException {
+    terminal.relaunch(
+        sandbox.command(command(profile(launch), launch.resume())),
+        sandbox.directory(),
+        environment.inSandbox(launch.secrets(), sandbox.environment()),
+        cols,
+        rows);
+  }
+
+  /** Terminal {@code record} as an earlier run of the service left it: {@link Terminal#cold}. */
+  public Terminal cold(TerminalRecord record, Terminal.Listener listener) throws IOException {
+    return Terminal.cold(
+        record.id(), record.owner(), record.cols(), record.rows(), retention, listener);
+  }
+
+  private Profile profile(Launch launch) {
+    return profiles
+        .find(launch.profile())
+        .orElseThrow(
+            () -> new IllegalArgumentException("unknown profile '" + launch.profile() + "'"));
   }
 
   private static List<String> command(Profile profile, boolean resume) {

@@ -109,6 +109,7 @@ class SessionsTest {
     assertEquals(List.of(started.terminal().id(), tab.id()), started.session().terminalIds());
   }
 
+  /** The oldest ended tab makes room for a new one: ended tabs never hold a session back. */
   @Test
   void aSessionRunsAtMostItsTabsAndTakesAnotherOnceOneExits() throws Exception {
     Recorder first = new Recorder();
@@ -130,6 +131,10 @@ class SessionsTest {
       Thread.sleep(10);
     }
     started.session().open(Launch.of("shell"), 80, 24, new Recorder());
+    assertEquals(3, started.session().tabs().size());
+    assertFalse(
+        started.session().tabs().stream().anyMatch(t -> t.id().equals(started.terminal().id())),
+        "the ended tab was dropped");
   }
 
   @Test
@@ -174,6 +179,7 @@ class SessionsTest {
     Recorder first = new Recorder();
     Sessions.Started started = start(first);
     Session session = started.session();
+    Path folder = session.folder();
     Recorder second = new Recorder();
     Terminal tab = session.open(Launch.of("shell"), 80, 24, second);
 
@@ -194,7 +200,7 @@ class SessionsTest {
             RefusedException.class, () -> session.open(Launch.of("shell"), 80, 24, new Recorder()));
     assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
     workspaces.delete("alice", workspace);
-    assertFalse(Files.exists(session.folder()));
+    assertFalse(Files.exists(folder));
   }
 
   @Test
