@@ -1085,19 +1085,50 @@ public final class BusContract {
 
   /**
    * Published by a pty-service when it has started: {@code instance} is a random id of this run of
-   * it, for logs. Listeners compare the sessions they believe running with reality.
+   * it, for logs; {@code cold} the sessions of its earlier run it serves again, cold (their tabs'
+   * output, no process). Listeners compare the sessions they believe running with reality, and stop
+   * a cold session they no longer know, which deletes it.
    */
-  public record PtyStarted(String instance) {
+  public record PtyStarted(String instance, List<ColdSession> cold) {
     public PtyStarted {
       requireUuid("instance", instance);
+      cold = List.copyOf(cold);
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("event", "started").put("instance", instance);
+      return new JsonObject()
+          .put("event", "started")
+          .put("instance", instance)
+          .put(
+              "cold",
+              new JsonArray(
+                  cold.stream()
+                      .map(
+                          session ->
+                              new JsonObject()
+                                  .put("owner", session.owner())
+                                  .put("session", session.session()))
+                      .toList()));
     }
 
     public static PtyStarted parse(Object body) {
-      return new PtyStarted(string(object(body), "instance"));
+      JsonObject json = object(body);
+      List<ColdSession> cold = new ArrayList<>();
+      if (json.getValue("cold") instanceof JsonArray array) {
+        for (Object session : array) {
+          JsonObject each = object(session);
+          cold.add(new ColdSession(string(each, "owner"), string(each, "session")));
+        }
+      }
+      return new PtyStarted(string(json, "instance"), cold);
+    }
+  }
+
+  /** A session a pty-service brought back cold: {@link PtyStarted}. */
+  public record ColdSession(String owner, String session) {
+    public ColdSession {
+      requireId("owner", owner);
+      requireUuid("session", session);
     }
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ccc.bus.BusContract.Attach;
 import dev.ccc.bus.BusContract.AttachReply;
 import dev.ccc.bus.BusContract.Close;
+import dev.ccc.bus.BusContract.ColdSession;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
 import dev.ccc.bus.BusContract.DropTab;
@@ -44,7 +45,10 @@ class BusContractTest {
 
   @Test
   void everyJsonMessageSurvivesARoundTrip() {
-    PtyStarted started = new PtyStarted(UUID.randomUUID().toString());
+    PtyStarted started =
+        new PtyStarted(
+            UUID.randomUUID().toString(),
+            List.of(new ColdSession("alice", UUID.randomUUID().toString())));
     assertEquals(started, PtyStarted.parse(started.toJson()));
     for (boolean admin : new boolean[] {true, false}) {
       CreateWorkspace clone =

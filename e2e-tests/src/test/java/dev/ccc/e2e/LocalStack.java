@@ -237,8 +237,8 @@ public final class LocalStack
   }
 
   /**
-   * Stops the api-service or the ws-gateway as an orchestrator would (SIGTERM), starts it again
-   * with the same settings and data, and waits until it is ready.
+   * Stops a service as an orchestrator would (SIGTERM), starts it again with the same settings and
+   * data, and waits until it is ready.
    */
   public void restart(String name) throws Exception {
     Process process = processes.get(name);
@@ -246,8 +246,14 @@ public final class LocalStack
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       throw new IllegalStateException(name + " did not stop on SIGTERM");
     }
+    long logged = Files.size(log(name).toPath());
     launch(name, Redirect.appendTo(log(name)));
-    awaitReady(name, System.nanoTime() + STARTUP.toNanos());
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    if (name.equals("pty-service")) {
+      awaitLogLine(name, "pty-service ready", deadline, logged);
+    } else {
+      awaitReady(name, deadline);
+    }
   }
 
   private void awaitReady(String name, long deadline) throws Exception {
@@ -283,8 +289,13 @@ public final class LocalStack
   }
 
   private void awaitLogLine(String name, String line, long deadline) throws Exception {
+    awaitLogLine(name, line, deadline, 0);
+  }
+
+  /** Waits for {@code line} in the service's log after its first {@code from} bytes. */
+  private void awaitLogLine(String name, String line, long deadline, long from) throws Exception {
     Path log = logs.resolve(name + ".log");
-    while (!Files.readString(log).contains(line)) {
+    while (!Files.readString(log).substring((int) from).contains(line)) {
       checkAlive(deadline, name);
       Thread.sleep(200);
     }

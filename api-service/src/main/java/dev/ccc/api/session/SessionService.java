@@ -17,6 +17,7 @@ import dev.ccc.bus.BusContract.DropTab;
 import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.ProfileInfo;
 import dev.ccc.bus.BusContract.ProfileList;
+import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.RelaunchTab;
 import dev.ccc.bus.BusContract.RenameTab;
 import dev.ccc.bus.BusContract.SessionControl;
@@ -359,6 +360,35 @@ public class SessionService {
         .filter(corrected -> corrected)
         .collect()
         .with(Collectors.counting());
+  }
+
+  /**
+   * A pty-service started and serves the cold sessions of its earlier run: those deleted meanwhile
+   * (no row, or another owner's) are stopped, which deletes their tabs' records and output.
+   */
+  Uni<Void> deleteUnknownColdSessions(PtyStarted started) {
+    return Multi.createFrom()
+        .iterable(started.cold())
+        .onItem()
+        .transformToUniAndConcatenate(
+            cold ->
+                sessions
+                    .find(cold.session())
+                    .chain(
+                        session ->
+                            session != null && session.getOwnerId().equals(cold.owner())
+                                ? Uni.createFrom().voidItem()
+                                : pty.control(cold.session(), new StopSession(cold.owner()))
+                                    .invoke(
+                                        () ->
+                                            LOG.info(
+                                                "deleted the cold tabs of session "
+                                                    + cold.session()
+                                                    + ", which no longer exists"))
+                                    .replaceWithVoid()))
+        .collect()
+        .last()
+        .replaceWithVoid();
   }
 
   /** A pty-service says the session's last terminal has exited: correct the row. */

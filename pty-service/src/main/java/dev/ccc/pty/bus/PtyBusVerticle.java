@@ -1,6 +1,7 @@
 package dev.ccc.pty.bus;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.ColdSession;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
 import dev.ccc.bus.BusContract.ProfileList;
@@ -101,16 +102,16 @@ public final class PtyBusVerticle extends AbstractVerticle {
                 this::startSession),
             serve(BusContract.PTY_PROFILES, body -> body, this::profiles))
         .compose(ignored -> restoreColdSessions())
-        .<Void>mapEmpty()
         .onSuccess(
-            ignored ->
-                // Sessions of an earlier run of this service are gone: whoever keeps their state
-                // checks it now.
+            cold ->
+                // The processes of an earlier run of this service are gone, its sessions cold:
+                // whoever keeps their state checks it now.
                 vertx
                     .eventBus()
                     .publish(
                         BusContract.PTY_STARTED,
-                        new PtyStarted(UUID.randomUUID().toString()).toJson()))
+                        new PtyStarted(UUID.randomUUID().toString(), cold).toJson()))
+        .<Void>mapEmpty()
         .onComplete(started);
   }
 
@@ -141,20 +142,22 @@ public final class PtyBusVerticle extends AbstractVerticle {
    * Brings back each session of {@link #leftovers}, cold, and serves it and its tabs on the bus. A
    * session that cannot be read back is left out (its files stay, to be looked at).
    */
-  private Future<Void> restoreColdSessions() {
+  private Future<List<ColdSession>> restoreColdSessions() {
     Map<UUID, List<TerminalRecord>> bySession =
         leftovers.stream()
             .collect(
                 Collectors.groupingBy(
                     TerminalRecord::session, LinkedHashMap::new, Collectors.toList()));
-    List<Future<?>> served = new ArrayList<>();
+    List<Future<ColdSession>> served = new ArrayList<>();
     for (List<TerminalRecord> tabs : bySession.values()) {
-      served.add(restoreColdSession(tabs).recover(failure -> Future.succeededFuture()));
+      served.add(restoreColdSession(tabs).otherwiseEmpty());
     }
-    return Future.all(served).mapEmpty();
+    return Future.all(served)
+        .map(
+            all -> served.stream().map(Future::result).filter(session -> session != null).toList());
   }
 
-  private Future<Void> restoreColdSession(List<TerminalRecord> tabs) {
+  private Future<ColdSession> restoreColdSession(List<TerminalRecord> tabs) {
     TerminalRecord first = tabs.get(0);
     String sessionId = first.session().toString();
     SessionEndpoint sessionEndpoint =
@@ -187,6 +190,7 @@ public final class PtyBusVerticle extends AbstractVerticle {
                             .map(terminal -> endpoints.get(terminal.id()).serve(terminal))
                             .toList())
                     .compose(ignored -> sessionEndpoint.register(session)))
+        .map(ignored -> new ColdSession(first.owner(), sessionId))
         .onSuccess(
             ignored ->
                 LOG.info(
