@@ -1095,6 +1095,11 @@ public final class BusContract {
       cold = List.copyOf(cold);
     }
 
+    /** A pty-service that brought back no session. */
+    public PtyStarted(String instance) {
+      this(instance, List.of());
+    }
+
     public JsonObject toJson() {
       return new JsonObject()
           .put("event", "started")

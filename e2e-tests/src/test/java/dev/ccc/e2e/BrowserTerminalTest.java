@@ -220,8 +220,7 @@ class BrowserTerminalTest {
     AgentTabsEndToEndTest.awaitClaudeContinuing(-1);
     assertEquals(List.of(shellTab, agentTab), tabIds());
     wait.until(
-        page ->
-            screenLines().stream().anyMatch(line -> line.strip().startsWith("── relaunched ")));
+        page -> screenLines().stream().anyMatch(line -> line.strip().startsWith("── relaunched ")));
 
     // Stopped and deleted from its own page (the admin's running sessions count against a quota
     // the other tests share), which leads back to the workspace.

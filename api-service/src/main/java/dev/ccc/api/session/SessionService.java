@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -579,28 +580,24 @@ public class SessionService {
    * cold one is forgotten, its output deleted.
    */
   public Uni<Void> closeTab(Caller caller, String id, String terminalId) {
-    return find(caller, id)
-        .chain(
-            session ->
-                tab(session, terminalId)
-                    .chain(
-                        tab ->
-                            tab.state().equals("running")
-                                ? pty.closeTerminal(terminalId, session.getOwnerId())
-                                : tabControl(
-                                    session, new DropTab(session.getOwnerId(), terminalId))));
+    return withTab(
+        caller,
+        id,
+        terminalId,
+        (session, tab) ->
+            tab.state().equals("running")
+                ? pty.closeTerminal(terminalId, session.getOwnerId())
+                : tabControl(session, new DropTab(session.getOwnerId(), terminalId)));
   }
 
   /** Names one tab of the session, running or not; every viewer's tab strip shows the name. */
   public Uni<Void> renameTab(Caller caller, String id, String terminalId, String name) {
-    return find(caller, id)
-        .chain(
-            session ->
-                tab(session, terminalId)
-                    .chain(
-                        tab ->
-                            tabControl(
-                                session, new RenameTab(session.getOwnerId(), terminalId, name))));
+    return withTab(
+        caller,
+        id,
+        terminalId,
+        (session, tab) ->
+            tabControl(session, new RenameTab(session.getOwnerId(), terminalId, name)));
   }
 
   /**
@@ -609,39 +606,38 @@ public class SessionService {
    * #start} claims it. The session afterwards.
    */
   public Uni<SessionView> relaunchTab(Caller caller, String id, String terminalId, boolean resume) {
+    return withTab(
+        caller,
+        id,
+        terminalId,
+        (session, tab) -> {
+          if (tab.state().equals("running")) {
+            throw ApiException.conflict("The tab is running; nothing to relaunch.");
+          }
+          if (session.getState() == State.RUNNING) {
+            return relaunchControl(session, tab, resume).chain(() -> observe(session));
+          }
+          return claimStart(session)
+              .chain(
+                  version ->
+                      relaunchControl(session, tab, resume)
+                          .chain(
+                              () ->
+                                  settle(session, version, State.RUNNING, null)
+                                      .chain(this::observe))
+                          .onFailure()
+                          .recoverWithUni(failure -> settleFailedStart(session, version, failure)))
+              .call(
+                  started ->
+                      audit.record(caller, AuditAction.SESSION_STARTED, id, started.profile()));
+        });
+  }
+
+  /** {@code action} on tab {@code terminalId} of the caller's session {@code id}. */
+  private <T> Uni<T> withTab(
+      Caller caller, String id, String terminalId, BiFunction<Session, TabInfo, Uni<T>> action) {
     return find(caller, id)
-        .chain(
-            session ->
-                tab(session, terminalId)
-                    .chain(
-                        tab -> {
-                          if (tab.state().equals("running")) {
-                            throw ApiException.conflict("The tab is running; nothing to relaunch.");
-                          }
-                          if (session.getState() == State.RUNNING) {
-                            return relaunchControl(session, tab, resume)
-                                .chain(() -> observe(session));
-                          }
-                          return claimStart(session)
-                              .chain(
-                                  version ->
-                                      relaunchControl(session, tab, resume)
-                                          .chain(
-                                              () ->
-                                                  settle(session, version, State.RUNNING, null)
-                                                      .chain(this::observe))
-                                          .onFailure()
-                                          .recoverWithUni(
-                                              failure ->
-                                                  settleFailedStart(session, version, failure)))
-                              .call(
-                                  started ->
-                                      audit.record(
-                                          caller,
-                                          AuditAction.SESSION_STARTED,
-                                          id,
-                                          started.profile()));
-                        }));
+        .chain(session -> tab(session, terminalId).chain(tab -> action.apply(session, tab)));
   }
 
   private Uni<Void> relaunchControl(Session session, TabInfo tab, boolean resume) {

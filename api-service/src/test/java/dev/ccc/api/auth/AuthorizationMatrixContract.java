@@ -201,12 +201,7 @@ abstract class AuthorizationMatrixContract {
             .extract()
             .path("id");
       }
-      return Api.as(owner)
-          .get("/api/sessions/" + runningSession)
-          .then()
-          .statusCode(200)
-          .extract()
-          .path("terminals[0]");
+      return firstTab();
     }
 
     /** The running session's first tab, which stays. */
