@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -295,10 +296,17 @@ public final class LocalStack
   /** Waits for {@code line} in the service's log after its first {@code from} bytes. */
   private void awaitLogLine(String name, String line, long deadline, long from) throws Exception {
     Path log = logs.resolve(name + ".log");
-    while (!Files.readString(log).substring((int) from).contains(line)) {
+    while (!logSince(log, from).contains(line)) {
       checkAlive(deadline, name);
       Thread.sleep(200);
     }
+  }
+
+  /** The log's text after its first {@code from} bytes. */
+  private static String logSince(Path log, long from) throws IOException {
+    byte[] bytes = Files.readAllBytes(log);
+    int start = (int) Math.min(from, bytes.length);
+    return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
   }
 
   private void awaitHealthy(String url, long deadline) throws Exception {
