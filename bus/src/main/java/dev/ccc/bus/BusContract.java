@@ -574,17 +574,10 @@ public final class BusContract {
 
     @Override
     public String toString() {
-      // Requests end up in logs: never the secrets' values.
-      return "StartSession[owner="
-          + owner
-          + ", session="
-          + session
-          + ", profile="
-          + profile
-          + (resume ? ", resuming" : "")
-          + ", secrets="
-          + secrets.keySet()
-          + "]";
+      return describeLaunch(
+          "StartSession[owner=" + owner + ", session=" + session + ", profile=" + profile,
+          resume,
+          secrets);
     }
 
     /** A start of a fresh conversation, with no secrets. */
@@ -669,15 +662,7 @@ public final class BusContract {
 
     @Override
     public String toString() {
-      // Requests end up in logs: never the secrets' values.
-      return "OpenTab[user="
-          + user
-          + ", profile="
-          + profile
-          + (resume ? ", resuming" : "")
-          + ", secrets="
-          + secrets.keySet()
-          + "]";
+      return describeLaunch("OpenTab[user=" + user + ", profile=" + profile, resume, secrets);
     }
 
     /** A tab with a fresh conversation and no secrets. */
@@ -758,15 +743,8 @@ public final class BusContract {
 
     @Override
     public String toString() {
-      // Requests end up in logs: never the secrets' values.
-      return "RelaunchTab[user="
-          + user
-          + ", terminal="
-          + terminalId
-          + (resume ? ", resuming" : "")
-          + ", secrets="
-          + secrets.keySet()
-          + "]";
+      return describeLaunch(
+          "RelaunchTab[user=" + user + ", terminal=" + terminalId, resume, secrets);
     }
 
     @Override
@@ -1510,6 +1488,14 @@ public final class BusContract {
               address, new JsonObject(new TreeMap<String, Object>(secrets)).toBuffer().getBytes()));
     }
     return fields;
+  }
+
+  /**
+   * A launch request for logs, where requests end up: {@code head}, then whether it resumes and the
+   * names of its secrets, never their values.
+   */
+  private static String describeLaunch(String head, boolean resume, Map<String, String> secrets) {
+    return head + (resume ? ", resuming" : "") + ", secrets=" + secrets.keySet() + "]";
   }
 
   private static Map<String, String> openedSecrets(JsonObject json, BusKey key, String address) {
