@@ -8,7 +8,7 @@ import { LoginPage } from './components/LoginPage';
 import { SessionPage } from './components/SessionPage';
 import { WorkspacePage } from './components/WorkspacePage';
 import { WorkspacesPage } from './components/WorkspacesPage';
-import { useRoute } from './routes';
+import { routeHash, useRoute } from './routes';
 
 export function App() {
   const state = useSyncExternalStore(auth.subscribe, auth.getState);
@@ -59,6 +59,18 @@ function LoggedIn({ user }: { user: User }) {
       return (
         <Layout user={user}>
           <AdminPage currentUserId={user.id} />
+        </Layout>
+      );
+    case 'not-found':
+      return (
+        <Layout user={user}>
+          <section className="page" data-testid="not-found">
+            <h1>Not found</h1>
+            <p className="muted">
+              Nothing lives at <code>{route.hash}</code>.{' '}
+              <a href={routeHash({ page: 'workspaces' })}>Go to your workspaces</a>.
+            </p>
+          </section>
         </Layout>
       );
   }

@@ -10,6 +10,7 @@ describe('hash routes', () => {
       { page: 'session', sessionId: 's-1', tab: 't-2' },
       { page: 'account' },
       { page: 'admin' },
+      { page: 'not-found', hash: '#/nope' },
     ];
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
   });
@@ -22,9 +23,15 @@ describe('hash routes', () => {
     });
   });
 
-  it('sends anything unknown to the workspaces', () => {
-    for (const hash of ['', '#', '#/', '#/nope', '#/sessions', '#/sessions/a/b']) {
+  it('starts at the workspaces', () => {
+    for (const hash of ['', '#', '#/', '#//']) {
       expect(parseRoute(hash)).toEqual({ page: 'workspaces' });
+    }
+  });
+
+  it('says that an unknown address is not found instead of showing another page', () => {
+    for (const hash of ['#/nope', '#/sessions', '#/sessions/a/b', '#/workspaces/a/b']) {
+      expect(parseRoute(hash)).toEqual({ page: 'not-found', hash });
     }
   });
 });

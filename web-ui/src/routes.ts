@@ -7,7 +7,9 @@ export type Route =
   /** `tab` is the terminal shown, so a reload comes back to the same tab. */
   | { page: 'session'; sessionId: string; tab: string | null }
   | { page: 'account' }
-  | { page: 'admin' };
+  | { page: 'admin' }
+  /** A URL the app does not know: said so, not silently another page. */
+  | { page: 'not-found'; hash: string };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?', 2);
@@ -21,7 +23,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 2 && first === 'sessions' && id !== undefined) {
     return { page: 'session', sessionId: id, tab: new URLSearchParams(query).get('tab') };
   }
-  return { page: 'workspaces' };
+  return parts.length === 0 ? { page: 'workspaces' } : { page: 'not-found', hash };
 }
 
 export function routeHash(route: Route): string {
@@ -38,6 +40,8 @@ export function routeHash(route: Route): string {
       return '#/account';
     case 'admin':
       return '#/admin';
+    case 'not-found':
+      return route.hash;
   }
 }
 

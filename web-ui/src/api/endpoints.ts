@@ -5,6 +5,7 @@ import type {
   NewWorkspace,
   PersonalAccessToken,
   Profile,
+  ProfileArguments,
   Session,
   TerminalSize,
   TotpEnrolment,
@@ -43,6 +44,13 @@ export function createApi(call: AuthorizedCall) {
     deleteCredential: (name: string) =>
       call<undefined>('DELETE', `/api/me/credentials/${id(name)}`),
     profiles: () => call<Profile[]>('GET', '/api/profiles'),
+    profileArguments: () => call<ProfileArguments[]>('GET', '/api/me/profile-arguments'),
+    setProfileArguments: (profile: string, words: string[]) =>
+      call<ProfileArguments>('PUT', `/api/me/profile-arguments/${id(profile)}`, {
+        arguments: words,
+      }),
+    deleteProfileArguments: (profile: string) =>
+      call<undefined>('DELETE', `/api/me/profile-arguments/${id(profile)}`),
 
     users: () => call<User[]>('GET', '/api/users'),
     createUser: (user: NewUser) => call<User>('POST', '/api/users', user),
@@ -60,6 +68,9 @@ export function createApi(call: AuthorizedCall) {
       call<Workspace>('POST', '/api/workspaces', workspace),
     updateWorkspace: (workspaceId: string, changes: { name: string; description: string }) =>
       call<Workspace>('PATCH', `/api/workspaces/${id(workspaceId)}`, changes),
+    /** Clones a workspace whose clone failed once more. */
+    retryWorkspace: (workspaceId: string) =>
+      call<Workspace>('POST', `/api/workspaces/${id(workspaceId)}/retry`),
     deleteWorkspace: (workspaceId: string) =>
       call<undefined>('DELETE', `/api/workspaces/${id(workspaceId)}`),
 

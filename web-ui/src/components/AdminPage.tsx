@@ -225,16 +225,30 @@ function UserItem({
             <option value="admin">admin</option>
           </select>
         </label>
-        <button
-          type="button"
-          disabled={busy}
-          data-testid="user-active"
-          onClick={() => {
-            update({ active: !user.active });
-          }}
-        >
-          {user.active ? 'Deactivate' : 'Activate'}
-        </button>
+        {user.active ? (
+          // Deactivating logs the user out everywhere and stops every process of theirs.
+          <ConfirmButton
+            confirmLabel="Deactivate: log out and stop their sessions"
+            disabled={busy}
+            testId="user-active"
+            onConfirm={() => {
+              update({ active: false });
+            }}
+          >
+            Deactivate
+          </ConfirmButton>
+        ) : (
+          <button
+            type="button"
+            disabled={busy}
+            data-testid="user-active"
+            onClick={() => {
+              update({ active: true });
+            }}
+          >
+            Activate
+          </button>
+        )}
         {!resetting && (
           <button
             type="button"

@@ -42,3 +42,30 @@ function describe(state: ConnectionState): string {
       return `Disconnected: ${state.reason}`;
   }
 }
+
+/**
+ * Over the terminals while the connection is down: says plainly that typed keys are not sent, and
+ * offers to try again now instead of waiting out the backoff.
+ */
+export function DisconnectedOverlay({
+  state,
+  onReconnect,
+}: {
+  state: ConnectionState;
+  onReconnect: () => void;
+}) {
+  if (state.kind !== 'reconnecting' && state.kind !== 'closed') return null;
+  return (
+    <div className="disconnected-overlay" data-testid="disconnected-overlay" role="alert">
+      <div className="disconnected-overlay__card">
+        <strong>Not connected</strong>
+        <p>What you type is not sent until the connection is back. {describe(state)}</p>
+        {state.kind === 'reconnecting' && (
+          <button type="button" onClick={onReconnect} data-testid="reconnect-now">
+            Reconnect now
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -8,7 +8,7 @@ import {
   type ChannelState,
   type ConnectionState,
 } from '../terminal/TerminalConnection';
-import { ConnectionStatus } from './ConnectionStatus';
+import { ConnectionStatus, DisconnectedOverlay } from './ConnectionStatus';
 import { TerminalTab } from './TerminalTab';
 import { ConfirmButton, ErrorText, StateBadge, textField } from './ui';
 
@@ -128,14 +128,22 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
       <ErrorText error={error ?? stopError} />
       {session !== undefined &&
         (showTabs ? (
-          <SessionTabs
-            session={session}
-            connection={connection}
-            tab={tab}
-            onTabAdded={addTab}
-            onChange={setSession}
-            onTerminalExited={reload}
-          />
+          <div className="session-body">
+            <SessionTabs
+              session={session}
+              connection={connection}
+              tab={tab}
+              onTabAdded={addTab}
+              onChange={setSession}
+              onTerminalExited={reload}
+            />
+            <DisconnectedOverlay
+              state={connectionState}
+              onReconnect={() => {
+                connection.reconnectNow();
+              }}
+            />
+          </div>
         ) : (
           <NotRunning session={session} onChange={setSession} />
         ))}

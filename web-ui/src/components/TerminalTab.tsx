@@ -1,6 +1,7 @@
 import type { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import type { TerminalSize } from '../api/types';
+import { StickyModifiers, withModifiers } from '../terminal/keyBar';
 import { mountTerminal } from '../terminal/mountTerminal';
 import type {
   ChannelState,
@@ -8,6 +9,7 @@ import type {
   TerminalChannel,
   TerminalConnection,
 } from '../terminal/TerminalConnection';
+import { isTouchDevice, KeyBar } from './KeyBar';
 
 interface Props {
   connection: TerminalConnection;
@@ -26,6 +28,8 @@ export function TerminalTab({ connection, terminalId, active, onState, onSize }:
   const containerRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const [size, setSize] = useState<SizeState>({ terminal: null, window: null });
+  const [modifiers] = useState(() => new StickyModifiers());
+  const [touch] = useState(isTouchDevice);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -43,7 +47,7 @@ export function TerminalTab({ connection, terminalId, active, onState, onSize }:
     termRef.current = mounted.term;
     const channel = connection.open(
       terminalId,
-      mounted.term,
+      withModifiers(mounted.term, modifiers),
       (state) => {
         onState(terminalId, state);
       },
@@ -56,7 +60,7 @@ export function TerminalTab({ connection, terminalId, active, onState, onSize }:
       termRef.current = null;
       mounted.dispose();
     };
-  }, [connection, terminalId, onState, onSize]);
+  }, [connection, terminalId, onState, onSize, modifiers]);
 
   useEffect(() => {
     if (active) termRef.current?.focus();
@@ -69,13 +73,21 @@ export function TerminalTab({ connection, terminalId, active, onState, onSize }:
     (terminal.cols !== window.cols || terminal.rows !== window.rows);
   return (
     <div
-      ref={containerRef}
       className={active ? 'terminal-tab terminal-tab--active' : 'terminal-tab'}
       role="tabpanel"
       data-testid="terminal"
       data-terminal-id={terminalId}
       data-active={active}
     >
+      <div ref={containerRef} className="terminal-tab__screen" />
+      {touch && (
+        <KeyBar
+          modifiers={modifiers}
+          onKey={(data) => {
+            termRef.current?.input(data, true);
+          }}
+        />
+      )}
       {otherSize && (
         <div className="terminal-size-note" data-testid="size-note" role="status">
           Shown at {terminal.cols}×{terminal.rows}, the size of the viewer that typed last; type to

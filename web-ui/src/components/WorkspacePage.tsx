@@ -32,21 +32,28 @@ export function WorkspacePage({ workspaceId }: { workspaceId: string }) {
       {workspace.data !== undefined && (
         <WorkspaceDetails workspace={workspace.data} onChange={workspace.setData} />
       )}
-      <div className="page__title">
-        <h2>Sessions</h2>
-      </div>
-      <ErrorText error={sessions.error} />
-      {sessions.data?.length === 0 && (
-        <p className="muted">No sessions yet. A session runs a shell or an agent in this folder.</p>
-      )}
-      <ul className="list" data-testid="sessions">
-        {sessions.data?.map((session) => (
-          <SessionItem key={session.id} session={session} onChange={sessions.reload} />
-        ))}
-      </ul>
-      {/* Sessions run only in a ready folder; the server answers 409 otherwise. */}
-      {workspace.data?.state === 'ready' && (
-        <NewSessionForm workspaceId={workspaceId} onCreated={sessions.reload} />
+      {/* A workspace that does not load has no sessions to show either. */}
+      {workspace.error === null && (
+        <>
+          <div className="page__title">
+            <h2>Sessions</h2>
+          </div>
+          <ErrorText error={sessions.error} />
+          {sessions.data?.length === 0 && (
+            <p className="muted">
+              No sessions yet. A session runs a shell or an agent in this folder.
+            </p>
+          )}
+          <ul className="list" data-testid="sessions">
+            {sessions.data?.map((session) => (
+              <SessionItem key={session.id} session={session} onChange={sessions.reload} />
+            ))}
+          </ul>
+          {/* Sessions run only in a ready folder; the server answers 409 otherwise. */}
+          {workspace.data?.state === 'ready' && (
+            <NewSessionForm workspaceId={workspaceId} onCreated={sessions.reload} />
+          )}
+        </>
       )}
     </section>
   );
@@ -73,6 +80,12 @@ function WorkspaceDetails({
         }),
       );
       setEditing(false);
+    });
+  }
+
+  function retry() {
+    void run(async () => {
+      onChange(await api.retryWorkspace(workspace.id));
     });
   }
 
@@ -144,10 +157,18 @@ function WorkspaceDetails({
       {workspace.state === 'error' && (
         <>
           <ErrorText error={workspace.error ?? 'The clone failed.'} />
-          <p className="muted">A workspace whose clone failed can only be deleted.</p>
+          <p className="muted">
+            Clone it again once the repository is reachable (what the failed clone left is deleted
+            first), or delete the workspace.
+          </p>
         </>
       )}
       <div className="actions">
+        {workspace.state === 'error' && workspace.gitUrl !== null && (
+          <button type="button" disabled={busy} data-testid="retry-clone" onClick={retry}>
+            Clone again
+          </button>
+        )}
         {workspace.state !== 'error' && (
           <button
             type="button"

@@ -4,6 +4,30 @@ import { loadPreferredRenderer } from './renderer';
 
 const REFIT_DEBOUNCE_MS = 100;
 
+/**
+ * Monospace fonts first; then fonts that hold Korean, Chinese and Japanese characters and colour
+ * emoji, which the monospace ones lack, so that they never render as empty boxes.
+ */
+const TERMINAL_FONTS = [
+  '"JetBrains Mono"',
+  '"Fira Code"',
+  'Menlo',
+  'Consolas',
+  '"DejaVu Sans Mono"',
+  '"Noto Sans Mono CJK KR"',
+  '"Noto Sans Mono CJK SC"',
+  '"D2Coding"',
+  '"Apple SD Gothic Neo"',
+  '"Malgun Gothic"',
+  '"PingFang SC"',
+  '"Microsoft YaHei"',
+  '"Hiragino Sans"',
+  '"Noto Color Emoji"',
+  '"Apple Color Emoji"',
+  '"Segoe UI Emoji"',
+  'monospace',
+].join(', ');
+
 export interface MountedTerminal {
   term: Terminal;
   dispose(): void;
@@ -19,7 +43,7 @@ export function mountTerminal(
 ): MountedTerminal {
   const term = new Terminal({
     cursorBlink: true,
-    fontFamily: '"JetBrains Mono", "Fira Code", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+    fontFamily: TERMINAL_FONTS,
     fontSize: 14,
     scrollback: 10_000,
     theme: { background: '#0d1117', foreground: '#e6edf3', cursor: '#e6edf3' },

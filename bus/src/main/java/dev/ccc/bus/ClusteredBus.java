@@ -9,6 +9,7 @@ import com.hazelcast.config.cp.SemaphoreConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.dns.AddressResolverOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
@@ -25,12 +26,27 @@ public final class ClusteredBus {
     VertxOptions options =
         new VertxOptions()
             .setClusterManager(manager)
+            .setAddressResolverOptions(peerNameResolution())
             .setEventBusOptions(
                 new EventBusOptions()
                     .setHost(cluster.host())
                     .setPort(cluster.busPort())
                     .setClusterPublicHost(cluster.host()));
     return Vertx.clusteredVertx(options);
+  }
+
+  /** Longest a peer's name stays resolved to the same address. */
+  static final int PEER_ADDRESS_TTL_SECONDS = 5;
+
+  /**
+   * Peers are found by name (a compose service, a Kubernetes pod), and a restarted container comes
+   * back at a new address: Vert.x's resolver would keep the old one for the DNS answer's TTL, a day
+   * under some runtimes, and the bus would keep calling a peer that is gone.
+   */
+  static AddressResolverOptions peerNameResolution() {
+    return new AddressResolverOptions()
+        .setCacheMaxTimeToLive(PEER_ADDRESS_TTL_SECONDS)
+        .setCacheNegativeTimeToLive(0);
   }
 
   static Config hazelcastConfig(ClusterConfig cluster) {

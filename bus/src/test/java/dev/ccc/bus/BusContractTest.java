@@ -63,7 +63,12 @@ class BusContractTest {
       assertEquals(tab, BusContract.parseSessionControl(tab.toJson(KEY, session), KEY, session));
       RelaunchTab relaunch =
           new RelaunchTab(
-              "alice", UUID.randomUUID().toString(), admin, !admin, Map.of("API_KEY", "k"));
+              "alice",
+              UUID.randomUUID().toString(),
+              admin,
+              !admin,
+              List.of("--model", "opus"),
+              Map.of("API_KEY", "k"));
       assertEquals(
           relaunch, BusContract.parseSessionControl(relaunch.toJson(KEY, session), KEY, session));
     }

@@ -21,6 +21,14 @@ import org.junit.jupiter.api.Test;
 class ClusterDiscoveryTest {
 
   @Test
+  void aPeerThatComesBackAtAnotherAddressIsFoundWithinSeconds() {
+    // A restarted container's new address: never cached longer than a few seconds, and a failed
+    // lookup not at all.
+    assertTrue(ClusteredBus.peerNameResolution().getCacheMaxTimeToLive() <= 5);
+    assertEquals(0, ClusteredBus.peerNameResolution().getCacheNegativeTimeToLive());
+  }
+
+  @Test
   void membersComeFromTheListUnlessADnsNameIsGiven() {
     ClusterConfig listed =
         ClusterConfig.fromEnvironment(Map.of("CCC_CLUSTER_MEMBERS", "api, pty:5701")::get);

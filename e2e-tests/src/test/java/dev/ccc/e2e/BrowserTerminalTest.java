@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -50,6 +52,11 @@ class BrowserTerminalTest {
 
   @BeforeEach
   void startBrowser() throws Exception {
+    startBrowser(false);
+  }
+
+  /** Chromium at a desktop's size, or as a phone: 390×844, touch, device pixel ratio 3. */
+  private void startBrowser(boolean phone) throws Exception {
     boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!installed && !"true".equals(System.getenv("CI"))) {
       Assumptions.abort("Chromium is not installed: apt-get install chromium chromium-driver");
@@ -68,6 +75,16 @@ class BrowserTerminalTest {
                 "--disable-sync",
                 "--user-data-dir=" + Files.createTempDirectory("ccc-chromium"),
                 "--window-size=1200,800");
+    if (phone) {
+      options.setExperimentalOption(
+          "mobileEmulation",
+          Map.of(
+              "deviceMetrics",
+              Map.of("width", 390, "height", 844, "pixelRatio", 3.0, "touch", true),
+              "userAgent",
+              "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko)"
+                  + " Chrome/120.0 Mobile Safari/537.36"));
+    }
     // The console, where Chromium reports every Content-Security-Policy violation.
     options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
     ChromeDriverService service =
@@ -150,6 +167,57 @@ class BrowserTerminalTest {
             page.findElement(By.cssSelector("[data-testid=session-title]"))
                 .getText()
                 .equals("renamed"));
+  }
+
+  /**
+   * On a phone the key bar drives what the on-screen keyboard cannot: its sticky Ctrl, then "c"
+   * typed on the keyboard, interrupts {@code sleep}. While the gateway restarts, an overlay covers
+   * the terminal saying that keys are not sent; afterwards the terminal works again.
+   */
+  @Test
+  void onAPhoneTheKeyBarInterruptsAProgramAndALostConnectionIsShownOverTheTerminal()
+      throws Exception {
+    browser.quit();
+    startBrowser(true);
+    LocalStack stack = LocalStack.get();
+    browser.get(stack.apiUrl() + "/");
+    ((JavascriptExecutor) browser).executeScript("localStorage.setItem('ccc.renderer', 'dom')");
+    browser.navigate().refresh();
+    logIn();
+    createWorkspace("phone-test");
+    startNewSession("phone");
+
+    typeInActiveTab("sleep 100");
+    click(ACTIVE_TERMINAL + " [data-testid=key-ctrl]");
+    wait.until(
+        page ->
+            "once"
+                .equals(
+                    page.findElement(By.cssSelector(ACTIVE_TERMINAL + " [data-testid=key-ctrl]"))
+                        .getDomAttribute("data-mode")));
+    browser.findElement(By.cssSelector(ACTIVE_TERMINAL + " textarea")).sendKeys("c");
+    // Were sleep still running, this line would wait for it instead of printing.
+    typeInActiveTab("echo after-$((2+3))");
+    awaitLineInActiveTab("after-5");
+
+    CompletableFuture<Void> restarted =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                stack.restart("ws-gateway");
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    wait.until(
+        page -> !page.findElements(By.cssSelector("[data-testid=disconnected-overlay]")).isEmpty());
+    restarted.get(90, TimeUnit.SECONDS);
+    wait.until(
+        page ->
+            page.findElements(By.cssSelector("[data-testid=disconnected-overlay]")).isEmpty()
+                && activeTabAttached());
+    typeInActiveTab("echo back-$((3*3))");
+    awaitLineInActiveTab("back-9");
   }
 
   /**

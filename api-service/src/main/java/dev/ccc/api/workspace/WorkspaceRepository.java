@@ -91,6 +91,21 @@ public class WorkspaceRepository {
   }
 
   /** Every workspace still {@code cloning}, oldest first. */
+  /** Moves a failed workspace back to cloning; whether it was failed (and so is now cloning). */
+  Uni<Boolean> claimRetry(String id, Instant now) {
+    return sessions.withTransaction(
+        db ->
+            db.createMutationQuery(
+                    "update Workspace set state = :cloning, error = null, updatedAt = :now"
+                        + " where id = :id and state = :failed")
+                .setParameter("cloning", State.CLONING)
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .setParameter("failed", State.ERROR)
+                .executeUpdate()
+                .map(updated -> updated == 1));
+  }
+
   Uni<List<Workspace>> listCloning() {
     return sessions.withSession(
         db ->

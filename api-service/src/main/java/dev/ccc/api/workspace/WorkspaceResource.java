@@ -92,6 +92,13 @@ public class WorkspaceResource {
         .map(WorkspaceView::of);
   }
 
+  /** Clones a workspace whose clone failed once more; {@code 409} for any other workspace. */
+  @POST
+  @Path("/{id}/retry")
+  public Uni<WorkspaceView> retry(@RestPath String id) {
+    return workspaces.retryClone(caller, id).map(WorkspaceView::of);
+  }
+
   @DELETE
   @Path("/{id}")
   public Uni<Void> delete(@RestPath String id) {

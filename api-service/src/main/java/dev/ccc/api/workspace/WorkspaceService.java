@@ -196,6 +196,65 @@ public class WorkspaceService {
   }
 
   /**
+   * Clones a workspace whose clone failed once more, into a fresh folder: what the failed one left
+   * is deleted first. Answered with the workspace {@code cloning} (or {@code error} again if no
+   * clone could be started); the outcome follows as for a new workspace. Only its owner retries,
+   * whose role decides, as at its creation, whether the clone may run where nothing is sandboxed.
+   */
+  public Uni<Workspace> retryClone(Caller caller, String id) {
+    return get(caller, id)
+        .call(
+            workspace -> {
+              if (!workspace.getOwnerId().equals(caller.userId())) {
+                throw ApiException.forbidden("Only its owner clones a workspace again.");
+              }
+              if (workspace.getState() != State.ERROR || workspace.getGitUrl() == null) {
+                throw ApiException.conflict(
+                    "Only a workspace whose clone failed can be cloned again.");
+              }
+              return workspaces
+                  .claimRetry(id, clock.instant())
+                  .invoke(
+                      claimed -> {
+                        if (!claimed) {
+                          throw ApiException.conflict("The workspace changed meanwhile.");
+                        }
+                      });
+            })
+        .call(
+            workspace ->
+                pty.request(
+                        new DeleteWorkspace(workspace.getOwnerId(), id), PtyClient.DEFAULT_TIMEOUT)
+                    .onFailure()
+                    .call(
+                        failure ->
+                            workspaces.finishCloning(
+                                id,
+                                workspace.getOwnerId(),
+                                State.ERROR,
+                                failure.getMessage(),
+                                clock.instant())))
+        .chain(
+            workspace ->
+                clone(
+                    workspace,
+                    new CreateWorkspace(
+                        caller.userId(),
+                        id,
+                        workspace.getGitUrl(),
+                        workspace.getBranch(),
+                        caller.isAdmin())))
+        .call(
+            workspace ->
+                audit.record(
+                    caller,
+                    AuditAction.WORKSPACE_CREATED,
+                    id,
+                    workspace.getSlug() + " from " + workspace.getGitUrl() + ", again"))
+        .chain(() -> workspaces.find(id));
+  }
+
+  /**
    * Deletes the folder, then the row. Refused while the workspace has sessions (delete those first)
    * or is still being made.
    */

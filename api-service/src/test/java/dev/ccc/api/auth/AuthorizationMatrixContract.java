@@ -386,6 +386,25 @@ abstract class AuthorizationMatrixContract {
             204,
             f -> call("/api/me/credentials/MATRIX_KEY")),
         new Route("GET", "/api/profiles", Audience.ANY_USER, 200, f -> call("/api/profiles")),
+        new Route(
+            "GET",
+            "/api/me/profile-arguments",
+            Audience.ANY_USER,
+            200,
+            f -> call("/api/me/profile-arguments")),
+        // Each caller sets and deletes arguments of their own.
+        new Route(
+            "PUT",
+            "/api/me/profile-arguments/{profile}",
+            Audience.ANY_USER,
+            200,
+            f -> call("/api/me/profile-arguments/claude", "{\"arguments\":[\"--verbose\"]}")),
+        new Route(
+            "DELETE",
+            "/api/me/profile-arguments/{profile}",
+            Audience.ANY_USER,
+            204,
+            f -> call("/api/me/profile-arguments/claude")),
         new Route("GET", "/api/users", Audience.ADMIN, 200, f -> call("/api/users")),
         new Route(
             "POST",
@@ -433,6 +452,15 @@ abstract class AuthorizationMatrixContract {
             Audience.OWNER_OR_ADMIN,
             200,
             f -> call("/api/workspaces/" + f.workspace, "{\"description\":\"checked\"}")),
+        // A ready workspace: its owner reaches the route and hears that only a failed clone is
+        // retried; only the owner retries, so an admin is refused.
+        new Route(
+                "POST",
+                "/api/workspaces/{id}/retry",
+                Audience.OWNER_OR_ADMIN,
+                409,
+                f -> call("/api/workspaces/" + f.workspace + "/retry"))
+            .except(403, Principal.ADMIN, Principal.ADMIN_PERSONAL_ACCESS_TOKEN),
         new Route(
             "DELETE",
             "/api/workspaces/{id}",

@@ -1,8 +1,6 @@
 package dev.ccc.api.credential;
 
 import static dev.ccc.api.testing.Api.as;
-import static dev.ccc.api.testing.Api.createWorkspace;
-import static dev.ccc.api.testing.Api.eventually;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,8 +11,6 @@ import dev.ccc.api.auth.TestAccounts;
 import dev.ccc.api.auth.TestAccounts.Account;
 import dev.ccc.api.testing.PtyServiceResource;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -88,22 +84,9 @@ abstract class CredentialsContract {
     put(alice, "GITHUB_TOKEN", "gh-alice", true);
     put(bob, "ANTHROPIC_API_KEY", "sk-bob", false);
 
-    String session =
-        as(alice)
-            .body(
-                "{\"workspaceId\":\""
-                    + createWorkspace(alice, "Agents")
-                    + "\",\"name\":\"probe\",\"profile\":\""
-                    + PtyServiceResource.SECRETS_PROBE
-                    + "\"}")
-            .post("/api/sessions")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("id");
-    as(alice).body("{}").post("/api/sessions/" + session + "/start").then().statusCode(200);
-
-    assertEquals(List.of("ANTHROPIC_API_KEY=sk-alice", "GITHUB_TOKEN=gh-alice"), probed(alice));
+    assertEquals(
+        List.of("ANTHROPIC_API_KEY=sk-alice", "GITHUB_TOKEN=gh-alice"),
+        PtyServiceResource.runProbe(alice, PtyServiceResource.SECRETS_PROBE, "probe.out"));
   }
 
   @Test
@@ -122,20 +105,5 @@ abstract class CredentialsContract {
         .put("/api/me/credentials/" + name)
         .then()
         .statusCode(200);
-  }
-
-  /** What the probe profile found in its environment, once it has written it. */
-  private static List<String> probed(Account account) throws Exception {
-    Path out = PtyServiceResource.DATA.resolve("homes").resolve(account.id()).resolve("probe.out");
-    eventually(() -> "the probe writes " + out, () -> Files.exists(out) && sizeOf(out) > 0);
-    return Files.readAllLines(out);
-  }
-
-  private static long sizeOf(Path file) {
-    try {
-      return Files.size(file);
-    } catch (java.io.IOException e) {
-      return 0;
-    }
   }
 }

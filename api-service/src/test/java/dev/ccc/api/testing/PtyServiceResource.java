@@ -1,5 +1,6 @@
 package dev.ccc.api.testing;
 
+import dev.ccc.api.auth.TestAccounts.Account;
 import dev.ccc.bus.BusKey;
 import dev.ccc.bus.ClusterConfig;
 import dev.ccc.bus.ClusteredBus;
@@ -88,6 +89,38 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
    */
   public static final String SECRETS_PROBE = "secrets-probe";
 
+  /**
+   * A profile besides the standard ones, {@value #ARGUMENTS_PROBE}: it writes the arguments it was
+   * started with to {@code arguments.out} in its home; it allows {@code --model <a-z>} and {@code
+   * --fast}.
+   */
+  public static final String ARGUMENTS_PROBE = "arguments-probe";
+
+  /**
+   * Starts a session of a probe {@code profile} for {@code account} in a new workspace, and returns
+   * the lines the probe writes to {@code file} in the account's home, once it has.
+   */
+  public static List<String> runProbe(Account account, String profile, String file)
+      throws Exception {
+    String session =
+        Api.as(account)
+            .body(
+                "{\"workspaceId\":\""
+                    + Api.createWorkspace(account, "Probe")
+                    + "\",\"name\":\"probe\",\"profile\":\""
+                    + profile
+                    + "\"}")
+            .post("/api/sessions")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    Api.as(account).body("{}").post("/api/sessions/" + session + "/start").then().statusCode(200);
+    Path out = DATA.resolve("homes").resolve(account.id()).resolve(file);
+    Api.eventually(() -> "the probe writes " + out, () -> out.toFile().length() > 0);
+    return Files.readAllLines(out);
+  }
+
   private static Path probeProfile() {
     try {
       Path file = Files.createDirectories(DATA.getParent()).resolve("profiles.json");
@@ -97,9 +130,13 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
           [{"name": "%s", "command": ["bash", "-c",
              "env | grep -E '^(ANTHROPIC_API_KEY|OPENAI_API_KEY|GITHUB_TOKEN)=' | sort \
                > $HOME/probe.out; sleep 60"],
-            "secrets": ["ANTHROPIC_API_KEY"], "install": "it is in every test machine"}]
+            "secrets": ["ANTHROPIC_API_KEY"], "install": "it is in every test machine"},
+           {"name": "%s", "command": ["bash", "-c",
+             "echo \\"$@\\" > $HOME/arguments.out; sleep 60", "probe"],
+            "options": [{"name": "--model", "values": "[a-z]+"}, {"name": "--fast"}],
+            "install": "it is in every test machine"}]
           """
-              .formatted(SECRETS_PROBE));
+              .formatted(SECRETS_PROBE, ARGUMENTS_PROBE));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -368,6 +369,37 @@ abstract class WorkspaceApiContract {
           .statusCode(409)
           .body("detail", containsString("error"));
       as(alice).delete("/api/workspaces/" + id).then().statusCode(204);
+    }
+  }
+
+  @Test
+  void aFailedCloneIsRetriedByItsOwnerIntoAFreshFolder() throws Exception {
+    Account alice = accounts.user();
+    Account bob = accounts.user();
+    try (GitHttpsServer git = gitServer()) {
+      trust(alice, git);
+      String id =
+          create(alice, "{\"name\":\"Later\",\"gitUrl\":\"" + git.url("later.git") + "\"}")
+              .getString("id");
+      assertEquals("error", awaitSettled(alice, id).getString("state"));
+      as(bob).post("/api/workspaces/" + id + "/retry").then().statusCode(404);
+
+      git.createRepository("later.git");
+      as(alice)
+          .post("/api/workspaces/" + id + "/retry")
+          .then()
+          .statusCode(200)
+          .body("state", equalTo("cloning"))
+          .body("error", nullValue());
+
+      JsonPath cloned = awaitSettled(alice, id);
+      assertEquals("ready", cloned.getString("state"), () -> cloned.prettify());
+      assertTrue(Files.isRegularFile(folder(alice, id).resolve("README.md")));
+      as(alice)
+          .post("/api/workspaces/" + id + "/retry")
+          .then()
+          .statusCode(409)
+          .body("detail", containsString("Only a workspace whose clone failed"));
     }
   }
 

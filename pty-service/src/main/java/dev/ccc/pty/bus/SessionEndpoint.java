@@ -137,6 +137,7 @@ final class SessionEndpoint implements Session.Listener {
                   tabId(relaunch.terminalId()),
                   relaunch.admin(),
                   relaunch.resume(),
+                  relaunch.arguments(),
                   relaunch.secrets()));
     } else if (request instanceof DropTab drop) {
       act(message, "dropping a tab", () -> session.drop(tabId(drop.terminalId())));
@@ -187,7 +188,7 @@ final class SessionEndpoint implements Session.Listener {
             .executeBlocking(
                 () ->
                     session.open(
-                        new Launch(tab.profile(), tab.resume(), tab.secrets()),
+                        new Launch(tab.profile(), tab.resume(), tab.arguments(), tab.secrets()),
                         tab.cols(),
                         tab.rows(),
                         endpoint),

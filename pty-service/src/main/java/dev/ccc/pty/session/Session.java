@@ -189,7 +189,11 @@ public final class Session {
    *     or the tab runs (conflict)
    */
   public synchronized void relaunch(
-      UUID terminalId, boolean admin, boolean resume, Map<String, String> secrets)
+      UUID terminalId,
+      boolean admin,
+      boolean resume,
+      List<String> arguments,
+      Map<String, String> secrets)
       throws IOException, RefusedException {
     refuseUnlessLive();
     Tab tab = tab(terminalId);
@@ -205,7 +209,7 @@ public final class Session {
       registry.relaunch(
           warm.sandbox(),
           tab.terminal,
-          new Launch(tab.record.profile(), resume, secrets),
+          new Launch(tab.record.profile(), resume, arguments, secrets),
           size[0],
           size[1]);
     } catch (IOException | RuntimeException e) {

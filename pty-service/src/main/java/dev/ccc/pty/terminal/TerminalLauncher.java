@@ -1,5 +1,6 @@
 package dev.ccc.pty.terminal;
 
+import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.pty.sandbox.SessionSandbox;
 import dev.ccc.pty.terminal.Profiles.Profile;
 import java.io.IOException;
@@ -44,7 +45,8 @@ public final class TerminalLauncher {
   /**
    * Starts {@code launch} in {@code sandbox}, in a PTY of {@code cols} x {@code rows}.
    *
-   * @throws IllegalArgumentException for an unknown profile
+   * @throws IllegalArgumentException for an unknown profile, or extra arguments its options do not
+   *     allow
    * @throws IOException when the process cannot be created
    */
   public Terminal launch(
@@ -52,7 +54,7 @@ public final class TerminalLauncher {
       throws IOException {
     return Terminal.start(
         sandbox.owner(),
-        sandbox.command(command(profile(launch), launch.resume())),
+        sandbox.command(command(profile(launch), launch)),
         sandbox.directory(),
         environment.inSandbox(launch.secrets(), sandbox.environment()),
         cols,
@@ -65,14 +67,15 @@ public final class TerminalLauncher {
    * Starts {@code launch} again in {@code terminal}, whose process has exited: see {@link
    * Terminal#relaunch}.
    *
-   * @throws IllegalArgumentException for an unknown profile
+   * @throws IllegalArgumentException for an unknown profile, or extra arguments its options do not
+   *     allow
    * @throws IllegalStateException when the terminal runs
    * @throws IOException when the process cannot be created
    */
   public void relaunch(SessionSandbox sandbox, Terminal terminal, Launch launch, int cols, int rows)
       throws IOException {
     terminal.relaunch(
-        sandbox.command(command(profile(launch), launch.resume())),
+        sandbox.command(command(profile(launch), launch)),
         sandbox.directory(),
         environment.inSandbox(launch.secrets(), sandbox.environment()),
         cols,
@@ -85,16 +88,27 @@ public final class TerminalLauncher {
         record.id(), record.owner(), record.cols(), record.rows(), retention, listener);
   }
 
+  /** The profile {@code launch} runs, its extra arguments checked against the profile's options. */
   private Profile profile(Launch launch) {
-    return profiles
-        .find(launch.profile())
-        .orElseThrow(
-            () -> new IllegalArgumentException("unknown profile '" + launch.profile() + "'"));
+    Profile profile =
+        profiles
+            .find(launch.profile())
+            .orElseThrow(
+                () -> new IllegalArgumentException("unknown profile '" + launch.profile() + "'"));
+    // Checked here again, whatever the api-service checked: only allowed options reach a command.
+    try {
+      profile.info().checkArguments(launch.arguments());
+    } catch (InvalidMessage e) {
+      throw new IllegalArgumentException(
+          "your extra arguments for " + profile.label() + ": " + e.getMessage(), e);
+    }
+    return profile;
   }
 
-  private static List<String> command(Profile profile, boolean resume) {
+  private static List<String> command(Profile profile, Launch launch) {
     List<String> command = new ArrayList<>(profile.command());
-    if (resume) {
+    command.addAll(launch.arguments());
+    if (launch.resume()) {
       command.addAll(profile.resumeArguments());
     }
     if (profile.install() == null) {

@@ -101,7 +101,7 @@ class SessionsTest {
     RefusedException again = assertThrows(RefusedException.class, () -> start(new Recorder()));
     assertEquals(RefusedException.Reason.CONFLICT, again.reason());
 
-    cold.relaunch(tab, false, false, Map.of());
+    cold.relaunch(tab, false, false, List.of(), Map.of());
     assertEquals(List.of(tab), cold.terminalIds());
     assertEquals(folder, cold.folder());
     Terminal relaunched = cold.terminals().get(0);
