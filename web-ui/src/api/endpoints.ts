@@ -98,9 +98,22 @@ export function createApi(call: AuthorizedCall) {
       call<Session>('POST', `/api/sessions/${id(sessionId)}/start`, { resume }),
     stopSession: (sessionId: string) =>
       call<Session>('POST', `/api/sessions/${id(sessionId)}/stop`),
-    /** Ends a running tab's process, whatever runs in it. */
+    /** Ends a running tab's process, whatever runs in it; forgets an ended tab and its output. */
     closeTerminal: (sessionId: string, terminalId: string) =>
       call<undefined>('DELETE', `/api/sessions/${id(sessionId)}/terminals/${id(terminalId)}`),
+    /** Names a tab for everyone who sees the session. */
+    renameTerminal: (sessionId: string, terminalId: string, name: string) =>
+      call<undefined>('PATCH', `/api/sessions/${id(sessionId)}/terminals/${id(terminalId)}`, {
+        name,
+      }),
+    /**
+     * Starts an ended or cold tab's profile again in it, its old output kept above a marker; with
+     * `resume`, its agent continues its last conversation. A cold tab starts its session.
+     */
+    relaunchTerminal: (sessionId: string, terminalId: string, resume = false) =>
+      call<Session>('POST', `/api/sessions/${id(sessionId)}/terminals/${id(terminalId)}/relaunch`, {
+        resume,
+      }),
     /** Another tab running `profile` (the shell when absent); with `resume`, a relaunch. */
     openTerminal: (
       sessionId: string,

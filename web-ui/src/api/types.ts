@@ -113,11 +113,26 @@ export interface Session {
   profile: string;
   state: SessionState;
   error: string | null;
-  /** Its terminals (tabs), oldest first. */
+  /** The ids of the terminals that run now, oldest first. */
   terminals: string[];
+  /** Its tabs, running or not, oldest first; a session at rest may have cold ones. */
+  tabs: Tab[];
   createdAt: string;
   updatedAt: string;
   startedAt: string | null;
+}
+
+/**
+ * A tab of a session: `exited` when its process ended (`exitCode`), `cold` when it ended with a
+ * restart of the pty-service; either keeps its output and can be relaunched in place.
+ */
+export interface Tab {
+  id: string;
+  /** Null until someone names it. */
+  name: string | null;
+  profile: string;
+  state: 'running' | 'exited' | 'cold';
+  exitCode: number | null;
 }
 
 export interface TerminalSize {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type SubmitEvent } from 'react';
-import type { Session, TerminalSize } from '../api/types';
+import type { Session, Tab, TerminalSize } from '../api/types';
 import { api, gatewayBackend } from '../backend';
 import { useAction, useLoader, usePolling, useProfiles } from '../hooks';
 import { navigate, routeHash } from '../routes';
@@ -53,8 +53,10 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
     };
   }, [keysRefusedAt]);
   const running = session?.state === 'running';
+  // A session at rest shows its cold tabs, whose output the pty-service kept across its restart.
+  const showTabs = running || (session?.tabs.length ?? 0) > 0;
   useEffect(() => {
-    if (!running) return;
+    if (!showTabs) return;
     connection.start();
     // Back from a closed lid or a dead network: don't sit out the reconnect backoff.
     const wake = () => {
@@ -67,14 +69,18 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
       window.removeEventListener('online', wake);
       connection.stop();
     };
-  }, [connection, running]);
+  }, [connection, showTabs]);
 
-  const addTerminal = useCallback(
-    (terminalId: string) => {
+  const addTab = useCallback(
+    (tab: Tab) => {
       setSession((current) =>
         current === undefined
           ? current
-          : { ...current, terminals: [...current.terminals, terminalId] },
+          : {
+              ...current,
+              terminals: [...current.terminals, tab.id],
+              tabs: [...current.tabs, tab],
+            },
       );
     },
     [setSession],
@@ -121,13 +127,14 @@ export function SessionPage({ sessionId, tab }: { sessionId: string; tab: string
       </header>
       <ErrorText error={error ?? stopError} />
       {session !== undefined &&
-        (running ? (
+        (showTabs ? (
           <div className="session-body">
             <SessionTabs
               session={session}
               connection={connection}
               tab={tab}
-              onTerminalAdded={addTerminal}
+              onTabAdded={addTab}
+              onChange={setSession}
               onTerminalExited={reload}
             />
             <DisconnectedOverlay
@@ -216,36 +223,54 @@ interface SessionTabsProps {
   session: Session;
   connection: TerminalConnection;
   tab: string | null;
-  onTerminalAdded: (terminalId: string) => void;
+  onTabAdded: (tab: Tab) => void;
+  onChange: (session: Session) => void;
   /** A process exited: the session's state may have changed with it. */
   onTerminalExited: () => Promise<void>;
 }
+
+/** How often a tab being closed is asked to go once its process has ended. */
+const DROP_RETRY_MS = 100;
+const DROP_ATTEMPTS = 30;
 
 function SessionTabs({
   session,
   connection,
   tab,
-  onTerminalAdded,
+  onTabAdded,
+  onChange,
   onTerminalExited,
 }: SessionTabsProps) {
-  /** Every tab this page has shown, in order; the server stops listing a terminal once it ends. */
-  const [known, setKnown] = useState(session.terminals);
+  /** Tabs closed on this page, hidden at once while the server forgets them. */
   const [closed, setClosed] = useState<ReadonlySet<string>>(new Set());
   const [states, setStates] = useState<Record<string, ChannelState>>({});
+  /** Bumped when a tab is relaunched: its view attaches again and replays, marker included. */
+  const [generations, setGenerations] = useState<Record<string, number>>({});
   const lastSize = useRef<TerminalSize | null>(null);
   const { busy, error, run } = useAction();
   const profiles = useProfiles();
   const [newTabProfile, setNewTabProfile] = useState('shell');
-  /** What the tabs opened on this page run: those a Relaunch can start again. */
-  const [profileOf, setProfileOf] = useState<Record<string, string>>({});
+  const [renaming, setRenaming] = useState<string | null>(null);
 
-  const added = session.terminals.filter((id) => !known.includes(id));
-  if (added.length > 0) setKnown([...known, ...added]);
-  // An ended tab stays, saying so, until the user closes it.
-  const tabs = known.filter(
-    (id) => !closed.has(id) && (session.terminals.includes(id) || ended(states[id])),
+  const tabs = session.tabs.filter((each) => !closed.has(each.id));
+  const ids = tabs.map((each) => each.id);
+  const active = tab !== null && ids.includes(tab) ? tab : (ids[0] ?? null);
+
+  // A tab this page saw end, which the server says runs: someone relaunched it. Attach again.
+  const relaunchedElsewhere = tabs.filter(
+    (each) => each.state === 'running' && ended(states[each.id]),
   );
-  const active = tab !== null && tabs.includes(tab) ? tab : (tabs[0] ?? null);
+  if (relaunchedElsewhere.length > 0) {
+    const next = { ...generations };
+    const cleared = { ...states };
+    for (const each of relaunchedElsewhere) {
+      next[each.id] = (next[each.id] ?? 0) + 1;
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a fresh view attaches
+      delete cleared[each.id];
+    }
+    setGenerations(next);
+    setStates(cleared);
+  }
 
   const select = useCallback(
     (terminalId: string | null) => {
@@ -266,63 +291,134 @@ function SessionTabs({
     lastSize.current = size;
   }, []);
 
-  function openTab(profile: string, resume = false) {
+  function openTab(profile: string) {
     void run(async () => {
-      const created = await api.openTerminal(session.id, lastSize.current, profile, resume);
-      setProfileOf((current) => ({ ...current, [created.id]: created.profile }));
-      onTerminalAdded(created.id);
+      const created = await api.openTerminal(session.id, lastSize.current, profile);
+      onTabAdded({
+        id: created.id,
+        name: null,
+        profile: created.profile,
+        state: 'running',
+        exitCode: null,
+      });
       select(created.id);
     });
   }
 
+  /** Ends the tab's process, then forgets the tab once the process has gone. */
   function endTab(terminalId: string) {
     void run(async () => {
       await api.closeTerminal(session.id, terminalId);
-      closeTab(terminalId);
+      hide(terminalId);
+      void dropOnceEnded(session.id, terminalId);
     });
   }
 
-  /** The ended tab's profile again, continuing its conversation where the profile can. */
-  function relaunch(terminalId: string) {
-    const profile = profileOf[terminalId];
-    if (profile === undefined) return;
-    const resumable = profiles.data?.find((known) => known.name === profile)?.resumable ?? false;
-    closeTab(terminalId);
-    openTab(profile, resumable);
+  /** Forgets an ended tab and its output, for every viewer. */
+  function closeTab(terminalId: string) {
+    hide(terminalId);
+    void run(async () => {
+      await api.closeTerminal(session.id, terminalId);
+    });
   }
 
-  function closeTab(terminalId: string) {
+  /** The tab's profile again, in place, continuing its conversation where the profile can. */
+  function relaunch(ended: Tab) {
+    const resumable =
+      profiles.data?.find((known) => known.name === ended.profile)?.resumable ?? false;
+    void run(async () => {
+      const relaunched = await api.relaunchTerminal(session.id, ended.id, resumable);
+      setStates((current) => {
+        const rest = { ...current };
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a fresh view attaches
+        delete rest[ended.id];
+        return rest;
+      });
+      setGenerations((current) => ({ ...current, [ended.id]: (current[ended.id] ?? 0) + 1 }));
+      onChange(relaunched);
+    });
+  }
+
+  function rename(terminalId: string, name: string) {
+    void run(async () => {
+      await api.renameTerminal(session.id, terminalId, name);
+      setRenaming(null);
+      onChange({
+        ...session,
+        tabs: session.tabs.map((each) => (each.id === terminalId ? { ...each, name } : each)),
+      });
+    });
+  }
+
+  function hide(terminalId: string) {
     setClosed(new Set(closed).add(terminalId));
     if (terminalId === active) {
-      const rest = tabs.filter((id) => id !== terminalId);
-      select(rest[Math.min(tabs.indexOf(terminalId), rest.length - 1)] ?? null);
+      const rest = ids.filter((id) => id !== terminalId);
+      select(rest[Math.min(ids.indexOf(terminalId), rest.length - 1)] ?? null);
     }
   }
 
-  const label = (terminalId: string) => `Tab ${known.indexOf(terminalId) + 1}`;
-  const activeState = active === null ? undefined : states[active];
+  const label = (each: Tab) => each.name ?? `Tab ${session.tabs.indexOf(each) + 1}`;
+  const activeTab = tabs.find((each) => each.id === active);
 
   return (
     <>
       <div className="tabs" role="tablist" aria-label="Terminals">
-        {tabs.map((id) => {
+        {tabs.map((each) => {
+          const id = each.id;
           const state = states[id];
-          const isEnded = ended(state);
+          const isEnded = each.state !== 'running' || ended(state);
+          if (renaming === id) {
+            return (
+              <form
+                key={id}
+                className="tab tab--active tab__rename"
+                data-testid="tab-rename"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  rename(id, textField(new FormData(event.currentTarget), 'name').trim());
+                }}
+                onKeyDown={(event) => {
+                  if (event.key === 'Escape') setRenaming(null);
+                }}
+              >
+                <input
+                  name="name"
+                  aria-label="Tab name"
+                  defaultValue={each.name ?? ''}
+                  required
+                  maxLength={40}
+                  autoFocus
+                />
+                <button type="submit" disabled={busy}>
+                  Save
+                </button>
+              </form>
+            );
+          }
           return (
             <div key={id} className={id === active ? 'tab tab--active' : 'tab'}>
               <button
                 type="button"
                 role="tab"
                 aria-selected={id === active}
+                title={id === active ? 'Double-click to rename' : undefined}
                 data-testid="tab"
                 data-terminal-id={id}
-                data-state={state?.kind ?? 'attaching'}
+                data-state={each.state === 'cold' ? 'cold' : (state?.kind ?? 'attaching')}
                 onClick={() => {
                   select(id);
                 }}
+                onDoubleClick={() => {
+                  setRenaming(id);
+                }}
               >
-                {label(id)}
-                {isEnded && <span className="tab__ended"> · ended</span>}
+                {label(each)}
+                {isEnded && (
+                  <span className="tab__ended">
+                    {each.state === 'cold' ? ' · cold' : ' · ended'}
+                  </span>
+                )}
               </button>
               {!isEnded && id === active && (
                 <ConfirmButton
@@ -340,7 +436,7 @@ function SessionTabs({
                 <button
                   type="button"
                   className="tab__close"
-                  aria-label={`Close ${label(id)}`}
+                  aria-label={`Close ${label(each)}`}
                   data-testid="close-tab"
                   onClick={() => {
                     closeTab(id);
@@ -352,7 +448,7 @@ function SessionTabs({
             </div>
           );
         })}
-        {profiles.data && profiles.data.length > 1 && (
+        {session.state === 'running' && profiles.data && profiles.data.length > 1 && (
           <select
             className="tabs__profile"
             aria-label="What a new tab runs"
@@ -369,42 +465,58 @@ function SessionTabs({
             ))}
           </select>
         )}
-        <button
-          type="button"
-          className="tabs__new"
-          aria-label="Open another tab"
-          disabled={busy}
-          data-testid="new-tab"
-          onClick={() => {
-            openTab(newTabProfile);
-          }}
-        >
-          +
-        </button>
+        {session.state === 'running' && (
+          <button
+            type="button"
+            className="tabs__new"
+            aria-label="Open another tab"
+            disabled={busy}
+            data-testid="new-tab"
+            onClick={() => {
+              openTab(newTabProfile);
+            }}
+          >
+            +
+          </button>
+        )}
+        {active !== null && renaming === null && (
+          <button
+            type="button"
+            className="tabs__rename"
+            aria-label="Rename this tab"
+            data-testid="rename-tab"
+            onClick={() => {
+              setRenaming(active);
+            }}
+          >
+            ✎
+          </button>
+        )}
       </div>
       <ErrorText error={error} />
-      {active !== null && activeState !== undefined && (
+      {activeTab !== undefined && (
         <TabEndedBar
-          state={activeState}
+          tab={activeTab}
+          state={states[activeTab.id]}
           onClose={() => {
-            closeTab(active);
+            closeTab(activeTab.id);
           }}
           onRelaunch={
-            active in profileOf && !busy
-              ? () => {
-                  relaunch(active);
+            busy
+              ? undefined
+              : () => {
+                  relaunch(activeTab);
                 }
-              : undefined
           }
         />
       )}
       <div className="terminals">
-        {tabs.map((id) => (
+        {tabs.map((each) => (
           <TerminalTab
-            key={id}
+            key={`${each.id}:${String(generations[each.id] ?? 0)}`}
             connection={connection}
-            terminalId={id}
-            active={id === active}
+            terminalId={each.id}
+            active={each.id === active}
             onState={report}
             onSize={rememberSize}
           />
@@ -415,35 +527,60 @@ function SessionTabs({
   );
 }
 
+/** Asks the server to forget a tab whose process is ending, until it has ended. */
+async function dropOnceEnded(sessionId: string, terminalId: string) {
+  for (let attempt = 0; attempt < DROP_ATTEMPTS; attempt++) {
+    try {
+      await api.closeTerminal(sessionId, terminalId);
+      const now = await api.session(sessionId);
+      if (!now.tabs.some((each) => each.id === terminalId)) return;
+    } catch {
+      // Gone already, or the session ended with it.
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, DROP_RETRY_MS));
+  }
+}
+
 function ended(state: ChannelState | undefined): boolean {
   return state?.kind === 'exited' || state?.kind === 'failed';
 }
 
 /**
- * Says why the active tab has ended, and closes it, or relaunches what it ran where that is known.
- * Nothing for a live tab.
+ * Says why the active tab has ended, and closes it, or relaunches what it ran in place. Nothing for
+ * a live tab.
  */
 function TabEndedBar({
+  tab,
   state,
   onClose,
   onRelaunch,
 }: {
-  state: ChannelState;
+  tab: Tab;
+  state: ChannelState | undefined;
   onClose: () => void;
   onRelaunch: (() => void) | undefined;
 }) {
   let text: string;
-  if (state.kind === 'exited') text = `The process exited with code ${state.exitCode}.`;
-  else if (state.kind === 'failed' && state.code === 'not_found')
+  let relaunchable = true;
+  if (state?.kind === 'exited') text = `The process exited with code ${state.exitCode}.`;
+  else if (tab.state === 'cold')
+    text = 'This tab stopped when the server restarted; its output is kept.';
+  else if (tab.state === 'exited')
+    text = `The process exited with code ${String(tab.exitCode ?? '?')}.`;
+  else if (state?.kind === 'failed' && state.code === 'not_found') {
     text = 'This terminal has ended and its output is gone.';
-  else if (state.kind === 'failed') text = `This terminal cannot be shown: ${state.message}`;
-  else return null;
+    relaunchable = false;
+  } else if (state?.kind === 'failed') {
+    text = `This terminal cannot be shown: ${state.message}`;
+    relaunchable = false;
+  } else return null;
   return (
     <div className="tab-ended" role="status" data-testid="tab-ended">
       <span>{text}</span>
-      {state.kind === 'exited' && onRelaunch && (
-        <button type="button" data-testid="relaunch-tab" onClick={onRelaunch}>
-          Relaunch
+      {relaunchable && onRelaunch && (
+        <button type="button" className="primary" data-testid="relaunch-tab" onClick={onRelaunch}>
+          Relaunch here
         </button>
       )}
       <button type="button" data-testid="close-active-tab" onClick={onClose}>

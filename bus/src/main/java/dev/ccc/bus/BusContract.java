@@ -577,19 +577,11 @@ public final class BusContract {
 
     @Override
     public String toString() {
-      // Requests end up in logs: never the secrets' values.
-      return "StartSession[owner="
-          + owner
-          + ", session="
-          + session
-          + ", profile="
-          + profile
-          + (resume ? ", resuming" : "")
-          + ", arguments="
-          + arguments
-          + ", secrets="
-          + secrets.keySet()
-          + "]";
+      return describeLaunch(
+          "StartSession[owner=" + owner + ", session=" + session + ", profile=" + profile,
+          resume,
+          arguments,
+          secrets);
     }
 
     /** A start of a fresh conversation, with no extra arguments and no secrets. */
@@ -643,7 +635,8 @@ public final class BusContract {
   }
 
   /** A request on {@link #sessionControl}; {@link #parseSessionControl} picks the variant. */
-  public sealed interface SessionControl permits OpenTab, StopSession, SessionStatus {
+  public sealed interface SessionControl
+      permits OpenTab, StopSession, SessionStatus, RenameTab, RelaunchTab, DropTab {
     /** The user on whose behalf the request is made; must own the session. */
     String user();
 
@@ -676,17 +669,8 @@ public final class BusContract {
 
     @Override
     public String toString() {
-      // Requests end up in logs: never the secrets' values.
-      return "OpenTab[user="
-          + user
-          + ", profile="
-          + profile
-          + (resume ? ", resuming" : "")
-          + ", arguments="
-          + arguments
-          + ", secrets="
-          + secrets.keySet()
-          + "]";
+      return describeLaunch(
+          "OpenTab[user=" + user + ", profile=" + profile, resume, arguments, secrets);
     }
 
     /** A tab with a fresh conversation, no extra arguments and no secrets. */
@@ -726,7 +710,91 @@ public final class BusContract {
     }
   }
 
-  /** Which terminals the session runs. Reply {@link SessionTerminals}. */
+  /**
+   * Name tab {@code terminalId} of the session, running or not; every viewer sees the name. Reply
+   * is empty.
+   */
+  public record RenameTab(String user, String terminalId, String name) implements SessionControl {
+    public RenameTab {
+      requireId("user", user);
+      requireUuid("terminalId", terminalId);
+      requireTabName(name);
+    }
+
+    @Override
+    public JsonObject toJson(BusKey key, String sessionId) {
+      return BusProof.sign(
+          key,
+          sessionControl(sessionId),
+          new JsonObject()
+              .put("op", "rename-tab")
+              .put("user", user)
+              .put("terminalId", terminalId)
+              .put("name", name));
+    }
+  }
+
+  /**
+   * Start what tab {@code terminalId} ran again, in place: same terminal id, its profile, its size,
+   * its output going on after a marker line. Allowed when its process has exited, and for a cold
+   * tab (an earlier run of the pty-service left it), which makes the session live again; {@code
+   * admin}: whether the owner is an administrator. Reply is empty.
+   */
+  public record RelaunchTab(
+      String user,
+      String terminalId,
+      boolean admin,
+      boolean resume,
+      List<String> arguments,
+      Map<String, String> secrets)
+      implements SessionControl {
+    public RelaunchTab {
+      requireId("user", user);
+      requireUuid("terminalId", terminalId);
+      arguments = requireArguments(arguments);
+      secrets = requireSecrets(secrets);
+    }
+
+    @Override
+    public String toString() {
+      return describeLaunch(
+          "RelaunchTab[user=" + user + ", terminal=" + terminalId, resume, arguments, secrets);
+    }
+
+    @Override
+    public JsonObject toJson(BusKey key, String sessionId) {
+      return BusProof.sign(
+          key,
+          sessionControl(sessionId),
+          new JsonObject()
+              .put("op", "relaunch-tab")
+              .put("user", user)
+              .put("terminalId", terminalId)
+              .put("admin", admin)
+              .mergeIn(launchFields(key, sessionControl(sessionId), resume, arguments, secrets)));
+    }
+  }
+
+  /**
+   * Forget tab {@code terminalId}, whose process has exited (or which is cold), and delete its
+   * output; a cold session without tabs is over. Reply is empty.
+   */
+  public record DropTab(String user, String terminalId) implements SessionControl {
+    public DropTab {
+      requireId("user", user);
+      requireUuid("terminalId", terminalId);
+    }
+
+    @Override
+    public JsonObject toJson(BusKey key, String sessionId) {
+      return BusProof.sign(
+          key,
+          sessionControl(sessionId),
+          new JsonObject().put("op", "drop-tab").put("user", user).put("terminalId", terminalId));
+    }
+  }
+
+  /** Which terminals the session runs, and its tabs. Reply {@link SessionTerminals}. */
   public record SessionStatus(String user) implements SessionControl {
     public SessionStatus {
       requireId("user", user);
@@ -759,6 +827,17 @@ public final class BusContract {
               openedSecrets(json, key, sessionControl(sessionId)));
       case "stop" -> new StopSession(string(json, "user"));
       case "status" -> new SessionStatus(string(json, "user"));
+      case "rename-tab" ->
+          new RenameTab(string(json, "user"), string(json, "terminalId"), string(json, "name"));
+      case "relaunch-tab" ->
+          new RelaunchTab(
+              string(json, "user"),
+              string(json, "terminalId"),
+              flag(json, "admin"),
+              optionalFlag(json, "resume"),
+              optionalEncodedStrings(json, "arguments"),
+              openedSecrets(json, key, sessionControl(sessionId)));
+      case "drop-tab" -> new DropTab(string(json, "user"), string(json, "terminalId"));
       default -> throw new InvalidMessage("unknown op '" + op + "'");
     };
   }
@@ -918,19 +997,75 @@ public final class BusContract {
     }
   }
 
-  /** Reply to {@link SessionStatus}: the ids of the session's running terminals. */
-  public record SessionTerminals(List<String> terminalIds) {
+  /**
+   * Reply to {@link SessionStatus}: the ids of the session's running terminals, and all its tabs,
+   * oldest first. A session with tabs but no running terminal is cold: it runs nothing.
+   */
+  public record SessionTerminals(List<String> terminalIds, List<TabInfo> tabs) {
     public SessionTerminals {
       terminalIds.forEach(id -> requireUuid("terminalIds[]", id));
       terminalIds = List.copyOf(terminalIds);
+      tabs = List.copyOf(tabs);
+    }
+
+    /** Whether a process runs in the session. */
+    public boolean runs() {
+      return !terminalIds.isEmpty();
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("terminalIds", new JsonArray(terminalIds));
+      return new JsonObject()
+          .put("terminalIds", new JsonArray(terminalIds))
+          .put("tabs", new JsonArray(tabs.stream().map(TabInfo::toJson).toList()));
     }
 
     public static SessionTerminals parse(Object body) {
-      return new SessionTerminals(strings(object(body), "terminalIds"));
+      JsonObject json = object(body);
+      List<TabInfo> tabs = new ArrayList<>();
+      if (json.getValue("tabs") instanceof JsonArray array) {
+        for (Object tab : array) {
+          tabs.add(TabInfo.parse(object(tab)));
+        }
+      }
+      return new SessionTerminals(strings(json, "terminalIds"), tabs);
+    }
+  }
+
+  /**
+   * One tab of a session: its terminal's id, its name (null: none given), its profile, its state
+   * ({@code running}, {@code exited}, or {@code cold}: an earlier run of the pty-service ran it),
+   * and the exit code of its last process when it exited.
+   */
+  public record TabInfo(String id, String name, String profile, String state, Integer exitCode) {
+    public static final List<String> STATES = List.of("running", "exited", "cold");
+
+    public TabInfo {
+      requireUuid("id", id);
+      if (name != null) {
+        requireTabName(name);
+      }
+      requireProfile(profile);
+      if (!STATES.contains(state)) {
+        throw new InvalidMessage("a tab's state is one of " + STATES);
+      }
+    }
+
+    JsonObject toJson() {
+      return new JsonObject()
+          .put("id", id)
+          .put("name", name)
+          .put("profile", profile)
+          .put("state", state)
+          .put("exitCode", exitCode);
+    }
+
+    static TabInfo parse(JsonObject json) {
+      return new TabInfo(
+          string(json, "id"),
+          optionalString(json, "name"),
+          string(json, "profile"),
+          string(json, "state"),
+          json.getValue("exitCode") == null ? null : integer(json, "exitCode"));
     }
   }
 
@@ -1043,19 +1178,55 @@ public final class BusContract {
 
   /**
    * Published by a pty-service when it has started: {@code instance} is a random id of this run of
-   * it, for logs. Listeners compare the sessions they believe running with reality.
+   * it, for logs; {@code cold} the sessions of its earlier run it serves again, cold (their tabs'
+   * output, no process). Listeners compare the sessions they believe running with reality, and stop
+   * a cold session they no longer know, which deletes it.
    */
-  public record PtyStarted(String instance) {
+  public record PtyStarted(String instance, List<ColdSession> cold) {
     public PtyStarted {
       requireUuid("instance", instance);
+      cold = List.copyOf(cold);
+    }
+
+    /** A pty-service that brought back no session. */
+    public PtyStarted(String instance) {
+      this(instance, List.of());
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("event", "started").put("instance", instance);
+      return new JsonObject()
+          .put("event", "started")
+          .put("instance", instance)
+          .put(
+              "cold",
+              new JsonArray(
+                  cold.stream()
+                      .map(
+                          session ->
+                              new JsonObject()
+                                  .put("owner", session.owner())
+                                  .put("session", session.session()))
+                      .toList()));
     }
 
     public static PtyStarted parse(Object body) {
-      return new PtyStarted(string(object(body), "instance"));
+      JsonObject json = object(body);
+      List<ColdSession> cold = new ArrayList<>();
+      if (json.getValue("cold") instanceof JsonArray array) {
+        for (Object session : array) {
+          JsonObject each = object(session);
+          cold.add(new ColdSession(string(each, "owner"), string(each, "session")));
+        }
+      }
+      return new PtyStarted(string(json, "instance"), cold);
+    }
+  }
+
+  /** A session a pty-service brought back cold: {@link PtyStarted}. */
+  public record ColdSession(String owner, String session) {
+    public ColdSession {
+      requireId("owner", owner);
+      requireUuid("session", session);
     }
   }
 
@@ -1245,6 +1416,24 @@ public final class BusContract {
 
   private static final Pattern PROFILE = Pattern.compile(PROFILE_PATTERN);
   private static final Pattern BRANCH = Pattern.compile(BRANCH_PATTERN);
+
+  /** Longest name of a tab, in characters. */
+  public static final int MAX_TAB_NAME = 40;
+
+  /**
+   * A tab's name: 1-{@value #MAX_TAB_NAME} characters, not all blank, no control characters (they
+   * would drive the terminals of those who see it). Public, for the api-service's validation.
+   */
+  public static final String TAB_NAME_PATTERN = "(?=.*\\S)[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]{1,40}";
+
+  private static final Pattern TAB_NAME = Pattern.compile(TAB_NAME_PATTERN);
+
+  private static void requireTabName(String name) {
+    if (name == null || !TAB_NAME.matcher(name).matches()) {
+      throw new InvalidMessage(
+          "a tab's name is 1-" + MAX_TAB_NAME + " characters, not blank, without control ones");
+    }
+  }
 
   private static void requireProfile(String profile) {
     if (profile == null || !PROFILE.matcher(profile).matches()) {
@@ -1461,6 +1650,21 @@ public final class BusContract {
               address, new JsonObject(new TreeMap<String, Object>(secrets)).toBuffer().getBytes()));
     }
     return fields;
+  }
+
+  /**
+   * A launch request for logs, where requests end up: {@code head}, then whether it resumes and the
+   * names of its secrets, never their values.
+   */
+  private static String describeLaunch(
+      String head, boolean resume, List<String> arguments, Map<String, String> secrets) {
+    return head
+        + (resume ? ", resuming" : "")
+        + ", arguments="
+        + arguments
+        + ", secrets="
+        + secrets.keySet()
+        + "]";
   }
 
   private static Map<String, String> openedSecrets(JsonObject json, BusKey key, String address) {

@@ -9,18 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ccc.bus.BusContract.Attach;
 import dev.ccc.bus.BusContract.AttachReply;
 import dev.ccc.bus.BusContract.Close;
+import dev.ccc.bus.BusContract.ColdSession;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
+import dev.ccc.bus.BusContract.DropTab;
 import dev.ccc.bus.BusContract.InputChunk;
 import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.OutputChunk;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.PublicKey;
+import dev.ccc.bus.BusContract.RelaunchTab;
+import dev.ccc.bus.BusContract.RenameTab;
 import dev.ccc.bus.BusContract.Resize;
+import dev.ccc.bus.BusContract.SessionControl;
 import dev.ccc.bus.BusContract.SessionEnded;
 import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
+import dev.ccc.bus.BusContract.TabInfo;
 import dev.ccc.bus.BusContract.WorkspaceFolder;
 import dev.ccc.bus.BusContract.WorkspaceMade;
 import dev.ccc.bus.BusContract.WorkspaceStatus;
@@ -28,6 +34,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +45,10 @@ class BusContractTest {
 
   @Test
   void everyJsonMessageSurvivesARoundTrip() {
-    PtyStarted started = new PtyStarted(UUID.randomUUID().toString());
+    PtyStarted started =
+        new PtyStarted(
+            UUID.randomUUID().toString(),
+            List.of(new ColdSession("alice", UUID.randomUUID().toString())));
     assertEquals(started, PtyStarted.parse(started.toJson()));
     for (boolean admin : new boolean[] {true, false}) {
       CreateWorkspace clone =
@@ -51,8 +61,31 @@ class BusContractTest {
       String session = UUID.randomUUID().toString();
       OpenTab tab = new OpenTab("alice", "shell", 80, 24, admin);
       assertEquals(tab, BusContract.parseSessionControl(tab.toJson(KEY, session), KEY, session));
+      RelaunchTab relaunch =
+          new RelaunchTab(
+              "alice",
+              UUID.randomUUID().toString(),
+              admin,
+              !admin,
+              List.of("--model", "opus"),
+              Map.of("API_KEY", "k"));
+      assertEquals(
+          relaunch, BusContract.parseSessionControl(relaunch.toJson(KEY, session), KEY, session));
     }
-    SessionTerminals terminals = new SessionTerminals(List.of(UUID.randomUUID().toString()));
+    String session = UUID.randomUUID().toString();
+    String tabId = UUID.randomUUID().toString();
+    for (SessionControl control :
+        List.of(new RenameTab("alice", tabId, "build ✓ 日本"), new DropTab("alice", tabId))) {
+      assertEquals(
+          control, BusContract.parseSessionControl(control.toJson(KEY, session), KEY, session));
+    }
+    SessionTerminals terminals =
+        new SessionTerminals(
+            List.of(tabId),
+            List.of(
+                new TabInfo(tabId, "build", "shell", "running", null),
+                new TabInfo(UUID.randomUUID().toString(), null, "claude", "exited", 1),
+                new TabInfo(UUID.randomUUID().toString(), null, "shell", "cold", null)));
     assertEquals(terminals, SessionTerminals.parse(terminals.toJson()));
     SessionEnded ended = new SessionEnded("alice", UUID.randomUUID().toString(), 3);
     assertEquals(ended, SessionEnded.parse(ended.toJson()));
@@ -118,6 +151,19 @@ class BusContractTest {
     assertRejected(
         "owner", () -> new StartSession("../etc", session, WORKSPACE, "shell", 80, 24, false));
     assertRejected("profile", () -> new OpenTab("alice", "Shell", 80, 24, false));
+    String tab = UUID.randomUUID().toString();
+    for (String name :
+        List.of(
+            "",
+            "   ",
+            "a".repeat(BusContract.MAX_TAB_NAME + 1),
+            "a\u001b[2Jb",
+            "a\nb",
+            "a\u0085b",
+            "a\u202eb",
+            "a\u2028b")) {
+      assertRejected("a tab's name", () -> new RenameTab("alice", tab, name));
+    }
     assertRejected(
         "session",
         () ->

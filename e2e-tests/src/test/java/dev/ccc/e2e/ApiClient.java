@@ -158,6 +158,15 @@ public final class ApiClient {
         .getString("id");
   }
 
+  /** Starts what tab {@code terminal} ran again in it, in place; the session afterwards. */
+  public JsonObject relaunchTab(String session, String terminal)
+      throws IOException, InterruptedException {
+    return send(
+        "POST",
+        "/api/sessions/" + session + "/terminals/" + terminal + "/relaunch",
+        new JsonObject());
+  }
+
   /** Stops the session: every process of it ends. */
   public void stopSession(String session) throws IOException, InterruptedException {
     send("POST", "/api/sessions/" + session + "/stop", null);

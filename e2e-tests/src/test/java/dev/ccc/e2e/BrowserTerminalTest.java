@@ -151,6 +151,13 @@ class BrowserTerminalTest {
     click("[data-testid=end-tab-confirm]");
     wait.until(page -> tabIds().equals(List.of(secondTab)) && activeTabAttached());
 
+    // A tab's name is the server's, for every viewer: it survives a reload.
+    click("[data-testid=rename-tab]");
+    browser.findElement(By.cssSelector("[data-testid=tab-rename] input")).sendKeys("build ✓\n");
+    wait.until(page -> activeTabLabel().equals("build ✓"));
+    browser.navigate().refresh();
+    wait.until(page -> activeTabAttached() && activeTabLabel().equals("build ✓"));
+
     click("[data-testid=session-title]");
     WebElement name = browser.findElement(By.cssSelector("[data-testid=session-rename] input"));
     name.clear();
@@ -277,8 +284,11 @@ class BrowserTerminalTest {
                 .contains("exited with code"));
     click("[data-testid=relaunch-tab]");
 
+    // In place: the same tab, its first run's output above the marker line.
     AgentTabsEndToEndTest.awaitClaudeContinuing(-1);
-    wait.until(page -> !tabIds().contains(agentTab) && tabIds().size() == 2);
+    assertEquals(List.of(shellTab, agentTab), tabIds());
+    wait.until(
+        page -> screenLines().stream().anyMatch(line -> line.strip().startsWith("── relaunched ")));
 
     // Stopped and deleted from its own page (the admin's running sessions count against a quota
     // the other tests share), which leads back to the workspace.
@@ -398,6 +408,10 @@ class BrowserTerminalTest {
   private String activeTabId() {
     List<WebElement> active = browser.findElements(By.cssSelector(ACTIVE_TAB));
     return active.isEmpty() ? "" : active.get(0).getDomAttribute("data-terminal-id");
+  }
+
+  private String activeTabLabel() {
+    return browser.findElement(By.cssSelector(ACTIVE_TAB)).getText();
   }
 
   private boolean activeTabAttached() {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -237,8 +238,8 @@ public final class LocalStack
   }
 
   /**
-   * Stops the api-service or the ws-gateway as an orchestrator would (SIGTERM), starts it again
-   * with the same settings and data, and waits until it is ready.
+   * Stops a service as an orchestrator would (SIGTERM), starts it again with the same settings and
+   * data, and waits until it is ready.
    */
   public void restart(String name) throws Exception {
     Process process = processes.get(name);
@@ -246,8 +247,14 @@ public final class LocalStack
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       throw new IllegalStateException(name + " did not stop on SIGTERM");
     }
+    long logged = Files.size(log(name).toPath());
     launch(name, Redirect.appendTo(log(name)));
-    awaitReady(name, System.nanoTime() + STARTUP.toNanos());
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    if (name.equals("pty-service")) {
+      awaitLogLine(name, "pty-service ready", deadline, logged);
+    } else {
+      awaitReady(name, deadline);
+    }
   }
 
   private void awaitReady(String name, long deadline) throws Exception {
@@ -283,11 +290,23 @@ public final class LocalStack
   }
 
   private void awaitLogLine(String name, String line, long deadline) throws Exception {
+    awaitLogLine(name, line, deadline, 0);
+  }
+
+  /** Waits for {@code line} in the service's log after its first {@code from} bytes. */
+  private void awaitLogLine(String name, String line, long deadline, long from) throws Exception {
     Path log = logs.resolve(name + ".log");
-    while (!Files.readString(log).contains(line)) {
+    while (!logSince(log, from).contains(line)) {
       checkAlive(deadline, name);
       Thread.sleep(200);
     }
+  }
+
+  /** The log's text after its first {@code from} bytes. */
+  private static String logSince(Path log, long from) throws IOException {
+    byte[] bytes = Files.readAllBytes(log);
+    int start = (int) Math.min(from, bytes.length);
+    return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
   }
 
   private void awaitHealthy(String url, long deadline) throws Exception {

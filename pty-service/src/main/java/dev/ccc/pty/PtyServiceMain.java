@@ -8,6 +8,7 @@ import dev.ccc.pty.bus.PtyBusVerticle;
 import dev.ccc.pty.sandbox.SandboxConfig;
 import dev.ccc.pty.sandbox.Sandboxes;
 import dev.ccc.pty.session.Sessions;
+import dev.ccc.pty.terminal.TerminalRecord;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.Future;
@@ -59,14 +60,16 @@ public final class PtyServiceMain {
     }
     TerminalRegistry registry = config.newRegistry(env);
     Workspaces workspaces = config.newWorkspaces(sandboxes);
+    List<TerminalRecord> leftovers;
     try {
       int removed = workspaces.removeUnfinishedClones();
       if (removed > 0) {
         log.warning("removed " + removed + " clone(s) left unfinished by an earlier run");
       }
-      int logs = config.retention().removeLeftoverLogs();
-      if (logs > 0) {
-        log.info("removed the output logs of " + logs + " terminal(s) of an earlier run");
+      leftovers = config.retention().leftovers();
+      if (!leftovers.isEmpty()) {
+        log.info(
+            "found " + leftovers.size() + " terminal(s) of an earlier run; they come back cold");
       }
     } catch (IOException e) {
       log.log(Level.SEVERE, "cannot clean the workspaces up", e);
@@ -90,7 +93,7 @@ public final class PtyServiceMain {
                 "pty-service-shutdown"));
     try {
       // Deployment completes once the consumers are registered across the cluster.
-      await(vertx.deployVerticle(new PtyBusVerticle(workspaces, sessions, busKey)));
+      await(vertx.deployVerticle(new PtyBusVerticle(workspaces, sessions, busKey, leftovers)));
     } catch (Exception e) {
       log.log(Level.SEVERE, "cannot serve terminals on the bus", e);
       System.exit(1);

@@ -122,7 +122,10 @@ class GatewayTest {
         vertx
             .deployVerticle(
                 new PtyBusVerticle(
-                    workspaces, ptyConfig.newSessions(registry, workspaces, sandboxes), KEY))
+                    workspaces,
+                    ptyConfig.newSessions(registry, workspaces, sandboxes),
+                    KEY,
+                    List.of()))
             .toCompletionStage());
 
     gateway = new GatewayVerticle(config(16, 32), KEY);

@@ -65,6 +65,17 @@ public class SessionResource {
       @Min(BusContract.MIN_DIMENSION) @Max(BusContract.MAX_DIMENSION) Integer rows,
       Boolean resume) {}
 
+  /** A tab's new name: shown in every viewer's tab strip. */
+  public record TabChanges(
+      @NotNull
+          @Pattern(
+              regexp = BusContract.TAB_NAME_PATTERN,
+              message = "must be 1-40 characters, not blank, without control characters")
+          String name) {}
+
+  /** How to relaunch a tab; optional. {@code resume}: its agent continues its last conversation. */
+  public record RelaunchRequest(Boolean resume) {}
+
   /** A tab that was opened: its terminal's id, to attach to on the gateway. */
   public record OpenedTab(String id, String profile) {}
 
@@ -157,5 +168,20 @@ public class SessionResource {
   @Path("/{id}/terminals/{terminalId}")
   public Uni<Void> closeTab(@RestPath String id, @RestPath String terminalId) {
     return sessions.closeTab(caller, id, terminalId);
+  }
+
+  @PATCH
+  @Path("/{id}/terminals/{terminalId}")
+  public Uni<Void> renameTab(
+      @RestPath String id, @RestPath String terminalId, @Valid @NotNull TabChanges changes) {
+    return sessions.renameTab(caller, id, terminalId, changes.name());
+  }
+
+  @POST
+  @Path("/{id}/terminals/{terminalId}/relaunch")
+  public Uni<SessionView> relaunchTab(
+      @RestPath String id, @RestPath String terminalId, RelaunchRequest request) {
+    return sessions.relaunchTab(
+        caller, id, terminalId, request != null && Boolean.TRUE.equals(request.resume()));
   }
 }

@@ -14,14 +14,20 @@ import dev.ccc.api.session.SessionRepository.QuotaReached;
 import dev.ccc.api.web.ApiException;
 import dev.ccc.api.workspace.Workspace;
 import dev.ccc.api.workspace.WorkspaceRepository;
+import dev.ccc.bus.BusContract.DropTab;
 import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.ProfileInfo;
 import dev.ccc.bus.BusContract.ProfileList;
+import dev.ccc.bus.BusContract.PtyStarted;
+import dev.ccc.bus.BusContract.RelaunchTab;
+import dev.ccc.bus.BusContract.RenameTab;
+import dev.ccc.bus.BusContract.SessionControl;
 import dev.ccc.bus.BusContract.SessionEnded;
 import dev.ccc.bus.BusContract.SessionStatus;
 import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.StopSession;
+import dev.ccc.bus.BusContract.TabInfo;
 import dev.ccc.bus.BusContract.TerminalOpened;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -34,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -102,8 +109,9 @@ public class SessionService {
                     : Uni.join().all(found.stream().map(this::observe).toList()).andFailFast());
   }
 
+  /** The session, with its tabs: a session at rest is asked for them too, it may have cold ones. */
   public Uni<SessionView> get(Caller caller, String id) {
-    return find(caller, id).chain(this::observe);
+    return find(caller, id).chain(this::observeWithColdTabs);
   }
 
   /**
@@ -147,7 +155,7 @@ public class SessionService {
                                   + config.maxPerUser()
                                   + " sessions, the most allowed; delete one first."));
             })
-        .map(created -> SessionView.of(created, List.of()));
+        .map(SessionView::of);
   }
 
   public Uni<SessionView> rename(Caller caller, String id, String name) {
@@ -184,31 +192,38 @@ public class SessionService {
     return find(caller, id)
         .chain(
             session ->
-                sessions
-                    .claimStart(
-                        id, session.getOwnerId(), config.maxRunningPerUser(), clock.instant())
-                    .onFailure(QuotaReached.class)
-                    .transform(
-                        quota ->
-                            ApiException.quotaExceeded(
-                                "You run "
-                                    + config.maxRunningPerUser()
-                                    + " sessions, the most allowed at once; stop one first."))
-                    .onFailure(OwnerInactive.class)
-                    .transform(
-                        inactive ->
-                            ApiException.conflict(
-                                "The session's owner is deactivated; reactivate them to start"
-                                    + " it."))
-                    .chain(
-                        claimed -> {
-                          if (claimed.isEmpty()) {
-                            throw ApiException.conflict(
-                                "The session is starting, running or stopping already.");
-                          }
-                          return launch(session, claimed.get(), resume, cols, rows);
-                        }))
+                claimStart(session).chain(version -> launch(session, version, resume, cols, rows)))
         .call(started -> audit.record(caller, AuditAction.SESSION_STARTED, id, started.profile()));
+  }
+
+  /**
+   * Claims the start of {@code session}: its version after the claim. 409 when it is not at rest,
+   * 429 beyond the owner's quota of running sessions.
+   */
+  private Uni<Long> claimStart(Session session) {
+    return sessions
+        .claimStart(
+            session.getId(), session.getOwnerId(), config.maxRunningPerUser(), clock.instant())
+        .onFailure(QuotaReached.class)
+        .transform(
+            quota ->
+                ApiException.quotaExceeded(
+                    "You run "
+                        + config.maxRunningPerUser()
+                        + " sessions, the most allowed at once; stop one first."))
+        .onFailure(OwnerInactive.class)
+        .transform(
+            inactive ->
+                ApiException.conflict(
+                    "The session's owner is deactivated; reactivate them to start" + " it."))
+        .map(
+            claimed -> {
+              if (claimed.isEmpty()) {
+                throw ApiException.conflict(
+                    "The session is starting, running or stopping already.");
+              }
+              return claimed.get();
+            });
   }
 
   /** Stops every process of the session. Stopping a session that runs nowhere just settles it. */
@@ -353,6 +368,35 @@ public class SessionService {
         .with(Collectors.counting());
   }
 
+  /**
+   * A pty-service started and serves the cold sessions of its earlier run: those deleted meanwhile
+   * (no row, or another owner's) are stopped, which deletes their tabs' records and output.
+   */
+  Uni<Void> deleteUnknownColdSessions(PtyStarted started) {
+    return Multi.createFrom()
+        .iterable(started.cold())
+        .onItem()
+        .transformToUniAndConcatenate(
+            cold ->
+                sessions
+                    .find(cold.session())
+                    .chain(
+                        session ->
+                            session != null && session.getOwnerId().equals(cold.owner())
+                                ? Uni.createFrom().voidItem()
+                                : pty.control(cold.session(), new StopSession(cold.owner()))
+                                    .invoke(
+                                        () ->
+                                            LOG.info(
+                                                "deleted the cold tabs of session "
+                                                    + cold.session()
+                                                    + ", which no longer exists"))
+                                    .replaceWithVoid()))
+        .collect()
+        .last()
+        .replaceWithVoid();
+  }
+
   /** A pty-service says the session's last terminal has exited: correct the row. */
   Uni<Void> ended(SessionEnded event) {
     return sessions
@@ -470,29 +514,26 @@ public class SessionService {
                                     extras.arguments(),
                                     extras.secrets()),
                                 PtyClient.DEFAULT_TIMEOUT)))
-        .map(reply -> TerminalOpened.parse(reply).terminalId())
-        .chain(
-            terminal ->
-                settle(session, version, State.RUNNING, null)
-                    .map(
-                        settled ->
-                            SessionView.of(
-                                settled,
-                                settled.getState() == State.RUNNING
-                                    ? List.of(terminal)
-                                    : List.of())))
+        .chain(reply -> settle(session, version, State.RUNNING, null).chain(this::observe))
         .onFailure()
-        .recoverWithUni(
-            failure ->
-                status(session)
-                    .onFailure()
-                    .recoverWithItem(Optional.empty())
-                    .chain(
-                        running ->
-                            running.isPresent()
-                                ? settle(session, version, State.RUNNING, null).chain(this::observe)
-                                : settle(session, version, State.ERROR, failure.getMessage())
-                                    .chain(ignored -> Uni.createFrom().failure(failure))));
+        .recoverWithUni(failure -> settleFailedStart(session, version, failure));
+  }
+
+  /**
+   * After a start that failed: {@code running} if a pty-service runs the session after all (a lost
+   * reply, or a session that ran already), else {@code error} with the reason, which the caller
+   * gets too.
+   */
+  private Uni<SessionView> settleFailedStart(Session session, long version, Throwable failure) {
+    return status(session)
+        .onFailure()
+        .recoverWithItem(Optional.empty())
+        .chain(
+            status ->
+                runs(status)
+                    ? settle(session, version, State.RUNNING, null).chain(this::observe)
+                    : settle(session, version, State.ERROR, failure.getMessage())
+                        .chain(ignored -> Uni.createFrom().failure(failure)));
   }
 
   /**
@@ -545,38 +586,139 @@ public class SessionService {
       return Uni.createFrom().item(session);
     }
     return status(session)
-        .chain(running -> correct(session, running.isPresent() ? State.RUNNING : State.IDLE, why));
+        .chain(status -> correct(session, runs(status) ? State.RUNNING : State.IDLE, why));
   }
 
   /**
-   * Ends one tab of the running session, whatever runs in it; the last one ends the session, as
-   * when its process exits.
+   * Ends one tab of the session: a running one's process is stopped, whatever runs in it (the last
+   * one ends the session, as when its process exits; the tab then shows as exited); an exited or
+   * cold one is forgotten, its output deleted.
    */
   public Uni<Void> closeTab(Caller caller, String id, String terminalId) {
-    return find(caller, id)
-        .chain(
-            session ->
-                status(session)
-                    .chain(
-                        terminals -> {
-                          if (terminals.isEmpty()) {
-                            throw ApiException.conflict("The session is not running.");
-                          }
-                          if (!terminals.get().contains(terminalId)) {
-                            throw ApiException.notFound("The session has no such tab running.");
-                          }
-                          return pty.closeTerminal(terminalId, session.getOwnerId());
-                        }));
+    return withTab(
+        caller,
+        id,
+        terminalId,
+        (session, tab) ->
+            tab.state().equals("running")
+                ? pty.closeTerminal(terminalId, session.getOwnerId())
+                : tabControl(session, new DropTab(session.getOwnerId(), terminalId)));
   }
 
-  /** The session's terminals, or empty when no pty-service runs it. */
-  private Uni<Optional<List<String>>> status(Session session) {
+  /** Names one tab of the session, running or not; every viewer's tab strip shows the name. */
+  public Uni<Void> renameTab(Caller caller, String id, String terminalId, String name) {
+    return withTab(
+        caller,
+        id,
+        terminalId,
+        (session, tab) ->
+            tabControl(session, new RenameTab(session.getOwnerId(), terminalId, name)));
+  }
+
+  /**
+   * Starts what an exited or cold tab ran again, in place: same terminal, its old output above a
+   * marker. A cold tab's session is at rest; relaunching it starts the session, claimed as {@link
+   * #start} claims it. The session afterwards.
+   */
+  public Uni<SessionView> relaunchTab(Caller caller, String id, String terminalId, boolean resume) {
+    return withTab(
+        caller,
+        id,
+        terminalId,
+        (session, tab) -> {
+          if (tab.state().equals("running")) {
+            throw ApiException.conflict("The tab is running; nothing to relaunch.");
+          }
+          if (session.getState() == State.RUNNING) {
+            return relaunchControl(session, tab, resume).chain(() -> observe(session));
+          }
+          return claimStart(session)
+              .chain(
+                  version ->
+                      relaunchControl(session, tab, resume)
+                          .chain(
+                              () ->
+                                  settle(session, version, State.RUNNING, null)
+                                      .chain(this::observe))
+                          .onFailure()
+                          .recoverWithUni(failure -> settleFailedStart(session, version, failure)))
+              .call(
+                  started ->
+                      audit.record(caller, AuditAction.SESSION_STARTED, id, started.profile()));
+        });
+  }
+
+  /** {@code action} on tab {@code terminalId} of the caller's session {@code id}. */
+  private <T> Uni<T> withTab(
+      Caller caller, String id, String terminalId, BiFunction<Session, TabInfo, Uni<T>> action) {
+    return find(caller, id)
+        .chain(session -> tab(session, terminalId).chain(tab -> action.apply(session, tab)));
+  }
+
+  private Uni<Void> relaunchControl(Session session, TabInfo tab, boolean resume) {
+    return ownerIsAdmin(session)
+        .chain(
+            admin ->
+                launchExtras(session.getOwnerId(), tab.profile())
+                    .chain(
+                        extras ->
+                            tabControl(
+                                session,
+                                new RelaunchTab(
+                                    session.getOwnerId(),
+                                    tab.id(),
+                                    admin,
+                                    resume,
+                                    extras.arguments(),
+                                    extras.secrets()))));
+  }
+
+  /**
+   * Tab {@code terminalId} of the session, as its pty-service tells it: 409 when none serves the
+   * session, 404 when it has no such tab.
+   */
+  private Uni<TabInfo> tab(Session session, String terminalId) {
+    return status(session)
+        .map(
+            status -> {
+              if (status.isEmpty()) {
+                throw ApiException.conflict("The session is not running.");
+              }
+              return status.get().tabs().stream()
+                  .filter(tab -> tab.id().equals(terminalId))
+                  .findFirst()
+                  .orElseThrow(() -> ApiException.notFound("The session has no such tab."));
+            });
+  }
+
+  /** Sends {@code control} about a tab; 404 when the session is no longer served meanwhile. */
+  private Uni<Void> tabControl(Session session, SessionControl control) {
+    return pty.control(session.getId(), control)
+        .invoke(
+            reply -> {
+              if (reply.isEmpty()) {
+                throw ApiException.notFound("The session has no such tab.");
+              }
+            })
+        .replaceWithVoid();
+  }
+
+  /**
+   * The session's terminals and tabs, or empty when no pty-service serves it. One that serves it
+   * may run nothing: its tabs are cold.
+   */
+  private Uni<Optional<SessionTerminals>> status(Session session) {
     return status(session, PtyClient.DEFAULT_TIMEOUT);
   }
 
-  private Uni<Optional<List<String>>> status(Session session, Duration timeout) {
+  private Uni<Optional<SessionTerminals>> status(Session session, Duration timeout) {
     return pty.control(session.getId(), new SessionStatus(session.getOwnerId()), timeout)
-        .map(reply -> reply.map(answer -> SessionTerminals.parse(answer.body()).terminalIds()));
+        .map(reply -> reply.map(answer -> SessionTerminals.parse(answer.body())));
+  }
+
+  /** Whether a process of the session runs, by its status. */
+  private static boolean runs(Optional<SessionTerminals> status) {
+    return status.isPresent() && status.get().runs();
   }
 
   /**
@@ -634,15 +776,26 @@ public class SessionService {
    */
   private Uni<SessionView> observe(Session session) {
     if (session.getState() != State.RUNNING) {
-      return Uni.createFrom().item(SessionView.of(session, List.of()));
+      return Uni.createFrom().item(SessionView.of(session));
+    }
+    return observeWithColdTabs(session);
+  }
+
+  /**
+   * {@link #observe}, asking for the tabs of a session at rest too: a pty-service that restarted
+   * serves its tabs cold.
+   */
+  private Uni<SessionView> observeWithColdTabs(Session session) {
+    if (session.getState() != State.RUNNING && !State.AT_REST.contains(session.getState())) {
+      return Uni.createFrom().item(SessionView.of(session));
     }
     return status(session, PtyClient.QUERY_TIMEOUT)
         .chain(
-            running ->
-                running.isPresent()
-                    ? Uni.createFrom().item(SessionView.of(session, running.get()))
+            status ->
+                runs(status) || session.getState() != State.RUNNING
+                    ? Uni.createFrom().item(SessionView.of(session, status.orElse(null)))
                     : correct(session, State.IDLE, "no longer running")
-                        .map(corrected -> SessionView.of(corrected, List.of())))
+                        .map(corrected -> SessionView.of(corrected, status.orElse(null))))
         .onFailure(ApiException.class)
         .recoverWithUni(
             failure -> {
@@ -650,7 +803,7 @@ public class SessionService {
               // Unanswered, most often because the session ended meanwhile: its row says so.
               return sessions
                   .find(session.getId())
-                  .map(now -> SessionView.of(now == null ? session : now, List.of()));
+                  .map(now -> SessionView.of(now == null ? session : now));
             });
   }
 

@@ -201,12 +201,53 @@ abstract class AuthorizationMatrixContract {
             .extract()
             .path("id");
       }
+      return firstTab();
+    }
+
+    /** The running session's first tab, which stays. */
+    String firstTab() {
       return Api.as(owner)
           .get("/api/sessions/" + runningSession)
           .then()
           .statusCode(200)
           .extract()
           .path("terminals[0]");
+    }
+
+    /**
+     * A tab to relaunch: a fresh one whose process was ended, or the first tab, to leave be (a
+     * refused relaunch must not get that far).
+     */
+    String exitedTab() {
+      if (!granted) {
+        return firstTab();
+      }
+      String tab = disposableTab();
+      Api.as(owner)
+          .delete("/api/sessions/" + runningSession + "/terminals/" + tab)
+          .then()
+          .statusCode(204);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!"exited".equals(tabState(tab))) {
+        assertTrue(System.nanoTime() < deadline, "the closed tab did not exit");
+        Thread.onSpinWait();
+      }
+      return tab;
+    }
+
+    private String tabState(String tab) {
+      List<Map<String, Object>> tabs =
+          Api.as(owner)
+              .get("/api/sessions/" + runningSession)
+              .then()
+              .statusCode(200)
+              .extract()
+              .path("tabs");
+      return tabs.stream()
+          .filter(each -> tab.equals(each.get("id")))
+          .map(each -> (String) each.get("state"))
+          .findFirst()
+          .orElse(null);
     }
 
     String disposablePersonalAccessToken() {
@@ -493,7 +534,42 @@ abstract class AuthorizationMatrixContract {
             "/api/sessions/{id}/terminals/{terminalId}",
             Audience.OWNER_OR_ADMIN,
             204,
-            f -> call("/api/sessions/" + f.runningSession + "/terminals/" + f.disposableTab())));
+            f -> call("/api/sessions/" + f.runningSession + "/terminals/" + f.disposableTab())),
+        new Route(
+            "PATCH",
+            "/api/sessions/{id}/terminals/{terminalId}",
+            Audience.OWNER_OR_ADMIN,
+            204,
+            f ->
+                call(
+                    "/api/sessions/" + f.runningSession + "/terminals/" + f.firstTab(),
+                    "{\"name\":\"matrix\"}")),
+        new Route(
+                "POST",
+                "/api/sessions/{id}/terminals/{terminalId}/relaunch",
+                Audience.OWNER_OR_ADMIN,
+                200,
+                f ->
+                    call(
+                        "/api/sessions/"
+                            + f.runningSession
+                            + "/terminals/"
+                            + f.exitedTab()
+                            + "/relaunch",
+                        "{}"))
+            // A relaunched tab runs: closed again, so that tabs do not pile up.
+            .undoneBy(
+                (f, relaunched) -> {
+                  List<String> terminals = relaunched.getList("terminals");
+                  Api.as(f.owner)
+                      .delete(
+                          "/api/sessions/"
+                              + f.runningSession
+                              + "/terminals/"
+                              + terminals.get(terminals.size() - 1))
+                      .then()
+                      .statusCode(204);
+                }));
   }
 
   @Test

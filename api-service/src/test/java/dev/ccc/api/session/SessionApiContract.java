@@ -8,7 +8,9 @@ import static dev.ccc.api.testing.Api.eventually;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -147,6 +149,84 @@ abstract class SessionApiContract {
     assertEquals(alice.id(), audited("session.started", id).getActorId());
     assertEquals(alice.id(), audited("session.stopped", id).getActorId());
     assertEquals(alice.id(), audited("session.deleted", id).getActorId());
+  }
+
+  @Test
+  void aTabIsRenamedRelaunchedInPlaceAndForgottenOnceClosed() throws Exception {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Tabs"), "tabs");
+    as(alice).body("{}").post("/api/sessions/" + id + "/start").then().statusCode(200);
+    String tab =
+        as(alice)
+            .body("{}")
+            .post("/api/sessions/" + id + "/terminals")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+
+    as(alice)
+        .body("{\"name\":\"build ✓ 日本\"}")
+        .patch("/api/sessions/" + id + "/terminals/" + tab)
+        .then()
+        .statusCode(204);
+    for (String invalid : List.of("", "  ", "a".repeat(41), "red\\u001b[31m", "two\\nlines")) {
+      as(alice)
+          .body("{\"name\":\"" + invalid + "\"}")
+          .patch("/api/sessions/" + id + "/terminals/" + tab)
+          .then()
+          .statusCode(400)
+          .contentType(PROBLEM);
+    }
+    as(alice)
+        .body("{\"name\":\"x\"}")
+        .patch("/api/sessions/" + id + "/terminals/" + UUID.randomUUID())
+        .then()
+        .statusCode(404);
+    as(alice)
+        .get("/api/sessions/" + id)
+        .then()
+        .body("tabs[1].id", equalTo(tab))
+        .body("tabs[1].name", equalTo("build ✓ 日本"))
+        .body("tabs[1].profile", equalTo("shell"))
+        .body("tabs[1].state", equalTo("running"));
+    as(alice)
+        .post("/api/sessions/" + id + "/terminals/" + tab + "/relaunch")
+        .then()
+        .statusCode(409);
+
+    // Its process ended: the tab stays, exited, until it is relaunched or closed.
+    as(alice).delete("/api/sessions/" + id + "/terminals/" + tab).then().statusCode(204);
+    awaitTabState(alice, id, tab, "exited");
+    as(alice)
+        .post("/api/sessions/" + id + "/terminals/" + tab + "/relaunch")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("running"))
+        .body("tabs[1].id", equalTo(tab))
+        .body("tabs[1].state", equalTo("running"))
+        .body("tabs[1].name", equalTo("build ✓ 日本"));
+    assertTrue(terminalsOnThePtyService(alice, id).orElseThrow().contains(tab));
+
+    as(alice).delete("/api/sessions/" + id + "/terminals/" + tab).then().statusCode(204);
+    awaitTabState(alice, id, tab, "exited");
+    as(alice).delete("/api/sessions/" + id + "/terminals/" + tab).then().statusCode(204);
+    as(alice).get("/api/sessions/" + id).then().body("tabs.id", not(hasItem(tab)));
+    as(alice).post("/api/sessions/" + id + "/stop").then().statusCode(200);
+  }
+
+  private void awaitTabState(Account owner, String session, String tab, String state)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!state.equals(
+        as(owner)
+            .get("/api/sessions/" + session)
+            .then()
+            .extract()
+            .path("tabs.find { it.id == '" + tab + "' }.state"))) {
+      assertTrue(System.nanoTime() < deadline, "the tab did not become " + state);
+      Thread.sleep(20);
+    }
   }
 
   @Test

@@ -77,7 +77,9 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
             new PtyBusVerticle(
                 workspaces,
                 config.newSessions(registry, workspaces, sandboxes),
-                BusKey.load(BUS_KEY))));
+                BusKey.load(BUS_KEY),
+                // Each test run starts afresh: what earlier runs left does not come back.
+                List.of())));
     return cluster;
   }
 

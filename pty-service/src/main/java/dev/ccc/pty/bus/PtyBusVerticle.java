@@ -1,6 +1,7 @@
 package dev.ccc.pty.bus;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.ColdSession;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
 import dev.ccc.bus.BusContract.ProfileList;
@@ -16,6 +17,7 @@ import dev.ccc.pty.session.Sessions;
 import dev.ccc.pty.terminal.Launch;
 import dev.ccc.pty.terminal.Profiles.Profile;
 import dev.ccc.pty.terminal.Terminal;
+import dev.ccc.pty.terminal.TerminalRecord;
 import dev.ccc.pty.workspace.Workspaces;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -23,17 +25,24 @@ import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Serves the requests every pty-service answers: the workspace requests and {@link
  * BusContract#PTY_SESSION_START}; publishes the outcome of clones. Terminals and sessions it starts
  * go on the bus as {@link TerminalEndpoint}s and {@link SessionEndpoint}s. Deploy one instance per
- * pty-service; the bus spreads requests over all pty-services of the cluster. Once it serves, it
- * announces itself with {@link BusContract#PTY_STARTED}.
+ * pty-service; the bus spreads requests over all pty-services of the cluster. Before it announces
+ * itself with {@link BusContract#PTY_STARTED}, it brings back cold the sessions an earlier run of
+ * the service left, with their tabs' output.
  */
 public final class PtyBusVerticle extends AbstractVerticle {
   private static final Logger LOG = Logger.getLogger(PtyBusVerticle.class.getName());
@@ -47,13 +56,19 @@ public final class PtyBusVerticle extends AbstractVerticle {
   private final Workspaces workspaces;
   private final Sessions sessions;
   private final BusKey key;
+  private final List<TerminalRecord> leftovers;
   private WorkerExecutor cloneExecutor;
 
-  /** {@code key}: the installation's bus key, under which every request must be proven. */
-  public PtyBusVerticle(Workspaces workspaces, Sessions sessions, BusKey key) {
+  /**
+   * {@code key}: the installation's bus key, under which every request must be proven; {@code
+   * leftovers}: the terminals an earlier run of the service left, to bring back cold.
+   */
+  public PtyBusVerticle(
+      Workspaces workspaces, Sessions sessions, BusKey key, List<TerminalRecord> leftovers) {
     this.workspaces = workspaces;
     this.sessions = sessions;
     this.key = key;
+    this.leftovers = List.copyOf(leftovers);
   }
 
   /**
@@ -86,16 +101,17 @@ public final class PtyBusVerticle extends AbstractVerticle {
                 body -> StartSession.parse(body, key),
                 this::startSession),
             serve(BusContract.PTY_PROFILES, body -> body, this::profiles))
-        .<Void>mapEmpty()
+        .compose(ignored -> restoreColdSessions())
         .onSuccess(
-            ignored ->
-                // Sessions of an earlier run of this service are gone: whoever keeps their state
-                // checks it now.
+            cold ->
+                // The processes of an earlier run of this service are gone, its sessions cold:
+                // whoever keeps their state checks it now.
                 vertx
                     .eventBus()
                     .publish(
                         BusContract.PTY_STARTED,
-                        new PtyStarted(UUID.randomUUID().toString()).toJson()))
+                        new PtyStarted(UUID.randomUUID().toString(), cold).toJson()))
+        .<Void>mapEmpty()
         .onComplete(started);
   }
 
@@ -120,6 +136,75 @@ public final class PtyBusVerticle extends AbstractVerticle {
     Promise<Void> registered = Promise.promise();
     consumer.completionHandler(registered);
     return registered.future();
+  }
+
+  /**
+   * Brings back each session of {@link #leftovers}, cold, and serves it and its tabs on the bus. A
+   * session that cannot be read back is left out (its files stay, to be looked at).
+   */
+  private Future<List<ColdSession>> restoreColdSessions() {
+    Map<UUID, List<TerminalRecord>> bySession =
+        leftovers.stream()
+            .collect(
+                Collectors.groupingBy(
+                    TerminalRecord::session, LinkedHashMap::new, Collectors.toList()));
+    List<Future<ColdSession>> served = new ArrayList<>();
+    for (List<TerminalRecord> tabs : bySession.values()) {
+      served.add(restoreColdSession(tabs).otherwiseEmpty());
+    }
+    return Future.all(served)
+        .map(
+            all -> served.stream().map(Future::result).filter(session -> session != null).toList());
+  }
+
+  private Future<ColdSession> restoreColdSession(List<TerminalRecord> tabs) {
+    TerminalRecord first = tabs.get(0);
+    String sessionId = first.session().toString();
+    SessionEndpoint sessionEndpoint =
+        new SessionEndpoint(vertx, context, key, sessionId, first.owner());
+    Map<UUID, TerminalEndpoint> endpoints = new HashMap<>();
+    return vertx
+        .executeBlocking(
+            () ->
+                sessions.restore(
+                    first.session(),
+                    first.owner(),
+                    first.workspace(),
+                    tabs,
+                    record -> {
+                      TerminalEndpoint endpoint =
+                          new TerminalEndpoint(
+                              vertx,
+                              context,
+                              key,
+                              new BusContract.TerminalSize(record.cols(), record.rows()));
+                      endpoints.put(record.id(), endpoint);
+                      return endpoint;
+                    },
+                    sessionEndpoint),
+            false)
+        .compose(
+            session ->
+                Future.all(
+                        session.terminals().stream()
+                            .map(terminal -> endpoints.get(terminal.id()).serve(terminal))
+                            .toList())
+                    .compose(ignored -> sessionEndpoint.register(session)))
+        .map(ignored -> new ColdSession(first.owner(), sessionId))
+        .onSuccess(
+            ignored ->
+                LOG.info(
+                    "session "
+                        + sessionId
+                        + " of "
+                        + first.owner()
+                        + " is back, cold, with "
+                        + tabs.size()
+                        + " tab(s) of an earlier run"))
+        .onFailure(
+            failure ->
+                LOG.warning(
+                    "cannot bring session " + sessionId + " back: " + failure.getMessage()));
   }
 
   private Future<Object> profiles(Object request) {
@@ -198,7 +283,8 @@ public final class PtyBusVerticle extends AbstractVerticle {
     TerminalEndpoint terminalEndpoint =
         new TerminalEndpoint(
             vertx, context, key, new BusContract.TerminalSize(request.cols(), request.rows()));
-    SessionEndpoint sessionEndpoint = new SessionEndpoint(vertx, context, request, key);
+    SessionEndpoint sessionEndpoint =
+        new SessionEndpoint(vertx, context, key, request.session(), request.owner());
     return vertx
         .executeBlocking(
             () ->

@@ -1,13 +1,16 @@
 package dev.ccc.pty.bus;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.DropTab;
 import dev.ccc.bus.BusContract.OpenTab;
+import dev.ccc.bus.BusContract.RelaunchTab;
+import dev.ccc.bus.BusContract.RenameTab;
 import dev.ccc.bus.BusContract.SessionControl;
 import dev.ccc.bus.BusContract.SessionEnded;
 import dev.ccc.bus.BusContract.SessionStatus;
 import dev.ccc.bus.BusContract.SessionTerminals;
-import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.StopSession;
+import dev.ccc.bus.BusContract.TabInfo;
 import dev.ccc.bus.BusContract.TerminalSize;
 import dev.ccc.bus.BusKey;
 import dev.ccc.pty.session.Session;
@@ -20,6 +23,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -49,12 +53,13 @@ final class SessionEndpoint implements Session.Listener {
   private boolean ended;
   private final List<Message<Object>> stopRequests = new ArrayList<>();
 
-  SessionEndpoint(Vertx vertx, Context context, StartSession start, BusKey key) {
+  /** The endpoint of session {@code id} of {@code owner}. */
+  SessionEndpoint(Vertx vertx, Context context, BusKey key, String id, String owner) {
     this.vertx = vertx;
     this.context = context;
     this.key = key;
-    this.id = start.session();
-    this.owner = start.owner();
+    this.id = id;
+    this.owner = owner;
   }
 
   /**
@@ -117,9 +122,62 @@ final class SessionEndpoint implements Session.Listener {
     } else if (request instanceof StopSession) {
       stop(message);
     } else if (request instanceof SessionStatus) {
-      List<String> ids = session.terminalIds().stream().map(UUID::toString).toList();
-      message.reply(new SessionTerminals(ids).toJson());
+      message.reply(status().toJson());
+    } else if (request instanceof RenameTab rename) {
+      act(
+          message,
+          "renaming a tab",
+          () -> session.rename(tabId(rename.terminalId()), rename.name()));
+    } else if (request instanceof RelaunchTab relaunch) {
+      act(
+          message,
+          "relaunching a tab",
+          () ->
+              session.relaunch(
+                  tabId(relaunch.terminalId()),
+                  relaunch.admin(),
+                  relaunch.resume(),
+                  relaunch.arguments(),
+                  relaunch.secrets()));
+    } else if (request instanceof DropTab drop) {
+      act(message, "dropping a tab", () -> session.drop(tabId(drop.terminalId())));
     }
+  }
+
+  private SessionTerminals status() {
+    List<String> ids = session.terminalIds().stream().map(UUID::toString).toList();
+    List<TabInfo> tabs =
+        session.tabs().stream()
+            .map(
+                tab ->
+                    new TabInfo(
+                        tab.id().toString(),
+                        tab.name(),
+                        tab.profile(),
+                        tab.state().name().toLowerCase(Locale.ROOT),
+                        tab.exitCode()))
+            .toList();
+    return new SessionTerminals(ids, tabs);
+  }
+
+  /** A change to the session's tabs; off the event loop, since it may spawn or delete files. */
+  private interface TabAction {
+    void run() throws Exception;
+  }
+
+  private void act(Message<Object> message, String what, TabAction action) {
+    Future<Object> done =
+        vertx.executeBlocking(
+            () -> {
+              action.run();
+              return null;
+            },
+            false);
+    Replies.when(message, done, what + " in session " + id);
+  }
+
+  private static UUID tabId(String terminalId) {
+    return UUID.fromString(terminalId);
   }
 
   private void openTab(Message<Object> message, OpenTab tab) {

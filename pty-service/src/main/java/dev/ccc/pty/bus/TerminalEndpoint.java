@@ -39,6 +39,9 @@ import java.util.logging.Logger;
  * there at a time; beyond that the reader stops reading, which stops the child, instead of letting
  * a child that prints without pause fill the service's memory.
  *
+ * <p>The addresses stay served after the terminal's process exits, so that its output can still be
+ * read and a relaunch goes on under the same addresses; they go when the terminal is discarded.
+ *
  * <p>Every message must carry a proof under the bus key that a service sent it, checked before
  * anything else, and names a user, who must own the terminal: the bus is shared by the front
  * services, and a bug in one of them must not hand a terminal to another user.
@@ -81,12 +84,20 @@ final class TerminalEndpoint implements Terminal.Listener {
       return Future.failedFuture(
           new IllegalStateException("the terminal's process exited immediately"));
     }
-    terminal = started;
-    id = started.id().toString();
+    return serve(started);
+  }
+
+  /**
+   * Starts serving {@code terminal}'s addresses, whether a process runs in it or not (a cold one);
+   * completes once the cluster knows them.
+   */
+  Future<Terminal> serve(Terminal served) {
+    terminal = served;
+    id = served.id().toString();
     inputConsumer = bus.consumer(BusContract.terminalInput(id), this::input);
     controlConsumer = bus.consumer(BusContract.terminalControl(id), this::control);
     return Future.all(registered(inputConsumer), registered(controlConsumer))
-        .map(started)
+        .map(served)
         // Nobody could reach a terminal whose addresses failed to register; do not leave it
         // running.
         .onFailure(failure -> stopTerminal());
@@ -125,7 +136,14 @@ final class TerminalEndpoint implements Terminal.Listener {
           String id = terminal.id().toString();
           LOG.info("terminal " + id + " exited with " + exitCode);
           bus.publish(BusContract.terminalEvents(id), new Exited(id, exitCode).toJson());
-          // Null when the exit beat registration; register() then declines to start.
+        });
+  }
+
+  @Override
+  public void onDiscarded(Terminal terminal) {
+    context.runOnContext(
+        ignored -> {
+          // Null when the terminal failed to start or registration was declined.
           if (inputConsumer != null) {
             inputConsumer.unregister();
             controlConsumer.unregister();
@@ -176,7 +194,8 @@ final class TerminalEndpoint implements Terminal.Listener {
       message.fail(BusContract.FAILURE_FORBIDDEN, "the terminal belongs to another user");
       return;
     }
-    if (terminal.hasExited()) {
+    // An exited terminal's output stays readable; there is nothing to resize or stop.
+    if (terminal.hasExited() && (request instanceof Resize || request instanceof Close)) {
       message.fail(BusContract.FAILURE_NOT_FOUND, "the terminal has exited");
       return;
     }

@@ -24,14 +24,31 @@ public final class OutputBuffer {
   private static final int INITIAL_BYTES = 4096;
 
   private final int capacity;
+
+  /** Offset of the first byte this buffer was given; it sits at index 0 of the ring. */
+  private final long base;
+
   private byte[] ring;
   private long end;
 
   public OutputBuffer(int capacity) {
+    this(capacity, 0);
+  }
+
+  /**
+   * A buffer whose first byte will be the stream's byte {@code start}: for a terminal rebuilt from
+   * its log, whose older output is gone.
+   */
+  public OutputBuffer(int capacity, long start) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1 byte");
     }
+    if (start < 0) {
+      throw new IllegalArgumentException("offsets start at 0");
+    }
     this.capacity = capacity;
+    this.base = start;
+    this.end = start;
     ring = new byte[Math.min(capacity, INITIAL_BYTES)];
   }
 
@@ -41,7 +58,7 @@ public final class OutputBuffer {
     long offset = end;
     // Of a chunk larger than the whole ring only its tail survives, so copy just that.
     int skipped = Math.max(0, length - ring.length);
-    int position = (int) ((end + skipped) % ring.length);
+    int position = (int) ((end - base + skipped) % ring.length);
     int remaining = length - skipped;
     int source = from + skipped;
     while (remaining > 0) {
@@ -57,28 +74,29 @@ public final class OutputBuffer {
 
   /**
    * Until the ring has reached its capacity nothing has been overwritten, so every byte ever
-   * appended sits at its own offset from index 0 and growing is a plain copy.
+   * appended sits at its distance from {@code base}, from index 0, and growing is a plain copy.
    */
   private void growFor(int length) {
-    if (ring.length == capacity || end + length <= ring.length) {
+    long held = end - base;
+    if (ring.length == capacity || held + length <= ring.length) {
       return;
     }
-    long needed = Math.min(capacity, end + length);
+    long needed = Math.min(capacity, held + length);
     int size = ring.length;
     while (size < needed) {
       size = (int) Math.min(capacity, 2L * size);
     }
     byte[] grown = new byte[size];
-    System.arraycopy(ring, 0, grown, 0, (int) end);
+    System.arraycopy(ring, 0, grown, 0, (int) held);
     ring = grown;
   }
 
   /** Offset of the oldest byte still kept. */
   public long startOffset() {
-    return Math.max(0, end - ring.length);
+    return Math.max(base, end - ring.length);
   }
 
-  /** Offset the next appended byte will get; the total number of bytes ever appended. */
+  /** Offset the next appended byte will get: the number of bytes the stream has ever had. */
   public long endOffset() {
     return end;
   }
@@ -91,7 +109,7 @@ public final class OutputBuffer {
   public Slice since(long offset, int maxBytes) {
     long start = Math.min(Math.max(offset, startOffset()), end);
     byte[] bytes = new byte[(int) Math.min(maxBytes, end - start)];
-    int position = (int) (start % ring.length);
+    int position = (int) ((start - base) % ring.length);
     int first = Math.min(bytes.length, ring.length - position);
     System.arraycopy(ring, position, bytes, 0, first);
     System.arraycopy(ring, 0, bytes, first, bytes.length - first);

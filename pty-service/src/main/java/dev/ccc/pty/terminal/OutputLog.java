@@ -58,6 +58,27 @@ public final class OutputLog {
     return new OutputLog(folder, capBytes, 0);
   }
 
+  /**
+   * The log an earlier run of the service left in {@code folder}, to read and to append to: its
+   * segments as they are on disk, the next byte going after the last one.
+   */
+  public static OutputLog open(Path folder, long capBytes) throws IOException {
+    TreeMap<Long, Long> found = new TreeMap<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (name.matches("[0-9]{20}\\.out")) {
+          found.put(Long.parseLong(name.substring(0, 20)), Files.size(file));
+        }
+      }
+    }
+    OutputLog log =
+        new OutputLog(
+            folder, capBytes, found.isEmpty() ? 0 : found.lastKey() + found.lastEntry().getValue());
+    log.segments.putAll(found);
+    return log;
+  }
+
   /** Appends {@code length} bytes of {@code data} from {@code from}: the next bytes of output. */
   public void append(byte[] data, int from, int length) {
     try {
@@ -150,11 +171,12 @@ public final class OutputLog {
     return Optional.of(new OutputBuffer.Slice(offset, bytes));
   }
 
-  /** Closes the current segment; the files stay. */
+  /** Closes the current segment; the files stay, and a later append starts a new segment. */
   public void close() {
     try {
       if (current != null) {
         current.close();
+        current = null;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -3,6 +3,9 @@ package dev.ccc.pty.terminal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -26,26 +29,46 @@ public record Retention(int bufferBytes, Path logFolder, long logBytes, int scro
     }
   }
 
+  /** The folder of terminal {@code id}: its record and its output log. */
+  Path folderOf(UUID id) {
+    return logFolder.resolve(id.toString());
+  }
+
   /** A new log for terminal {@code id}, or null when logs are off. */
   OutputLog openLog(UUID id) throws IOException {
-    return logBytes == 0 ? null : OutputLog.create(logFolder.resolve(id.toString()), logBytes);
+    return logBytes == 0 ? null : OutputLog.create(folderOf(id), logBytes);
+  }
+
+  /** The log an earlier run left for terminal {@code id}, to go on with; null when logs are off. */
+  OutputLog reopenLog(UUID id) throws IOException {
+    if (logBytes == 0) {
+      return null;
+    }
+    Path folder = folderOf(id);
+    return Files.isDirectory(folder)
+        ? OutputLog.open(folder, logBytes)
+        : OutputLog.create(folder, logBytes);
   }
 
   /**
-   * Deletes the logs an earlier run of the service left: their terminals are gone. Returns how
-   * many.
+   * The terminals an earlier run of the service left: their processes are gone, their records and
+   * logs are here. A folder without a readable record is deleted.
    */
-  public int removeLeftoverLogs() throws IOException {
+  public List<TerminalRecord> leftovers() throws IOException {
     if (!Files.isDirectory(logFolder)) {
-      return 0;
+      return List.of();
     }
-    int removed = 0;
+    List<TerminalRecord> found = new ArrayList<>();
     try (Stream<Path> folders = Files.list(logFolder)) {
       for (Path folder : (Iterable<Path>) folders::iterator) {
-        OutputLog.deleteFolder(folder);
-        removed++;
+        Optional<TerminalRecord> record = TerminalRecord.read(folder);
+        if (record.isPresent()) {
+          found.add(record.get());
+        } else {
+          OutputLog.deleteFolder(folder);
+        }
       }
     }
-    return removed;
+    return found;
   }
 }

@@ -8,7 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -38,12 +43,21 @@ import java.util.logging.Logger;
  *
  * <p>Input goes through a second thread, because writing to a PTY blocks while the child is not
  * reading and its input buffer is full.
+ *
+ * <p>A terminal outlives its process: once the exit is delivered, its output stays readable, and
+ * {@link #relaunch} starts a new process in it under the same id. The output then goes on at the
+ * next offset, after a marker line written into the stream, so a viewer resuming at an offset still
+ * gets exactly the bytes it missed. A terminal {@link #cold rebuilt} from the log of an earlier run
+ * of the service is such a terminal whose process is gone.
  */
 public final class Terminal {
   private static final Logger LOG = Logger.getLogger(Terminal.class.getName());
 
   /** Bytes asked for per read; a busy child fills it, an interactive one returns far less. */
   private static final int READ_BYTES = 64 * 1024;
+
+  /** How long a relaunch waits for the delivery of the last exit to finish. */
+  private static final Duration EXIT_DELIVERY = Duration.ofSeconds(2);
 
   /** Input accepted but not yet written to the PTY; beyond it {@link #write} refuses more. */
   private static final long MAX_PENDING_INPUT = 1024 * 1024;
@@ -62,8 +76,11 @@ public final class Terminal {
      */
     void onOutput(Terminal terminal, long offset, byte[] bytes);
 
-    /** The child exited with {@code exitCode}; called once, after the last {@link #onOutput}. */
+    /** The child exited with {@code exitCode}; called once per process, after its last output. */
     void onExit(Terminal terminal, int exitCode);
+
+    /** The terminal is over for good, its output deleted: {@link #discard}. */
+    default void onDiscarded(Terminal terminal) {}
 
     /**
      * {@code listener} with {@code onExit} called in place of its own exit handling; {@code onExit}
@@ -85,6 +102,11 @@ public final class Terminal {
         public void onExit(Terminal terminal, int exitCode) {
           onExit.accept(terminal, exitCode);
         }
+
+        @Override
+        public void onDiscarded(Terminal terminal) {
+          listener.onDiscarded(terminal);
+        }
       };
     }
   }
@@ -98,39 +120,50 @@ public final class Terminal {
     record Drawn(long offset, byte[] bytes) implements Replay {}
   }
 
+  /** One process in the terminal's PTY, with its streams and its input thread. */
+  private record Run(
+      PtyProcess process,
+      InputStream output,
+      OutputStream input,
+      ExecutorService inputWriter,
+      AtomicLong pendingInput) {}
+
   private final UUID id;
   private final String owner;
-  private final PtyProcess process;
+  private final Path folder;
   private final Listener listener;
   private final OutputBuffer buffer;
   private final Screen screen;
   private volatile OutputLog log;
-  private final InputStream output;
-  private final OutputStream input;
-  private final ExecutorService inputWriter;
-  private final AtomicLong pendingInput = new AtomicLong();
+
+  /** The process that runs now or ran last; null for a cold terminal until it is relaunched. */
+  private volatile Run run;
+
+  /** True once the exit of {@link #run} is being or has been delivered. */
   private volatile boolean exited;
+
+  /** True once the exit has been delivered (or there was no process): a relaunch may begin. */
+  private volatile boolean over;
+
+  /** The last process's exit code; null while none has exited in this run of the service. */
+  private volatile Integer exitCode;
 
   private Terminal(
       UUID id,
       String owner,
-      PtyProcess process,
       Retention retention,
       OutputLog log,
+      long start,
       int cols,
       int rows,
       Listener listener) {
     this.id = id;
     this.owner = owner;
-    this.process = process;
+    this.folder = retention.folderOf(id);
     this.listener = listener;
-    this.buffer = new OutputBuffer(retention.bufferBytes());
+    this.buffer = new OutputBuffer(retention.bufferBytes(), start);
     this.log = log;
     this.screen = new Screen(cols, rows, retention.scrollbackLines());
-    this.output = process.getInputStream();
-    this.input = process.getOutputStream();
-    this.inputWriter =
-        Executors.newSingleThreadExecutor(task -> daemon(task, "terminal-" + id + "-input"));
   }
 
   /** Starts {@code command} for {@code owner} in a new PTY of {@code cols} x {@code rows}. */
@@ -146,6 +179,90 @@ public final class Terminal {
       throws IOException {
     UUID id = UUID.randomUUID();
     OutputLog log = retention.openLog(id);
+    Terminal terminal = new Terminal(id, owner, retention, log, 0, cols, rows, listener);
+    try {
+      terminal.spawn(command, directory, environment, cols, rows);
+    } catch (IOException | RuntimeException e) {
+      terminal.discard();
+      throw e;
+    }
+    return terminal;
+  }
+
+  /**
+   * Terminal {@code id} as an earlier run of the service left it: its output read back from its log
+   * (into memory and onto its screen, of {@code cols} x {@code rows}), no process. {@link
+   * #relaunch} starts one.
+   */
+  static Terminal cold(
+      UUID id, String owner, int cols, int rows, Retention retention, Listener listener)
+      throws IOException {
+    OutputLog log = retention.reopenLog(id);
+    long start = log == null ? 0 : log.startOffset();
+    Terminal terminal = new Terminal(id, owner, retention, log, start, cols, rows, listener);
+    for (long at = start; log != null && at < log.endOffset(); ) {
+      Optional<OutputBuffer.Slice> slice = log.read(at, READ_BYTES);
+      if (slice.isEmpty()) {
+        break;
+      }
+      byte[] bytes = slice.get().bytes();
+      terminal.buffer.append(bytes, 0, bytes.length);
+      terminal.screen.feed(bytes, 0, bytes.length);
+      at = slice.get().end();
+    }
+    terminal.exited = true;
+    terminal.over = true;
+    return terminal;
+  }
+
+  /**
+   * Starts {@code command} again in this terminal, whose last process has exited (or which is
+   * cold), at {@code cols} x {@code rows}. A dim line saying so goes into the output first, after
+   * what the last process printed.
+   *
+   * @throws IllegalStateException when a process runs in it, or another relaunch is under way
+   */
+  void relaunch(
+      List<String> command, Path directory, Map<String, String> environment, int cols, int rows)
+      throws IOException {
+    synchronized (buffer) {
+      awaitOver();
+      if (!over) {
+        throw new IllegalStateException("the terminal is running");
+      }
+      over = false;
+    }
+    try {
+      if (!awaitCapacity()) {
+        throw new IOException("interrupted while relaunching terminal " + id);
+      }
+      byte[] marker = relaunchMarker(Instant.now());
+      synchronized (buffer) {
+        screen.resize(cols, rows);
+        deliver(marker, marker.length);
+      }
+      spawn(command, directory, environment, cols, rows);
+    } catch (IOException | RuntimeException e) {
+      over = true;
+      throw e;
+    }
+  }
+
+  /** The line between a process's output and the next one's: dim, with the time in UTC. */
+  static byte[] relaunchMarker(Instant when) {
+    String time =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC)
+            .format(when);
+    return ("\u001b[0m\u001b[?25h\r\n\u001b[2m\u2500\u2500 relaunched "
+            + time
+            + " \u2500\u2500\u001b[0m\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void spawn(
+      List<String> command, Path directory, Map<String, String> environment, int cols, int rows)
+      throws IOException {
     Map<String, String> marked = new HashMap<>(environment);
     marked.put(SessionKiller.TERMINAL_VARIABLE, id.toString());
     PtyProcess process =
@@ -155,9 +272,16 @@ public final class Terminal {
             .setInitialColumns(cols)
             .setInitialRows(rows)
             .start();
-    Terminal terminal = new Terminal(id, owner, process, retention, log, cols, rows, listener);
-    daemon(terminal::readUntilExit, "terminal-" + terminal.id + "-output").start();
-    return terminal;
+    Run started =
+        new Run(
+            process,
+            process.getInputStream(),
+            process.getOutputStream(),
+            Executors.newSingleThreadExecutor(task -> daemon(task, "terminal-" + id + "-input")),
+            new AtomicLong());
+    run = started;
+    exited = false;
+    daemon(() -> readUntilExit(started), "terminal-" + id + "-output").start();
   }
 
   public UUID id() {
@@ -168,14 +292,30 @@ public final class Terminal {
     return owner;
   }
 
-  /** The child's pid, which is also its session id: pty4j starts it with {@code setsid()}. */
+  /**
+   * The child's pid, which is also its session id: pty4j starts it with {@code setsid()}; -1 for a
+   * cold terminal.
+   */
   public long pid() {
-    return process.pid();
+    Run current = run;
+    return current == null ? -1 : current.process.pid();
   }
 
-  /** True once the exit is being or has been delivered to the listener. */
+  /** True once the exit is being or has been delivered to the listener, and for a cold terminal. */
   public boolean hasExited() {
     return exited;
+  }
+
+  /** The exit code of its last process; empty while one runs, or when it is cold. */
+  public Optional<Integer> exitCode() {
+    return exited ? Optional.ofNullable(exitCode) : Optional.empty();
+  }
+
+  /** The screen's size: the PTY's while a process runs. */
+  public int[] size() {
+    synchronized (buffer) {
+      return new int[] {screen.cols(), screen.rows()};
+    }
   }
 
   /**
@@ -183,15 +323,20 @@ public final class Terminal {
    * terminal has exited or the child has left too much input unread.
    */
   public boolean write(byte[] data) {
+    Run current = run;
+    if (current == null || exited) {
+      return false;
+    }
+    AtomicLong pendingInput = current.pendingInput;
     if (pendingInput.addAndGet(data.length) > MAX_PENDING_INPUT) {
       pendingInput.addAndGet(-data.length);
       return false;
     }
     try {
-      inputWriter.execute(
+      current.inputWriter.execute(
           () -> {
             try {
-              input.write(data);
+              current.input.write(data);
             } catch (IOException e) {
               LOG.log(Level.FINE, "input to terminal " + id + " lost: the PTY is closed", e);
             } finally {
@@ -209,7 +354,10 @@ public final class Terminal {
   public void resize(int cols, int rows) {
     synchronized (buffer) {
       screen.resize(cols, rows);
-      process.setWinSize(new WinSize(cols, rows));
+      Run current = run;
+      if (current != null && !exited) {
+        current.process.setWinSize(new WinSize(cols, rows));
+      }
     }
   }
 
@@ -243,8 +391,26 @@ public final class Terminal {
     }
   }
 
-  /** Deletes the output log; the terminal is over and nobody will resume from it. */
-  public void discardLog() {
+  /**
+   * Deletes the terminal's folder, its record and output log: it is over for good and nobody will
+   * resume from it or relaunch it. The listener hears of it.
+   */
+  public void discard() {
+    discardLog();
+    try {
+      OutputLog.deleteFolder(folder);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot delete the folder of terminal " + id, e);
+    }
+    listener.onDiscarded(this);
+  }
+
+  /** Writes {@code record}, this terminal's, next to its output log. */
+  public void save(TerminalRecord record) throws IOException {
+    record.write(folder);
+  }
+
+  private void discardLog() {
     OutputLog onDisk = log;
     log = null;
     if (onDisk != null) {
@@ -266,23 +432,20 @@ public final class Terminal {
 
   /** {@link #close} for many terminals at once, so that they share one grace period. */
   public static void closeAll(Collection<Terminal> terminals) {
-    SessionKiller.stop(terminals.stream().map(Terminal::leader).toList());
+    SessionKiller.stop(
+        terminals.stream()
+            .filter(terminal -> !terminal.exited)
+            .map(terminal -> new SessionKiller.Leader(terminal.run.process, terminal.id))
+            .toList());
   }
 
-  private SessionKiller.Leader leader() {
-    return new SessionKiller.Leader(process, id);
-  }
-
-  private void readUntilExit() {
+  private void readUntilExit(Run current) {
     byte[] chunk = new byte[READ_BYTES];
     try {
       int length;
-      while (awaitCapacity() && (length = output.read(chunk)) >= 0) {
+      while (awaitCapacity() && (length = current.output.read(chunk)) >= 0) {
         synchronized (buffer) {
-          long offset = buffer.append(chunk, 0, length);
-          appendToLog(chunk, length);
-          screen.feed(chunk, 0, length);
-          listener.onOutput(this, offset, Arrays.copyOf(chunk, length));
+          deliver(chunk, length);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -290,17 +453,50 @@ public final class Terminal {
     }
     // pty4j ends the stream once the child has exited and its output is drained. Whatever ended
     // it, the terminal is over: nothing of its session may outlive it, and the exit comes last.
-    SessionKiller.stop(List.of(leader()));
-    int exitCode = awaitExit();
-    inputWriter.shutdownNow();
+    SessionKiller.stop(List.of(new SessionKiller.Leader(current.process, id)));
+    int code = awaitExit(current.process);
+    current.inputWriter.shutdownNow();
     OutputLog onDisk = log;
     if (onDisk != null) {
       onDisk.close();
     }
-    closeQuietly(output);
-    closeQuietly(input);
+    closeQuietly(current.output);
+    closeQuietly(current.input);
+    exitCode = code;
     exited = true;
-    listener.onExit(this, exitCode);
+    listener.onExit(this, code);
+    synchronized (buffer) {
+      over = true;
+      buffer.notifyAll();
+    }
+  }
+
+  /**
+   * Waits, under the lock, for an exit being delivered to have been: a relaunch asked as soon as
+   * the exit is heard of must not start before its listeners are done with it.
+   */
+  private void awaitOver() throws IOException {
+    long deadline = System.nanoTime() + EXIT_DELIVERY.toNanos();
+    while (exited && !over) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        buffer.wait(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while relaunching terminal " + id, e);
+      }
+    }
+  }
+
+  /** The next {@code length} bytes of output: kept, drawn and handed on. Under the lock. */
+  private void deliver(byte[] chunk, int length) {
+    long offset = buffer.append(chunk, 0, length);
+    appendToLog(chunk, length);
+    screen.feed(chunk, 0, length);
+    listener.onOutput(this, offset, Arrays.copyOf(chunk, length));
   }
 
   /**
@@ -330,7 +526,7 @@ public final class Terminal {
     }
   }
 
-  private int awaitExit() {
+  private static int awaitExit(PtyProcess process) {
     boolean interrupted = Thread.interrupted();
     try {
       while (true) {

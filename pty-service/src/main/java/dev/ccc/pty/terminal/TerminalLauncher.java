@@ -52,6 +52,44 @@ public final class TerminalLauncher {
   public Terminal launch(
       SessionSandbox sandbox, Launch launch, int cols, int rows, Terminal.Listener listener)
       throws IOException {
+    return Terminal.start(
+        sandbox.owner(),
+        sandbox.command(command(profile(launch), launch)),
+        sandbox.directory(),
+        environment.inSandbox(launch.secrets(), sandbox.environment()),
+        cols,
+        rows,
+        retention,
+        listener);
+  }
+
+  /**
+   * Starts {@code launch} again in {@code terminal}, whose process has exited: see {@link
+   * Terminal#relaunch}.
+   *
+   * @throws IllegalArgumentException for an unknown profile, or extra arguments its options do not
+   *     allow
+   * @throws IllegalStateException when the terminal runs
+   * @throws IOException when the process cannot be created
+   */
+  public void relaunch(SessionSandbox sandbox, Terminal terminal, Launch launch, int cols, int rows)
+      throws IOException {
+    terminal.relaunch(
+        sandbox.command(command(profile(launch), launch)),
+        sandbox.directory(),
+        environment.inSandbox(launch.secrets(), sandbox.environment()),
+        cols,
+        rows);
+  }
+
+  /** Terminal {@code record} as an earlier run of the service left it: {@link Terminal#cold}. */
+  public Terminal cold(TerminalRecord record, Terminal.Listener listener) throws IOException {
+    return Terminal.cold(
+        record.id(), record.owner(), record.cols(), record.rows(), retention, listener);
+  }
+
+  /** The profile {@code launch} runs, its extra arguments checked against the profile's options. */
+  private Profile profile(Launch launch) {
     Profile profile =
         profiles
             .find(launch.profile())
@@ -64,15 +102,7 @@ public final class TerminalLauncher {
       throw new IllegalArgumentException(
           "your extra arguments for " + profile.label() + ": " + e.getMessage(), e);
     }
-    return Terminal.start(
-        sandbox.owner(),
-        sandbox.command(command(profile, launch)),
-        sandbox.directory(),
-        environment.inSandbox(launch.secrets(), sandbox.environment()),
-        cols,
-        rows,
-        retention,
-        listener);
+    return profile;
   }
 
   private static List<String> command(Profile profile, Launch launch) {

@@ -11,8 +11,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live terminals of this pty-service. It caps their number, forgets a terminal (and its output
- * log) as soon as its process has exited, and stops them all when the service shuts down.
+ * The running terminals of this pty-service. It caps their number, forgets a terminal as soon as
+ * its process has exited (its owner decides when its output goes: {@link Terminal#discard}), and
+ * stops them all when the service shuts down.
  */
 public final class TerminalRegistry {
   private static final Duration EXIT_WAIT = Duration.ofSeconds(3);
@@ -39,33 +40,56 @@ public final class TerminalRegistry {
       throws IOException {
     reserveSlot();
     try {
-      Terminal terminal =
-          launcher.launch(
-              sandbox,
-              launch,
-              cols,
-              rows,
-              Terminal.Listener.replacingExit(
-                  listener,
-                  (exited, exitCode) -> {
-                    terminals.remove(exited.id());
-                    // A terminal stopped by a shutdown is not over for its users: its log stays.
-                    if (!isShutDown()) {
-                      exited.discardLog();
-                    }
-                    listener.onExit(exited, exitCode);
-                  }));
-      if (!add(terminal)) {
-        terminal.close();
-        throw new IOException("the pty-service is shutting down");
-      }
-      // A child that exits at once may have been reported before it was added.
-      if (terminal.hasExited()) {
-        terminals.remove(terminal.id());
-      }
+      Terminal terminal = launcher.launch(sandbox, launch, cols, rows, forgettingOnExit(listener));
+      added(terminal);
       return terminal;
     } finally {
       releaseSlot();
+    }
+  }
+
+  /**
+   * Starts {@code launch} again in {@code terminal}, whose process has exited, the terminal having
+   * been opened here or made {@link #cold} here; see {@link TerminalLauncher#relaunch}.
+   *
+   * @throws IOException also when the limit is reached or the service is shutting down
+   */
+  public void relaunch(SessionSandbox sandbox, Terminal terminal, Launch launch, int cols, int rows)
+      throws IOException {
+    reserveSlot();
+    try {
+      launcher.relaunch(sandbox, terminal, launch, cols, rows);
+      added(terminal);
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  /**
+   * Terminal {@code record} as an earlier run of the service left it, with no process; {@link
+   * #relaunch} starts one.
+   */
+  public Terminal cold(TerminalRecord record, Terminal.Listener listener) throws IOException {
+    return launcher.cold(record, forgettingOnExit(listener));
+  }
+
+  private Terminal.Listener forgettingOnExit(Terminal.Listener listener) {
+    return Terminal.Listener.replacingExit(
+        listener,
+        (exited, exitCode) -> {
+          terminals.remove(exited.id());
+          listener.onExit(exited, exitCode);
+        });
+  }
+
+  private void added(Terminal terminal) throws IOException {
+    if (!add(terminal)) {
+      terminal.close();
+      throw new IOException("the pty-service is shutting down");
+    }
+    // A child that exits at once may have been reported before it was added.
+    if (terminal.hasExited()) {
+      terminals.remove(terminal.id());
     }
   }
 
@@ -128,7 +152,8 @@ public final class TerminalRegistry {
     return true;
   }
 
-  private synchronized boolean isShutDown() {
+  /** Whether the service is shutting down: its terminals' records and logs then stay. */
+  public synchronized boolean isShutDown() {
     return shutDown;
   }
 

@@ -89,7 +89,10 @@ final class LocalBus {
     await(
         vertx.deployVerticle(
             new PtyBusVerticle(
-                workspaces, config.newSessions(registry, workspaces, sandboxes), key)));
+                workspaces,
+                config.newSessions(registry, workspaces, sandboxes),
+                key,
+                config.retention().leftovers())));
     return registry;
   }
 

@@ -16,12 +16,14 @@ import dev.ccc.pty.terminal.Recorder;
 import dev.ccc.pty.terminal.Retention;
 import dev.ccc.pty.terminal.Terminal;
 import dev.ccc.pty.terminal.TerminalLauncher;
+import dev.ccc.pty.terminal.TerminalRecord;
 import dev.ccc.pty.terminal.TerminalRegistry;
 import dev.ccc.pty.workspace.Workspaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -45,21 +47,91 @@ class SessionsTest {
   private final UUID id = UUID.randomUUID();
   private final Ending ending = new Ending();
 
+  private Retention retention;
+  private Sandboxes sandboxes;
+
   @BeforeEach
   void setUp() throws Exception {
+    retention = new Retention(1 << 16, data.resolve("terminals"), 1 << 20, 100);
+    sandboxes = Sandboxes.unconfined(data);
+    workspaces =
+        new Workspaces(
+            data.resolve("workspaces"), sandboxes, Set.of("https"), Duration.ofMinutes(1));
+    startService();
+    workspaces.createEmpty("alice", workspace);
+  }
+
+  /** The registry and the sessions of a run of the service. */
+  private void startService() {
     registry =
         new TerminalRegistry(
             new TerminalLauncher(
                 Profiles.standard("/bin/bash"),
                 ChildEnvironment.of(System.getenv(), List.of(), "/bin/bash"),
-                new Retention(1 << 16, Path.of("/nonexistent"), 0, 100)),
+                retention),
             10);
-    Sandboxes sandboxes = Sandboxes.unconfined(data);
-    workspaces =
-        new Workspaces(
-            data.resolve("workspaces"), sandboxes, Set.of("https"), Duration.ofMinutes(1));
     sessions = new Sessions(registry, workspaces, sandboxes, 3);
-    workspaces.createEmpty("alice", workspace);
+  }
+
+  @Test
+  void aShutdownLeavesTheSessionColdAndRelaunchingATabRunsItAgainInItsFolder() throws Exception {
+    Recorder first = new Recorder();
+    Sessions.Started started = start(first);
+    Path folder = started.session().folder();
+    UUID tab = started.terminal().id();
+    started.session().rename(tab, "build");
+    type(started.terminal(), "echo before-$((6*7))");
+    first.awaitText("before-42");
+    registry.closeAll();
+    first.awaitExit();
+    ending.await();
+
+    startService();
+    List<TerminalRecord> leftovers = retention.leftovers();
+    assertEquals(1, leftovers.size());
+    Recorder second = Recorder.forRelaunches(first.bytes().length);
+    Ending coldEnding = new Ending();
+    Session cold =
+        sessions.restore(id, "alice", workspace, leftovers, record -> second, coldEnding);
+    assertEquals(
+        List.of(new Session.TabStatus(tab, "build", "shell", Session.TabStatus.State.COLD, null)),
+        cold.tabs());
+    assertEquals(List.of(), cold.terminalIds());
+    assertEquals(null, cold.folder(), "a cold session holds no workspace");
+    RefusedException again = assertThrows(RefusedException.class, () -> start(new Recorder()));
+    assertEquals(RefusedException.Reason.CONFLICT, again.reason());
+
+    cold.relaunch(tab, false, false, List.of(), Map.of());
+    assertEquals(List.of(tab), cold.terminalIds());
+    assertEquals(folder, cold.folder());
+    Terminal relaunched = cold.terminals().get(0);
+    type(relaunched, "echo \"in $PWD\"");
+    second.awaitText("in " + folder);
+    second.assertDeliveredInOrder();
+
+    cold.stop();
+    coldEnding.await();
+    assertEquals(List.of(), retention.leftovers(), "a session that ends deletes its tabs");
+  }
+
+  @Test
+  void stoppingAColdSessionDeletesItsTabs() throws Exception {
+    Recorder first = new Recorder();
+    start(first);
+    registry.closeAll();
+    first.awaitExit();
+    ending.await();
+
+    startService();
+    Ending coldEnding = new Ending();
+    Session cold =
+        sessions.restore(
+            id, "alice", workspace, retention.leftovers(), record -> new Recorder(), coldEnding);
+    cold.stop();
+
+    assertEquals(0, coldEnding.await());
+    assertEquals(List.of(), retention.leftovers());
+    start(new Recorder());
   }
 
   @AfterEach
@@ -109,6 +181,7 @@ class SessionsTest {
     assertEquals(List.of(started.terminal().id(), tab.id()), started.session().terminalIds());
   }
 
+  /** The oldest ended tab makes room for a new one: ended tabs never hold a session back. */
   @Test
   void aSessionRunsAtMostItsTabsAndTakesAnotherOnceOneExits() throws Exception {
     Recorder first = new Recorder();
@@ -130,6 +203,10 @@ class SessionsTest {
       Thread.sleep(10);
     }
     started.session().open(Launch.of("shell"), 80, 24, new Recorder());
+    assertEquals(3, started.session().tabs().size());
+    assertFalse(
+        started.session().tabs().stream().anyMatch(t -> t.id().equals(started.terminal().id())),
+        "the ended tab was dropped");
   }
 
   @Test
@@ -174,6 +251,7 @@ class SessionsTest {
     Recorder first = new Recorder();
     Sessions.Started started = start(first);
     Session session = started.session();
+    Path folder = session.folder();
     Recorder second = new Recorder();
     Terminal tab = session.open(Launch.of("shell"), 80, 24, second);
 
@@ -194,7 +272,7 @@ class SessionsTest {
             RefusedException.class, () -> session.open(Launch.of("shell"), 80, 24, new Recorder()));
     assertEquals(RefusedException.Reason.NOT_FOUND, refused.reason());
     workspaces.delete("alice", workspace);
-    assertFalse(Files.exists(session.folder()));
+    assertFalse(Files.exists(folder));
   }
 
   @Test

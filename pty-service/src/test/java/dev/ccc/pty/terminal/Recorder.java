@@ -18,12 +18,32 @@ public final class Recorder implements Terminal.Listener {
   private final List<Integer> exitCodes = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
 
+  /** Offset of the first byte this recorder expects: where a rebuilt terminal's output goes on. */
+  private final long start;
+
+  /** Whether output may follow an exit: the terminal may be relaunched. */
+  private final boolean relaunchable;
+
+  public Recorder() {
+    this(0, false);
+  }
+
+  private Recorder(long start, boolean relaunchable) {
+    this.start = start;
+    this.relaunchable = relaunchable;
+  }
+
+  /** A recorder for a terminal that is relaunched, whose output goes on from {@code start}. */
+  public static Recorder forRelaunches(long start) {
+    return new Recorder(start, true);
+  }
+
   @Override
   public synchronized void onOutput(Terminal terminal, long offset, byte[] bytes) {
-    if (offset != output.size()) {
-      violations.add("chunk at " + offset + " after " + output.size() + " bytes");
+    if (offset != start + output.size()) {
+      violations.add("chunk at " + offset + " after " + (start + output.size()) + " bytes");
     }
-    if (!exitCodes.isEmpty()) {
+    if (!exitCodes.isEmpty() && !relaunchable) {
       violations.add("output after the exit");
     }
     output.write(bytes, 0, bytes.length);
@@ -48,7 +68,10 @@ public final class Recorder implements Terminal.Listener {
     return List.copyOf(exitCodes);
   }
 
-  /** No chunk was out of place: offsets contiguous from 0, nothing after the exit. */
+  /**
+   * No chunk was out of place: offsets contiguous from the start, nothing after the exit (unless
+   * relaunched).
+   */
   public synchronized void assertDeliveredInOrder() {
     assertEquals(List.of(), violations);
   }
@@ -70,15 +93,20 @@ public final class Recorder implements Terminal.Listener {
     return awaitOutput(text -> text.contains(needle));
   }
 
-  public synchronized int awaitExit() throws InterruptedException {
+  public int awaitExit() throws InterruptedException {
+    return awaitExits(1);
+  }
+
+  /** Waits for the {@code count}-th exit; its code. */
+  public synchronized int awaitExits(int count) throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (exitCodes.isEmpty()) {
+    while (exitCodes.size() < count) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         fail("the terminal did not exit; it printed: " + text());
       }
       wait(Math.max(1, left / 1_000_000));
     }
-    return exitCodes.get(0);
+    return exitCodes.get(count - 1);
   }
 }

@@ -31,7 +31,7 @@ class TerminalRegistryTest {
         new TerminalLauncher(
             Profiles.standard("/bin/bash"),
             ChildEnvironment.of(System.getenv(), List.of(), "/bin/bash"),
-            new Retention(4096, Path.of("/nonexistent"), 0, 100));
+            new Retention(4096, data.resolve("terminals"), 0, 100));
     registry = new TerminalRegistry(launcher, 2);
     sandboxes = Sandboxes.unconfined(data);
   }
