@@ -28,6 +28,13 @@ public final class Session {
      * terminal's reader thread, after the terminal's own listener heard of its exit.
      */
     void onEnded(Session session, int exitCode);
+
+    /**
+     * {@code terminal} of {@code session} exited with {@code exitCode}. Called on its reader
+     * thread, after the terminal's own listener heard of it, and before {@link #onEnded} when it
+     * was the last.
+     */
+    default void onTerminalExited(Session session, Terminal terminal, int exitCode) {}
   }
 
   private final UUID id;
@@ -109,10 +116,16 @@ public final class Session {
                 terminalListener,
                 (exited, exitCode) -> {
                   terminalListener.onExit(exited, exitCode);
+                  listener.onTerminalExited(this, exited, exitCode);
                   exited(exited, exitCode);
                 }));
     terminals.add(terminal);
     return terminal;
+  }
+
+  /** The session's terminals that have not exited yet, oldest first. */
+  public List<Terminal> terminals() {
+    return List.copyOf(terminals);
   }
 
   /** The ids of the session's terminals that have not exited yet, oldest first. */

@@ -51,11 +51,22 @@ public final class Profiles {
       new ProfileInfo(name, label, secrets, !resumeArguments.isEmpty());
     }
 
+    /**
+     * Whether it runs an agent, which waits for its user when it falls quiet; every profile but the
+     * login shell does.
+     */
+    public boolean agent() {
+      return !name.equals(SHELL);
+    }
+
     /** The profile as the pty-service announces it. */
     public ProfileInfo info() {
       return new ProfileInfo(name, label, secrets, !resumeArguments.isEmpty());
     }
   }
+
+  /** The login shell's profile. */
+  public static final String SHELL = "shell";
 
   private final Map<String, Profile> byName;
   private final List<Profile> order;
@@ -109,7 +120,7 @@ public final class Profiles {
 
   private static List<Profile> builtIn(String shell) {
     return List.of(
-        new Profile("shell", "Shell", List.of(shell, "-l"), List.of(), List.of(), null),
+        new Profile(SHELL, "Shell", List.of(shell, "-l"), List.of(), List.of(), null),
         new Profile(
             "claude",
             "Claude Code",

@@ -3,6 +3,8 @@ package dev.ccc.pty.terminal;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
+import dev.ccc.bus.BusContract.Activity;
+import dev.ccc.pty.activity.ActivityDetector;
 import dev.ccc.pty.screen.Screen;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ObjIntConsumer;
 import java.util.logging.Level;
@@ -34,7 +37,8 @@ import java.util.logging.Logger;
  * holds exactly the bytes of the chunks delivered before it, a screen is drawn at the offset where
  * the next chunk delivered starts, and a resize falls between two chunks for the screen as for the
  * child. When the child has exited and its last output has been read, the reader stops what is left
- * of its session and delivers the exit code, once, after the last chunk.
+ * of its session and delivers the exit code, once, after the last chunk. An {@link
+ * ActivityDetector} watches the output and the keystrokes to tell what the child is doing.
  *
  * <p>Input goes through a second thread, because writing to a PTY blocks while the child is not
  * reading and its input buffer is full.
@@ -100,6 +104,8 @@ public final class Terminal {
 
   private final UUID id;
   private final String owner;
+  private final String profile;
+  private final ActivityDetector activity;
   private final PtyProcess process;
   private final Listener listener;
   private final OutputBuffer buffer;
@@ -114,6 +120,7 @@ public final class Terminal {
   private Terminal(
       UUID id,
       String owner,
+      Profiles.Profile profile,
       PtyProcess process,
       Retention retention,
       OutputLog log,
@@ -122,6 +129,8 @@ public final class Terminal {
       Listener listener) {
     this.id = id;
     this.owner = owner;
+    this.profile = profile.name();
+    this.activity = new ActivityDetector(profile.agent());
     this.process = process;
     this.listener = listener;
     this.buffer = new OutputBuffer(retention.bufferBytes());
@@ -133,9 +142,13 @@ public final class Terminal {
         Executors.newSingleThreadExecutor(task -> daemon(task, "terminal-" + id + "-input"));
   }
 
-  /** Starts {@code command} for {@code owner} in a new PTY of {@code cols} x {@code rows}. */
+  /**
+   * Starts {@code command}, which runs {@code profile}, for {@code owner} in a new PTY of {@code
+   * cols} x {@code rows}.
+   */
   static Terminal start(
       String owner,
+      Profiles.Profile profile,
       List<String> command,
       Path directory,
       Map<String, String> environment,
@@ -155,7 +168,8 @@ public final class Terminal {
             .setInitialColumns(cols)
             .setInitialRows(rows)
             .start();
-    Terminal terminal = new Terminal(id, owner, process, retention, log, cols, rows, listener);
+    Terminal terminal =
+        new Terminal(id, owner, profile, process, retention, log, cols, rows, listener);
     daemon(terminal::readUntilExit, "terminal-" + terminal.id + "-output").start();
     return terminal;
   }
@@ -166,6 +180,21 @@ public final class Terminal {
 
   public String owner() {
     return owner;
+  }
+
+  /** The name of the profile it runs. */
+  public String profile() {
+    return profile;
+  }
+
+  /**
+   * What the child is doing, if that changed since the last call and the change has settled (see
+   * {@link ActivityDetector}); nothing once it has exited, which {@link Listener#onExit} tells.
+   */
+  public Optional<Activity> activityChange() {
+    synchronized (buffer) {
+      return activity.change(now(), screen);
+    }
   }
 
   /** The child's pid, which is also its session id: pty4j starts it with {@code setsid()}. */
@@ -183,6 +212,7 @@ public final class Terminal {
    * terminal has exited or the child has left too much input unread.
    */
   public boolean write(byte[] data) {
+    activity.input(now());
     if (pendingInput.addAndGet(data.length) > MAX_PENDING_INPUT) {
       pendingInput.addAndGet(-data.length);
       return false;
@@ -282,6 +312,7 @@ public final class Terminal {
           long offset = buffer.append(chunk, 0, length);
           appendToLog(chunk, length);
           screen.feed(chunk, 0, length);
+          activity.output(now(), screen);
           listener.onOutput(this, offset, Arrays.copyOf(chunk, length));
         }
       }
@@ -300,6 +331,7 @@ public final class Terminal {
     closeQuietly(output);
     closeQuietly(input);
     exited = true;
+    activity.exited();
     listener.onExit(this, exitCode);
   }
 
@@ -345,6 +377,11 @@ public final class Terminal {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Milliseconds on a clock that only moves forward. */
+  private static long now() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
   }
 
   private static void closeQuietly(AutoCloseable stream) {

@@ -57,6 +57,7 @@ public final class TerminalLauncher {
                 () -> new IllegalArgumentException("unknown profile '" + launch.profile() + "'"));
     return Terminal.start(
         sandbox.owner(),
+        profile,
         sandbox.command(command(profile, launch.resume())),
         sandbox.directory(),
         environment.inSandbox(launch.secrets(), sandbox.environment()),
