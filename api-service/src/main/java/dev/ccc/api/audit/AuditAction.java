@@ -22,7 +22,8 @@ public enum AuditAction {
   SESSION_STOPPED,
   SESSION_DELETED,
   CREDENTIAL_SET,
-  CREDENTIAL_DELETED;
+  CREDENTIAL_DELETED,
+  NOTIFICATIONS_CHANGED;
 
   /** For example {@code login.succeeded}, {@code access_token.created} or {@code logout}. */
   public String code() {

@@ -1,6 +1,7 @@
 package dev.ccc.api.db;
 
 import dev.ccc.api.account.User;
+import dev.ccc.api.activity.NotificationSettings;
 import dev.ccc.api.audit.AuditEntry;
 import dev.ccc.api.auth.FailedLogins;
 import dev.ccc.api.auth.Login;
@@ -28,7 +29,8 @@ final class Entities {
           BackupCode.class,
           Workspace.class,
           Session.class,
-          Credential.class);
+          Credential.class,
+          NotificationSettings.class);
 
   private Entities() {}
 }
