@@ -1,6 +1,7 @@
 import type {
   CreatedTerminal,
   Credential,
+  NotificationSettings,
   NewUser,
   NewWorkspace,
   PersonalAccessToken,
@@ -43,6 +44,9 @@ export function createApi(call: AuthorizedCall) {
     deleteCredential: (name: string) =>
       call<undefined>('DELETE', `/api/me/credentials/${id(name)}`),
     profiles: () => call<Profile[]>('GET', '/api/profiles'),
+    notifications: () => call<NotificationSettings>('GET', '/api/me/notifications'),
+    setNotifications: (settings: NotificationSettings) =>
+      call<NotificationSettings>('PUT', '/api/me/notifications', settings),
 
     users: () => call<User[]>('GET', '/api/users'),
     createUser: (user: NewUser) => call<User>('POST', '/api/users', user),

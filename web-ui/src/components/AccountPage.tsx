@@ -4,6 +4,7 @@ import type { PersonalAccessToken, TotpEnrolment, User } from '../api/types';
 import { api, auth } from '../backend';
 import { useAction, useLoader } from '../hooks';
 import { ConfirmButton, CopyButton, ErrorText, formatTime, SecretField, textField } from './ui';
+import { NotificationsSection } from './NotificationsSection';
 
 /** Limits from docs/api.md, as hints; the server checks them. */
 const PASSWORD_MIN = 10;
@@ -19,6 +20,7 @@ export function AccountPage({ user }: { user: User }) {
       <PasswordSection />
       <TwoFactorSection user={user} />
       <ApiKeysSection />
+      <NotificationsSection />
       <TokensSection />
     </section>
   );

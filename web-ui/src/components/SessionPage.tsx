@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { useActivity } from '../activity/live';
 import type { Session, TerminalSize } from '../api/types';
 import { api, gatewayBackend } from '../backend';
 import { useAction, useLoader, usePolling, useProfiles } from '../hooks';
@@ -8,6 +9,7 @@ import {
   type ChannelState,
   type ConnectionState,
 } from '../terminal/TerminalConnection';
+import { ActivityBadge } from './ActivityBadge';
 import { ConnectionStatus } from './ConnectionStatus';
 import { TerminalTab } from './TerminalTab';
 import { ConfirmButton, ErrorText, StateBadge, textField } from './ui';
@@ -227,6 +229,7 @@ function SessionTabs({
   const lastSize = useRef<TerminalSize | null>(null);
   const { busy, error, run } = useAction();
   const profiles = useProfiles();
+  const activity = useActivity();
   const [newTabProfile, setNewTabProfile] = useState('shell');
   /** What the tabs opened on this page run: those a Relaunch can start again. */
   const [profileOf, setProfileOf] = useState<Record<string, string>>({});
@@ -315,6 +318,7 @@ function SessionTabs({
               >
                 {label(id)}
                 {isEnded && <span className="tab__ended"> · ended</span>}
+                <ActivityBadge event={activity.byTerminal.get(id)} />
               </button>
               {!isEnded && id === active && (
                 <ConfirmButton

@@ -27,14 +27,21 @@ public class ActivityResource {
 
   /** A terminal's status as the stream carries it (docs/api.md, "Activity"). */
   public record ActivityView(
-      String sessionId, String terminalId, String profile, String activity, Integer exitCode) {
-    static ActivityView of(TerminalStatus status) {
+      String sessionId,
+      String terminalId,
+      String profile,
+      String activity,
+      Integer exitCode,
+      boolean change) {
+    static ActivityView of(TerminalActivities.Update update) {
+      TerminalStatus status = update.status();
       return new ActivityView(
           status.session(),
           status.terminal(),
           status.profile(),
           status.activity().name().toLowerCase(Locale.ROOT),
-          status.exitCode());
+          status.exitCode(),
+          update.change());
     }
   }
 

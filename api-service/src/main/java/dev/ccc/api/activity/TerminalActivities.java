@@ -38,8 +38,14 @@ public class TerminalActivities {
   private final Map<String, TerminalStatus> byTerminal = new HashMap<>();
   private final List<Stream> streams = new ArrayList<>();
 
-  /** An open stream: whose, opened with which credential, and where its events go. */
-  private record Stream(String user, String credential, MultiEmitter<? super TerminalStatus> out) {}
+  /**
+   * What a stream carries: {@code status}, and whether it is a {@code change} that just happened,
+   * or where a terminal stood when the stream opened.
+   */
+  public record Update(TerminalStatus status, boolean change) {}
+
+  /** An open stream: whose, opened with which credential, and where its updates go. */
+  private record Stream(String user, String credential, MultiEmitter<? super Update> out) {}
 
   TerminalActivities(PtyClient pty) {
     this.pty = pty;
@@ -58,7 +64,7 @@ public class TerminalActivities {
    * The statuses of {@code user}'s terminals: where they stand now, then every change, until the
    * subscriber cancels or {@code credential} is revoked.
    */
-  public Multi<TerminalStatus> of(String user, String credential) {
+  public Multi<Update> of(String user, String credential) {
     return Multi.createFrom()
         .emitter(
             out -> {
@@ -67,7 +73,7 @@ public class TerminalActivities {
                 streams.add(stream);
                 byTerminal.values().stream()
                     .filter(status -> status.owner().equals(user))
-                    .forEach(out::emit);
+                    .forEach(status -> out.emit(new Update(status, false)));
               }
               out.onTermination(
                   () -> {
@@ -82,7 +88,7 @@ public class TerminalActivities {
     byTerminal.put(status.terminal(), status);
     for (Stream stream : streams) {
       if (stream.user().equals(status.owner())) {
-        stream.out().emit(status);
+        stream.out().emit(new Update(status, true));
       }
     }
     return Uni.createFrom().voidItem();
