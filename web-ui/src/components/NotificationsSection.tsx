@@ -34,30 +34,24 @@ export function NotificationsSection() {
       <ErrorText error={settings.error ?? error} />
       {settings.data !== undefined && (
         <>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={settings.data.inApp}
-              disabled={busy}
-              data-testid="notify-in-app"
-              onChange={(event) => {
-                change({ inApp: event.currentTarget.checked });
-              }}
-            />{' '}
-            in this app
-          </label>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={settings.data.desktop}
-              disabled={busy}
-              data-testid="notify-desktop"
-              onChange={(event) => {
-                change({ desktop: event.currentTarget.checked });
-              }}
-            />{' '}
-            with a browser notification, while the app is in the background
-          </label>
+          <Toggle
+            label="in this app"
+            checked={settings.data.inApp}
+            disabled={busy}
+            testId="notify-in-app"
+            onChange={(inApp) => {
+              change({ inApp });
+            }}
+          />
+          <Toggle
+            label="with a browser notification, while the app is in the background"
+            checked={settings.data.desktop}
+            disabled={busy}
+            testId="notify-desktop"
+            onChange={(desktop) => {
+              change({ desktop });
+            }}
+          />
           {settings.data.desktop && supported && permission === 'default' && (
             <div className="form__actions">
               <button type="button" onClick={askPermission} data-testid="allow-notifications">
@@ -71,5 +65,30 @@ export function NotificationsSection() {
         </>
       )}
     </div>
+  );
+}
+
+interface ToggleProps {
+  label: string;
+  checked: boolean;
+  disabled: boolean;
+  testId: string;
+  onChange: (checked: boolean) => void;
+}
+
+function Toggle({ label, checked, disabled, testId, onChange }: ToggleProps) {
+  return (
+    <label className="checkbox">
+      <input
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        data-testid={testId}
+        onChange={(event) => {
+          onChange(event.currentTarget.checked);
+        }}
+      />{' '}
+      {label}
+    </label>
   );
 }

@@ -1,6 +1,7 @@
 package dev.ccc.e2e;
 
 import io.vertx.core.json.JsonObject;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,10 +28,15 @@ public final class ActivityStream implements AutoCloseable {
     this.lines = lines;
     Thread reader =
         new Thread(
-            () ->
+            () -> {
+              try {
                 lines
                     .filter(line -> line.startsWith("data:"))
-                    .forEach(line -> events.add(new JsonObject(line.substring(5).strip()))),
+                    .forEach(line -> events.add(new JsonObject(line.substring(5).strip())));
+              } catch (UncheckedIOException e) {
+                // Closed by the test, or by the server: no more events.
+              }
+            },
             "activity-stream");
     reader.setDaemon(true);
     reader.start();

@@ -22,8 +22,8 @@ class AgentStatusEndToEndTest {
 
   /** A permission prompt as Claude Code draws one, printed by a script in a shell tab. */
   private static final String FAKE_PROMPT =
-      "clear; printf '%s\\n' ' Bash command' '   rm -rf build' ' Do you want to proceed?'"
-          + " ' \\342\\235\\257 1. Yes' '   2. No'; read answer\r";
+      "clear; printf ' Bash command\\n   rm -rf build\\n Do you want to proceed?\\n"
+          + " \\342\\235\\257 1. Yes\\n   2. No\\n'; read answer\r";
 
   @Test
   void aPromptAndABellInAUsersTabReachThatUserAsWaitingAndNobodyElse() throws Exception {

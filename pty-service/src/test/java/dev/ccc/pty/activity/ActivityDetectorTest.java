@@ -111,21 +111,18 @@ class ActivityDetectorTest {
 
   @Test
   void desktopNotificationsMakeATerminalWaitButProgressReportsDoNot() {
-    ActivityDetector osc9 = shell();
-    print(osc9, "\u001b]9;Claude needs your permission\u0007");
-    assertEquals(Optional.of(Activity.WAITING), settled(osc9));
+    assertEquals(Activity.WAITING, reportedAfter("\u001b]9;Claude needs your permission\u0007"));
+    assertEquals(
+        Activity.WAITING, reportedAfter("\u001b]777;notify;Claude Code;Waiting for input\u001b\\"));
+    assertEquals(Activity.WORKING, reportedAfter("\u001b]9;4;1;50\u0007"), "ConEmu's progress");
+    assertEquals(Activity.WORKING, reportedAfter("\u001b]0;a window title\u0007"));
+  }
 
-    ActivityDetector osc777 = shell();
-    print(osc777, "\u001b]777;notify;Claude Code;Waiting for input\u001b\\");
-    assertEquals(Optional.of(Activity.WAITING), settled(osc777));
-
-    ActivityDetector progress = shell();
-    print(progress, "\u001b]9;4;1;50\u0007");
-    assertEquals(Optional.of(Activity.WORKING), settled(progress));
-
-    ActivityDetector title = shell();
-    print(title, "\u001b]0;a window title\u0007");
-    assertEquals(Optional.of(Activity.WORKING), settled(title));
+  /** What a new shell's terminal reports once it printed {@code output} and that settled. */
+  private Activity reportedAfter(String output) {
+    ActivityDetector detector = shell();
+    print(detector, output);
+    return settled(detector).orElseThrow();
   }
 
   @Test
