@@ -145,6 +145,32 @@ class BrowserTerminalTest {
                 .equals("renamed"));
   }
 
+  @Test
+  void aTabThatRingsTheBellOutOfSightSaysItNeedsYouAndItsNoticeLeadsThere() {
+    LocalStack stack = LocalStack.get();
+    browser.get(stack.apiUrl() + "/");
+    logIn();
+    createWorkspace("status-test");
+    startNewSession("bell");
+    String first = activeTabId();
+
+    typeInActiveTab("sleep 8; printf 'tests passed\\a'");
+    click("[data-testid=new-tab]");
+    wait.until(page -> !activeTabId().equals(first) && activeTabAttached());
+
+    wait.until(
+        page ->
+            !page.findElements(
+                    By.cssSelector(
+                        "[data-testid=tab][data-terminal-id='"
+                            + first
+                            + "'] [data-testid=activity][data-activity=waiting]"))
+                .isEmpty());
+    click("[data-testid=notice] a");
+    wait.until(page -> activeTabId().equals(first) && activeTabAttached());
+    assertTrue(browser.findElements(By.cssSelector("[data-testid=notice]")).isEmpty());
+  }
+
   /**
    * A program asks the terminal what it is, where its cursor is, its colours and a mode; the page
    * answers live. After a reload the page replays those queries: its terminal answers them again,
