@@ -54,3 +54,16 @@ it('forgets what a closed stream told when a new one opens, but keeps the notice
   activity.dismiss(activity.getSnapshot().notices[0]?.id ?? -1);
   expect(activity.getSnapshot().notices).toEqual([]);
 });
+
+it('keeps nothing of a user who logged out, nor their settings', async () => {
+  const { activity } = store({ pageHidden: false, permission: 'default', viewing: null });
+  activity.setSettings({ inApp: false, desktop: false });
+  await activity.apply(event('working'));
+  activity.setSettings({ inApp: true, desktop: false });
+  await activity.apply(event('waiting'));
+  activity.setSettings({ inApp: false, desktop: false });
+  activity.clear();
+  expect(activity.getSnapshot().byTerminal.size).toBe(0);
+  expect(activity.getSnapshot().notices).toEqual([]);
+  expect(activity.getSettings()).toEqual({ inApp: true, desktop: true });
+});

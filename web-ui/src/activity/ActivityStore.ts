@@ -57,6 +57,12 @@ export class ActivityStore {
     this.update({ byTerminal: new Map(), notices: this.snapshot.notices });
   }
 
+  /** The user logged out: nothing of theirs may stay for the next one. */
+  clear(): void {
+    this.settings = { inApp: true, desktop: true };
+    this.update({ byTerminal: new Map(), notices: [] });
+  }
+
   /** One event of the stream. */
   async apply(event: TerminalActivity): Promise<void> {
     const byTerminal = new Map(this.snapshot.byTerminal);

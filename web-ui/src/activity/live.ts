@@ -54,6 +54,7 @@ export function useActivityStream(): void {
     });
     return () => {
       stop.abort();
+      activityStore.clear();
     };
   }, []);
 }
