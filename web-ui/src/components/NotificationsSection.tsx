@@ -5,6 +5,12 @@ import { api } from '../backend';
 import { useAction, useLoader } from '../hooks';
 import { ErrorText } from './ui';
 
+/** Each way of telling, as the settings name it, and what the user reads. */
+const CHANNELS = [
+  ['inApp', 'in this app'],
+  ['desktop', 'with a browser notification, while the app is in the background'],
+] as const;
+
 /** Whether, and how, the user hears that an agent waits for them; kept on the server. */
 export function NotificationsSection() {
   const load = useCallback(() => api.notifications(), []);
@@ -34,24 +40,20 @@ export function NotificationsSection() {
       <ErrorText error={settings.error ?? error} />
       {settings.data !== undefined && (
         <>
-          <Toggle
-            label="in this app"
-            checked={settings.data.inApp}
-            disabled={busy}
-            testId="notify-in-app"
-            onChange={(inApp) => {
-              change({ inApp });
-            }}
-          />
-          <Toggle
-            label="with a browser notification, while the app is in the background"
-            checked={settings.data.desktop}
-            disabled={busy}
-            testId="notify-desktop"
-            onChange={(desktop) => {
-              change({ desktop });
-            }}
-          />
+          {CHANNELS.map(([channel, label]) => (
+            <label key={channel} className="checkbox">
+              <input
+                type="checkbox"
+                checked={settings.data?.[channel] ?? true}
+                disabled={busy}
+                data-testid={`notify-${channel}`}
+                onChange={(event) => {
+                  change({ [channel]: event.currentTarget.checked });
+                }}
+              />{' '}
+              {label}
+            </label>
+          ))}
           {settings.data.desktop && supported && permission === 'default' && (
             <div className="form__actions">
               <button type="button" onClick={askPermission} data-testid="allow-notifications">
@@ -65,30 +67,5 @@ export function NotificationsSection() {
         </>
       )}
     </div>
-  );
-}
-
-interface ToggleProps {
-  label: string;
-  checked: boolean;
-  disabled: boolean;
-  testId: string;
-  onChange: (checked: boolean) => void;
-}
-
-function Toggle({ label, checked, disabled, testId, onChange }: ToggleProps) {
-  return (
-    <label className="checkbox">
-      <input
-        type="checkbox"
-        checked={checked}
-        disabled={disabled}
-        data-testid={testId}
-        onChange={(event) => {
-          onChange(event.currentTarget.checked);
-        }}
-      />{' '}
-      {label}
-    </label>
   );
 }
