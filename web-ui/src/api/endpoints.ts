@@ -6,6 +6,7 @@ import type {
   NewWorkspace,
   PersonalAccessToken,
   Profile,
+  ProfileArguments,
   Session,
   TerminalSize,
   TotpEnrolment,
@@ -44,6 +45,13 @@ export function createApi(call: AuthorizedCall) {
     deleteCredential: (name: string) =>
       call<undefined>('DELETE', `/api/me/credentials/${id(name)}`),
     profiles: () => call<Profile[]>('GET', '/api/profiles'),
+    profileArguments: () => call<ProfileArguments[]>('GET', '/api/me/profile-arguments'),
+    setProfileArguments: (profile: string, words: string[]) =>
+      call<ProfileArguments>('PUT', `/api/me/profile-arguments/${id(profile)}`, {
+        arguments: words,
+      }),
+    deleteProfileArguments: (profile: string) =>
+      call<undefined>('DELETE', `/api/me/profile-arguments/${id(profile)}`),
     notifications: () => call<NotificationSettings>('GET', '/api/me/notifications'),
     setNotifications: (settings: NotificationSettings) =>
       call<NotificationSettings>('PUT', '/api/me/notifications', settings),

@@ -49,6 +49,22 @@ export interface Profile {
   secrets: string[];
   /** Whether a relaunch can resume its last conversation. */
   resumable: boolean;
+  /** What a user may add to its command. */
+  options: ProfileOption[];
+}
+
+/** An option a user may add to a profile's command. */
+export interface ProfileOption {
+  name: string;
+  /** A regular expression its value must match; absent when it takes no value. */
+  values?: string;
+}
+
+/** The extra arguments the user adds to one profile's command. */
+export interface ProfileArguments {
+  profile: string;
+  arguments: string[];
+  updatedAt: string;
 }
 
 export interface PersonalAccessToken {

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
-import type { PersonalAccessToken, TotpEnrolment, User } from '../api/types';
+import type { PersonalAccessToken, ProfileOption, TotpEnrolment, User } from '../api/types';
 import { api, auth } from '../backend';
 import { useAction, useLoader } from '../hooks';
 import { ConfirmButton, CopyButton, ErrorText, formatTime, SecretField, textField } from './ui';
@@ -20,6 +20,7 @@ export function AccountPage({ user }: { user: User }) {
       <PasswordSection />
       <TwoFactorSection user={user} />
       <ApiKeysSection />
+      <AgentArgumentsSection />
       <NotificationsSection />
       <TokensSection />
     </section>
@@ -382,6 +383,78 @@ function ApiKeysSection() {
           </button>
         </div>
       </form>
+    </div>
+  );
+}
+
+/** How people read an option: `--model <value>` or `--verbose`. */
+function describeOption(option: ProfileOption): string {
+  return option.values === undefined ? option.name : `${option.name} <${option.values}>`;
+}
+
+function AgentArgumentsSection() {
+  const load = useCallback(() => Promise.all([api.profileArguments(), api.profiles()]), []);
+  const loaded = useLoader(load);
+  const { busy, error, run } = useAction();
+  const [current, profiles] = loaded.data ?? [[], []];
+  const configurable = profiles.filter((profile) => profile.options.length > 0);
+
+  function save(event: SubmitEvent<HTMLFormElement>, profile: string) {
+    event.preventDefault();
+    const words = textField(new FormData(event.currentTarget), 'arguments')
+      .split(/\s+/)
+      .filter((word) => word !== '');
+    void run(async () => {
+      await (words.length === 0
+        ? api.deleteProfileArguments(profile)
+        : api.setProfileArguments(profile, words));
+      await loaded.reload();
+    });
+  }
+
+  return (
+    <div className="card form" data-testid="agent-arguments">
+      <h2>Agent options</h2>
+      <p className="muted">
+        Extra arguments for your own agents, from their next launch on: only the options each
+        allows.
+      </p>
+      <ErrorText error={loaded.error ?? error} />
+      {configurable.map((profile) => (
+        <form
+          key={profile.name}
+          className="form form--inline"
+          onSubmit={(event) => {
+            save(event, profile.name);
+          }}
+        >
+          <label>
+            {profile.label}
+            <input
+              name="arguments"
+              autoComplete="off"
+              spellCheck={false}
+              defaultValue={
+                current.find((entry) => entry.profile === profile.name)?.arguments.join(' ') ?? ''
+              }
+              placeholder={profile.options.map(describeOption).join(' ')}
+              data-testid={`agent-arguments-${profile.name}`}
+            />
+          </label>
+          <p className="list__detail muted">
+            Allowed: <code>{profile.options.map(describeOption).join(', ')}</code>
+          </p>
+          <div className="form__actions">
+            <button
+              type="submit"
+              disabled={busy}
+              data-testid={`save-agent-arguments-${profile.name}`}
+            >
+              Save
+            </button>
+          </div>
+        </form>
+      ))}
     </div>
   );
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The event-bus contract between the api-service, the ws-gateway and the pty-service: every
@@ -640,6 +641,7 @@ public final class BusContract {
       int rows,
       boolean admin,
       boolean resume,
+      List<String> arguments,
       Map<String, String> secrets)
       implements PtyRequest {
     public StartSession {
@@ -649,6 +651,7 @@ public final class BusContract {
       requireProfile(profile);
       requireDimension("cols", cols);
       requireDimension("rows", rows);
+      arguments = requireArguments(arguments);
       secrets = requireSecrets(secrets);
     }
 
@@ -662,12 +665,14 @@ public final class BusContract {
           + ", profile="
           + profile
           + (resume ? ", resuming" : "")
+          + ", arguments="
+          + arguments
           + ", secrets="
           + secrets.keySet()
           + "]";
     }
 
-    /** A start of a fresh conversation, with no secrets. */
+    /** A start of a fresh conversation, with no extra arguments and no secrets. */
     public StartSession(
         String owner,
         String session,
@@ -676,7 +681,7 @@ public final class BusContract {
         int cols,
         int rows,
         boolean admin) {
-      this(owner, session, workspace, profile, cols, rows, admin, false, Map.of());
+      this(owner, session, workspace, profile, cols, rows, admin, false, List.of(), Map.of());
     }
 
     @Override
@@ -697,7 +702,7 @@ public final class BusContract {
               .put("cols", cols)
               .put("rows", rows)
               .put("admin", admin)
-              .mergeIn(launchFields(key, address(), resume, secrets)));
+              .mergeIn(launchFields(key, address(), resume, arguments, secrets)));
     }
 
     /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
@@ -712,6 +717,7 @@ public final class BusContract {
           integer(json, "rows"),
           flag(json, "admin"),
           optionalFlag(json, "resume"),
+          optionalEncodedStrings(json, "arguments"),
           openedSecrets(json, key, PTY_SESSION_START));
     }
   }
@@ -736,6 +742,7 @@ public final class BusContract {
       int rows,
       boolean admin,
       boolean resume,
+      List<String> arguments,
       Map<String, String> secrets)
       implements SessionControl {
     public OpenTab {
@@ -743,6 +750,7 @@ public final class BusContract {
       requireProfile(profile);
       requireDimension("cols", cols);
       requireDimension("rows", rows);
+      arguments = requireArguments(arguments);
       secrets = requireSecrets(secrets);
     }
 
@@ -754,14 +762,16 @@ public final class BusContract {
           + ", profile="
           + profile
           + (resume ? ", resuming" : "")
+          + ", arguments="
+          + arguments
           + ", secrets="
           + secrets.keySet()
           + "]";
     }
 
-    /** A tab with a fresh conversation and no secrets. */
+    /** A tab with a fresh conversation, no extra arguments and no secrets. */
     public OpenTab(String user, String profile, int cols, int rows, boolean admin) {
-      this(user, profile, cols, rows, admin, false, Map.of());
+      this(user, profile, cols, rows, admin, false, List.of(), Map.of());
     }
 
     @Override
@@ -776,7 +786,7 @@ public final class BusContract {
               .put("cols", cols)
               .put("rows", rows)
               .put("admin", admin)
-              .mergeIn(launchFields(key, sessionControl(sessionId), resume, secrets)));
+              .mergeIn(launchFields(key, sessionControl(sessionId), resume, arguments, secrets)));
     }
   }
 
@@ -825,6 +835,7 @@ public final class BusContract {
               integer(json, "rows"),
               flag(json, "admin"),
               optionalFlag(json, "resume"),
+              optionalEncodedStrings(json, "arguments"),
               openedSecrets(json, key, sessionControl(sessionId)));
       case "stop" -> new StopSession(string(json, "user"));
       case "status" -> new SessionStatus(string(json, "user"));
@@ -835,9 +846,14 @@ public final class BusContract {
   /**
    * What a terminal may run: {@code name} for requests, {@code label} for people, {@code secrets}
    * the variables of a user's API keys it takes, {@code resumable} whether a relaunch can resume
-   * its last conversation.
+   * its last conversation, {@code options} what a user may add to its command.
    */
-  public record ProfileInfo(String name, String label, List<String> secrets, boolean resumable) {
+  public record ProfileInfo(
+      String name,
+      String label,
+      List<String> secrets,
+      boolean resumable,
+      List<ProfileOption> options) {
     public ProfileInfo {
       requireProfile(name);
       if (label == null || label.isBlank() || label.length() > 64) {
@@ -845,6 +861,54 @@ public final class BusContract {
       }
       secrets.forEach(BusContract::requireSecretName);
       secrets = List.copyOf(secrets);
+      options = List.copyOf(options);
+      if (options.stream().map(ProfileOption::name).distinct().count() != options.size()) {
+        throw new InvalidMessage("a profile names each option once");
+      }
+    }
+
+    /**
+     * @throws InvalidMessage unless {@code arguments} are options this profile allows, each at most
+     *     once, each followed by a value its pattern accepts if it takes one; the message says
+     *     which argument is wrong and what is allowed
+     */
+    public void checkArguments(List<String> arguments) {
+      requireArguments(arguments);
+      List<String> seen = new ArrayList<>();
+      for (int i = 0; i < arguments.size(); i++) {
+        String argument = arguments.get(i);
+        ProfileOption option =
+            options.stream()
+                .filter(allowed -> allowed.name().equals(argument))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new InvalidMessage(
+                            "'"
+                                + argument
+                                + "' is not an option "
+                                + label
+                                + " allows here; it allows "
+                                + (options.isEmpty()
+                                    ? "none"
+                                    : String.join(
+                                        ", ",
+                                        options.stream().map(ProfileOption::describe).toList()))));
+        if (seen.contains(option.name())) {
+          throw new InvalidMessage(option.name() + " is given twice");
+        }
+        seen.add(option.name());
+        if (option.values() != null) {
+          // A value never starts with a dash, which the agent could read as an option of its own.
+          if (i + 1 == arguments.size()
+              || arguments.get(i + 1).startsWith("-")
+              || !Pattern.compile(option.values()).matcher(arguments.get(i + 1)).matches()) {
+            throw new InvalidMessage(
+                option.describe() + " needs a value matching that pattern, not starting with -");
+          }
+          i++;
+        }
+      }
     }
 
     JsonObject toJson() {
@@ -852,15 +916,61 @@ public final class BusContract {
           .put("name", name)
           .put("label", label)
           .put("secrets", new JsonArray(secrets))
-          .put("resumable", resumable);
+          .put("resumable", resumable)
+          .put("options", new JsonArray(options.stream().map(ProfileOption::toJson).toList()));
     }
 
     static ProfileInfo parse(JsonObject json) {
+      List<ProfileOption> options = new ArrayList<>();
+      Object listed = json.getValue("options");
+      if (!(listed instanceof JsonArray array)) {
+        throw new InvalidMessage("options must be an array");
+      }
+      for (Object option : array) {
+        options.add(ProfileOption.parse(object(option)));
+      }
       return new ProfileInfo(
           string(json, "name"),
           string(json, "label"),
           strings(json, "secrets"),
-          flag(json, "resumable"));
+          flag(json, "resumable"),
+          options);
+    }
+  }
+
+  /**
+   * An option a user may add to a profile's command (Claude Code's {@code --model}): {@code name}
+   * as typed, and the {@code values} it takes as a regular expression the whole value must match,
+   * or null for an option without a value.
+   */
+  public record ProfileOption(String name, String values) {
+    private static final Pattern NAME = Pattern.compile("--?[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+
+    public ProfileOption {
+      if (name == null || !NAME.matcher(name).matches()) {
+        throw new InvalidMessage("an option's name is a dash or two, then letters, digits, dashes");
+      }
+      if (values != null) {
+        try {
+          Pattern.compile(values);
+        } catch (PatternSyntaxException e) {
+          throw new InvalidMessage(name + ": values must be a regular expression");
+        }
+      }
+    }
+
+    /** How people read it: {@code --model <[a-z]+>} or {@code --verbose}. */
+    public String describe() {
+      return values == null ? name : name + " <" + values + ">";
+    }
+
+    JsonObject toJson() {
+      JsonObject json = new JsonObject().put("name", name);
+      return values == null ? json : json.put("values", values);
+    }
+
+    static ProfileOption parse(JsonObject json) {
+      return new ProfileOption(string(json, "name"), optionalString(json, "values"));
     }
   }
 
@@ -1251,6 +1361,32 @@ public final class BusContract {
     }
   }
 
+  /** Most extra arguments a terminal's command takes from a user. */
+  public static final int MAX_ARGUMENTS = 32;
+
+  /** Longest extra argument. */
+  public static final int MAX_ARGUMENT_LENGTH = 256;
+
+  /**
+   * @throws InvalidMessage unless {@code arguments} are at most {@link #MAX_ARGUMENTS} words of 1
+   *     to {@link #MAX_ARGUMENT_LENGTH} characters without control characters
+   */
+  public static List<String> requireArguments(List<String> arguments) {
+    if (arguments == null || arguments.size() > MAX_ARGUMENTS) {
+      throw new InvalidMessage("arguments are a list of at most " + MAX_ARGUMENTS + " words");
+    }
+    for (String argument : arguments) {
+      if (argument == null
+          || argument.isEmpty()
+          || argument.length() > MAX_ARGUMENT_LENGTH
+          || argument.chars().anyMatch(Character::isISOControl)) {
+        throw new InvalidMessage(
+            "an argument is 1-" + MAX_ARGUMENT_LENGTH + " characters without control characters");
+      }
+    }
+    return List.copyOf(arguments);
+  }
+
   private static Map<String, String> requireSecrets(Map<String, String> secrets) {
     if (secrets == null) {
       throw new InvalidMessage("secrets must be an object");
@@ -1362,6 +1498,19 @@ public final class BusContract {
     return list;
   }
 
+  /** A list of strings sent as the text of a JSON array, or none. */
+  private static List<String> optionalEncodedStrings(JsonObject json, String field) {
+    String encoded = optionalString(json, field);
+    if (encoded == null) {
+      return List.of();
+    }
+    try {
+      return strings(new JsonObject().put(field, new JsonArray(encoded)), field);
+    } catch (DecodeException e) {
+      throw new InvalidMessage(field + " must be the text of a JSON array");
+    }
+  }
+
   private static boolean optionalFlag(JsonObject json, String field) {
     return json.getValue(field) != null && flag(json, field);
   }
@@ -1372,10 +1521,18 @@ public final class BusContract {
    * body is what it always was.
    */
   private static JsonObject launchFields(
-      BusKey key, String address, boolean resume, Map<String, String> secrets) {
+      BusKey key,
+      String address,
+      boolean resume,
+      List<String> arguments,
+      Map<String, String> secrets) {
     JsonObject fields = new JsonObject();
     if (resume) {
       fields.put("resume", true);
+    }
+    if (!arguments.isEmpty()) {
+      // As JSON text: a proof covers only text, flags and numbers.
+      fields.put("arguments", new JsonArray(arguments).encode());
     }
     if (!secrets.isEmpty()) {
       fields.put(

@@ -35,6 +35,7 @@ class SealedSecretsTest {
             24,
             false,
             true,
+            List.of("--model", "opus"),
             Map.of("ANTHROPIC_API_KEY", SECRET));
 
     JsonObject body = start.toJson(KEY);
@@ -49,7 +50,15 @@ class SealedSecretsTest {
   void aTabsSecretsOpenOnlyAtItsSessionsAddress() {
     String session = UUID.randomUUID().toString();
     OpenTab tab =
-        new OpenTab("alice", "codex", 80, 24, false, false, Map.of("OPENAI_API_KEY", SECRET));
+        new OpenTab(
+            "alice",
+            "codex",
+            80,
+            24,
+            false,
+            false,
+            List.of("--model", "o3"),
+            Map.of("OPENAI_API_KEY", SECRET));
 
     JsonObject body = tab.toJson(KEY, session);
 
@@ -89,6 +98,7 @@ class SealedSecretsTest {
             .toJson(KEY);
     assertFalse(body.containsKey("resume"));
     assertFalse(body.containsKey("secrets"));
+    assertFalse(body.containsKey("arguments"));
   }
 
   @Test
@@ -105,12 +115,14 @@ class SealedSecretsTest {
             "CCC_BUS_KEY_FILE")) {
       assertThrows(
           InvalidMessage.class,
-          () -> new OpenTab("alice", "claude", 80, 24, false, false, Map.of(name, "x")),
+          () -> new OpenTab("alice", "claude", 80, 24, false, false, List.of(), Map.of(name, "x")),
           name);
     }
-    new OpenTab("alice", "claude", 80, 24, false, false, Map.of("ANTHROPIC_API_KEY", "x"));
+    new OpenTab(
+        "alice", "claude", 80, 24, false, false, List.of(), Map.of("ANTHROPIC_API_KEY", "x"));
     assertThrows(
         InvalidMessage.class,
-        () -> new OpenTab("alice", "claude", 80, 24, false, false, Map.of("KEY", "a\0b")));
+        () ->
+            new OpenTab("alice", "claude", 80, 24, false, false, List.of(), Map.of("KEY", "a\0b")));
   }
 }

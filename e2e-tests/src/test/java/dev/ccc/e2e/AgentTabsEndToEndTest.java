@@ -45,9 +45,11 @@ class AgentTabsEndToEndTest {
     ApiClient admin = ApiClient.loginAsAdmin(stack);
     // Without the internet here, Claude Code says so and exits within seconds: each agent's
     // environment is read while it runs, before the next one starts.
-    Agent alice = Agent.start(stack, admin, "claude", "sk-ant-alice-" + UUID.randomUUID(), "");
+    Agent alice =
+        Agent.start(stack, admin, "claude", "sk-ant-alice-" + UUID.randomUUID(), "", List.of());
     String alicesAgent = environmentOf(alice.uid(stack), "claude", "ANTHROPIC_API_KEY");
-    Agent bob = Agent.start(stack, admin, "claude", "sk-ant-bob-" + UUID.randomUUID(), "");
+    Agent bob =
+        Agent.start(stack, admin, "claude", "sk-ant-bob-" + UUID.randomUUID(), "", List.of());
     String bobsAgent = environmentOf(bob.uid(stack), "claude", "ANTHROPIC_API_KEY");
 
     assertTrue(
@@ -70,10 +72,11 @@ class AgentTabsEndToEndTest {
   }
 
   /**
-   * A Codex tab gets the user's OpenAI key, and not their Anthropic key, which it does not take.
+   * A Codex tab gets the user's OpenAI key, and not their Anthropic key, which it does not take;
+   * and the options the user chose for it.
    */
   @Test
-  void aCodexTabGetsOnlyTheKeyItTakes() throws Exception {
+  void aCodexTabGetsOnlyTheKeyItTakesAndItsUsersOptions() throws Exception {
     assumeTrue(
         Files.isExecutable(Path.of("/usr/bin/codex"))
             || Files.isExecutable(Path.of("/usr/local/bin/codex")),
@@ -84,9 +87,17 @@ class AgentTabsEndToEndTest {
     LocalStack stack = LocalStack.get();
     String anthropic = "sk-ant-carol-" + UUID.randomUUID();
     String openAi = "sk-carol-" + UUID.randomUUID();
-    Agent carol = Agent.start(stack, ApiClient.loginAsAdmin(stack), "codex", anthropic, openAi);
+    Agent carol =
+        Agent.start(
+            stack,
+            ApiClient.loginAsAdmin(stack),
+            "codex",
+            anthropic,
+            openAi,
+            List.of("--model", "gpt-5", "--search"));
 
-    String environment = environmentOf(carol.uid(stack), "codex", "OPENAI_API_KEY");
+    String environment =
+        environmentOf(carol.uid(stack), "codex --model gpt-5 --search", "OPENAI_API_KEY");
     carol.api.stopSession(carol.session);
 
     assertTrue(environment.contains("OPENAI_API_KEY=" + openAi), "codex lacks the OpenAI key");
@@ -152,12 +163,18 @@ class AgentTabsEndToEndTest {
   }
 
   /**
-   * A new user with their API keys set (an empty one is not set) and a session running {@code
-   * profile}, attached on channel 1; {@code key} is their Anthropic key.
+   * A new user with their API keys set (an empty one is not set), their {@code arguments} for
+   * {@code profile}, and a session running it, attached on channel 1; {@code key} is their
+   * Anthropic key.
    */
   private record Agent(String id, String key, ApiClient api, String session, GatewayClient socket) {
     static Agent start(
-        LocalStack stack, ApiClient admin, String profile, String key, String openAiKey)
+        LocalStack stack,
+        ApiClient admin,
+        String profile,
+        String key,
+        String openAiKey,
+        List<String> arguments)
         throws Exception {
       String name = "agent-" + UUID.randomUUID().toString().substring(0, 8);
       String id = admin.createUser(name, PASSWORD);
@@ -165,6 +182,9 @@ class AgentTabsEndToEndTest {
       api.setCredential("ANTHROPIC_API_KEY", key);
       if (!openAiKey.isEmpty()) {
         api.setCredential("OPENAI_API_KEY", openAiKey);
+      }
+      if (!arguments.isEmpty()) {
+        api.setProfileArguments(profile, arguments);
       }
       String session = api.createSession(api.createWorkspace("Agents"), profile, profile);
       String terminal = api.startSession(session, 120, 40);

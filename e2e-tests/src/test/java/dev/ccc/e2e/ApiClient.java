@@ -1,5 +1,6 @@
 package dev.ccc.e2e;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -7,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /** The REST calls a browser makes on the api-service around its WebSocket. */
@@ -118,6 +120,15 @@ public final class ApiClient {
   /** Sets this client's user's API key {@code name}. */
   public void setCredential(String name, String value) throws IOException, InterruptedException {
     send("PUT", "/api/me/credentials/" + name, new JsonObject().put("value", value));
+  }
+
+  /** Sets the caller's extra arguments for {@code profile}'s command. */
+  public void setProfileArguments(String profile, List<String> words)
+      throws IOException, InterruptedException {
+    send(
+        "PUT",
+        "/api/me/profile-arguments/" + profile,
+        new JsonObject().put("arguments", new JsonArray(words)));
   }
 
   /** Starts the session; the id of its first terminal. */

@@ -55,7 +55,8 @@ public class PtyClient {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   /**
-   * For questions a pty-service answers at once. A request that reaches a session's address as its
+   * For what a pty-service answers within moments: questions, and stops (a session's processes are
+   * hung up, then killed after half a second). A request that reaches a session's address as its
    * last terminal ends is dropped unanswered with the address (Vert.x discards what a consumer had
    * pending when it unregisters), so waiting long gains nothing.
    */
@@ -110,6 +111,34 @@ public class PtyClient {
   public Uni<Optional<Message<Object>>> control(
       String sessionId, SessionControl control, Duration timeout) {
     return raw(BusContract.sessionControl(sessionId), control.toJson(bus.key(), sessionId), timeout)
+        .map(Optional::of)
+        .onFailure(PtyClient::noHandler)
+        .recoverWithItem(Optional.empty())
+        .onFailure()
+        .transform(PtyClient::translate);
+  }
+
+  /**
+   * {@link #control(String, SessionControl, Duration)} for a request that may be repeated, such as
+   * a stop or a status question: sent again when unanswered within {@code timeout}, up to {@code
+   * attempts} times in all. Vert.x drops a request that reaches an address as its consumer
+   * unregisters (eclipse-vertx/vert.x#3979); a repeat finds the address served or gone.
+   */
+  public Uni<Optional<Message<Object>>> controlRepeatedly(
+      String sessionId, SessionControl control, Duration timeout, int attempts) {
+    return raw(BusContract.sessionControl(sessionId), control.toJson(bus.key(), sessionId), timeout)
+        .onFailure(PtyClient::timedOut)
+        .invoke(
+            unanswered ->
+                LOG.warning(
+                    "session "
+                        + sessionId
+                        + " did not answer "
+                        + control.getClass().getSimpleName()
+                        + "; asking again"))
+        .onFailure(PtyClient::timedOut)
+        .retry()
+        .atMost(attempts - 1L)
         .map(Optional::of)
         .onFailure(PtyClient::noHandler)
         .recoverWithItem(Optional.empty())
@@ -182,6 +211,10 @@ public class PtyClient {
   private static boolean noHandler(Throwable failure) {
     return failure instanceof ReplyException reply
         && reply.failureType() == ReplyFailure.NO_HANDLERS;
+  }
+
+  private static boolean timedOut(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
   }
 
   private Uni<Message<Object>> raw(String address, JsonObject body, Duration timeout) {

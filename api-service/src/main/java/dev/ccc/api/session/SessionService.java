@@ -2,6 +2,7 @@ package dev.ccc.api.session;
 
 import dev.ccc.api.account.User;
 import dev.ccc.api.account.UserRepository;
+import dev.ccc.api.arguments.ProfileArgumentsService;
 import dev.ccc.api.audit.AuditAction;
 import dev.ccc.api.audit.AuditLog;
 import dev.ccc.api.auth.Caller;
@@ -58,6 +59,7 @@ public class SessionService {
   private final AuditLog audit;
   private final SessionConfig config;
   private final Credentials credentials;
+  private final ProfileArgumentsService arguments;
   private final Vertx vertx;
   private final Clock clock = Clock.systemUTC();
 
@@ -69,8 +71,10 @@ public class SessionService {
       AuditLog audit,
       SessionConfig config,
       Credentials credentials,
+      ProfileArgumentsService arguments,
       Vertx vertx) {
     this.credentials = credentials;
+    this.arguments = arguments;
     this.sessions = sessions;
     this.workspaces = workspaces;
     this.users = users;
@@ -299,9 +303,9 @@ public class SessionService {
               return ownerIsAdmin(session)
                   .chain(
                       admin ->
-                          launchSecrets(session.getOwnerId(), profile)
+                          launchExtras(session.getOwnerId(), profile)
                               .chain(
-                                  secrets ->
+                                  extras ->
                                       pty.control(
                                           id,
                                           new OpenTab(
@@ -311,7 +315,8 @@ public class SessionService {
                                               rows,
                                               admin,
                                               resume,
-                                              secrets))))
+                                              extras.arguments(),
+                                              extras.secrets()))))
                   .chain(
                       reply ->
                           reply.isPresent()
@@ -379,11 +384,14 @@ public class SessionService {
         .map(owner -> owner != null && owner.getRole() == User.Role.ADMIN);
   }
 
+  /** What the owner adds to a terminal of theirs: extra arguments and API keys. */
+  private record LaunchExtras(List<String> arguments, Map<String, String> secrets) {}
+
   /**
-   * The owner's API keys a terminal of {@code profile} gets: those the profile takes, as the
-   * pty-services announce it, and those the owner wants in every tab.
+   * The owner's extra arguments for {@code profile}, and the API keys a terminal of it gets: those
+   * the profile takes, as the pty-services announce it, and those the owner wants in every tab.
    */
-  private Uni<Map<String, String>> launchSecrets(String ownerId, String profile) {
+  private Uni<LaunchExtras> launchExtras(String ownerId, String profile) {
     return pty.profiles()
         .chain(
             profiles ->
@@ -393,7 +401,12 @@ public class SessionService {
                         .filter(known -> known.name().equals(profile))
                         .findFirst()
                         .map(ProfileInfo::secrets)
-                        .orElse(List.of())));
+                        .orElse(List.of())))
+        .chain(
+            secrets ->
+                arguments
+                    .forLaunch(ownerId, profile)
+                    .map(added -> new LaunchExtras(added, secrets)));
   }
 
   /**
@@ -441,9 +454,9 @@ public class SessionService {
     return ownerIsAdmin(session)
         .chain(
             admin ->
-                launchSecrets(session.getOwnerId(), session.getProfile())
+                launchExtras(session.getOwnerId(), session.getProfile())
                     .chain(
-                        secrets ->
+                        extras ->
                             pty.request(
                                 new StartSession(
                                     session.getOwnerId(),
@@ -454,7 +467,8 @@ public class SessionService {
                                     rows,
                                     admin,
                                     resume,
-                                    secrets),
+                                    extras.arguments(),
+                                    extras.secrets()),
                                 PtyClient.DEFAULT_TIMEOUT)))
         .map(reply -> TerminalOpened.parse(reply).terminalId())
         .chain(
@@ -496,7 +510,8 @@ public class SessionService {
                 throw ApiException.conflict(
                     "The session is starting or stopping; try again in a moment.");
               }
-              return pty.control(id, new StopSession(session.getOwnerId()))
+              return pty.controlRepeatedly(
+                      id, new StopSession(session.getOwnerId()), PtyClient.QUERY_TIMEOUT, 3)
                   .onFailure()
                   .call(() -> reload(id).chain(current -> reconcile(current, "stop failed")))
                   .chain(() -> settle(session, claimed.get(), State.IDLE, null));

@@ -376,6 +376,25 @@ abstract class AuthorizationMatrixContract {
             204,
             f -> call("/api/me/credentials/MATRIX_KEY")),
         new Route("GET", "/api/profiles", Audience.ANY_USER, 200, f -> call("/api/profiles")),
+        new Route(
+            "GET",
+            "/api/me/profile-arguments",
+            Audience.ANY_USER,
+            200,
+            f -> call("/api/me/profile-arguments")),
+        // Each caller sets and deletes arguments of their own.
+        new Route(
+            "PUT",
+            "/api/me/profile-arguments/{profile}",
+            Audience.ANY_USER,
+            200,
+            f -> call("/api/me/profile-arguments/claude", "{\"arguments\":[\"--verbose\"]}")),
+        new Route(
+            "DELETE",
+            "/api/me/profile-arguments/{profile}",
+            Audience.ANY_USER,
+            204,
+            f -> call("/api/me/profile-arguments/claude")),
         new Route("GET", "/api/users", Audience.ADMIN, 200, f -> call("/api/users")),
         new Route(
             "POST",

@@ -29,6 +29,7 @@ import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionStatus;
 import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
+import dev.ccc.bus.BusContract.StopSession;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -51,6 +52,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 
@@ -551,6 +553,35 @@ abstract class SessionApiContract {
         .body("detail", containsString("deactivated"));
     assertEquals(Optional.empty(), terminalsOnThePtyService(alice, first));
     assertEquals(Session.State.IDLE, state(first));
+  }
+
+  @Test
+  void aStopThatTheBusLostIsAskedAgain() throws Exception {
+    Account alice = accounts.user();
+    String id = createSession(alice, createWorkspace(alice, "Lost stop"), "main");
+    as(alice).post("/api/sessions/" + id + "/start").then().statusCode(200);
+    AtomicInteger stopsSent = new AtomicInteger();
+    // What Vert.x does to a request that reaches an address as its consumer unregisters: the
+    // first stop goes nowhere and is never answered.
+    Handler<DeliveryContext<Object>> loseTheFirstStop =
+        delivery -> {
+          if (delivery.message().address().equals(BusContract.sessionControl(id))
+              && BusContract.parseSessionControl(delivery.body(), bus.key(), id)
+                  instanceof StopSession
+              && stopsSent.incrementAndGet() == 1) {
+            return;
+          }
+          delivery.next();
+        };
+    bus.eventBus().addOutboundInterceptor(loseTheFirstStop);
+    try {
+      as(alice).post("/api/sessions/" + id + "/stop").then().statusCode(200);
+    } finally {
+      bus.eventBus().removeOutboundInterceptor(loseTheFirstStop);
+    }
+    assertEquals(2, stopsSent.get());
+    assertEquals(Optional.empty(), terminalsOnThePtyService(alice, id));
+    assertEquals(Session.State.IDLE, state(id));
   }
 
   @Test

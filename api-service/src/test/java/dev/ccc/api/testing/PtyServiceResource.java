@@ -86,6 +86,13 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
    */
   public static final String SECRETS_PROBE = "secrets-probe";
 
+  /**
+   * A profile besides the standard ones, {@value #ARGUMENTS_PROBE}: it writes the arguments it was
+   * started with to {@code arguments.out} in its home; it allows {@code --model <a-z>} and {@code
+   * --fast}.
+   */
+  public static final String ARGUMENTS_PROBE = "arguments-probe";
+
   private static Path probeProfile() {
     try {
       Path file = Files.createDirectories(DATA.getParent()).resolve("profiles.json");
@@ -95,9 +102,13 @@ public class PtyServiceResource implements QuarkusTestResourceLifecycleManager {
           [{"name": "%s", "command": ["bash", "-c",
              "env | grep -E '^(ANTHROPIC_API_KEY|OPENAI_API_KEY|GITHUB_TOKEN)=' | sort \
                > $HOME/probe.out; sleep 60"],
-            "secrets": ["ANTHROPIC_API_KEY"], "install": "it is in every test machine"}]
+            "secrets": ["ANTHROPIC_API_KEY"], "install": "it is in every test machine"},
+           {"name": "%s", "command": ["bash", "-c",
+             "echo \\"$@\\" > $HOME/arguments.out; sleep 60", "probe"],
+            "options": [{"name": "--model", "values": "[a-z]+"}, {"name": "--fast"}],
+            "install": "it is in every test machine"}]
           """
-              .formatted(SECRETS_PROBE));
+              .formatted(SECRETS_PROBE, ARGUMENTS_PROBE));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -206,7 +206,11 @@ public final class PtyBusVerticle extends AbstractVerticle {
                     UUID.fromString(request.session()),
                     new Owner(request.owner(), request.admin()),
                     UUID.fromString(request.workspace()),
-                    new Launch(request.profile(), request.resume(), request.secrets()),
+                    new Launch(
+                        request.profile(),
+                        request.resume(),
+                        request.arguments(),
+                        request.secrets()),
                     request.cols(),
                     request.rows(),
                     terminalEndpoint,

@@ -159,7 +159,7 @@ final class SessionEndpoint implements Session.Listener {
             .executeBlocking(
                 () ->
                     session.open(
-                        new Launch(tab.profile(), tab.resume(), tab.secrets()),
+                        new Launch(tab.profile(), tab.resume(), tab.arguments(), tab.secrets()),
                         tab.cols(),
                         tab.rows(),
                         endpoint),

@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ccc.pty.PtyMetrics;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
@@ -45,6 +44,10 @@ import jdk.net.ExtendedSocketOptions;
  * URLs for plain HTTP. Names are resolved here and the connection goes to the very address that was
  * checked, so DNS tricks cannot turn an allowed name into a forbidden address.
  *
+ * <p>Where the machine has no direct way out, connections go through the operator's own proxy
+ * ({@link UpstreamProxy}) as tunnels to the checked address; a name that does not resolve here is
+ * passed to it by name, for it to resolve.
+ *
  * <p>Each connection is served by a thread of its own (two while relaying); the peer's uid, from
  * the socket itself, names the user in logs and caps how many connections one user holds.
  */
@@ -62,15 +65,20 @@ public final class EgressProxy implements AutoCloseable {
 
   private final ServerSocketChannel server;
   private final EgressPolicy policy;
+  private final UpstreamProxy upstream;
   private final IntFunction<String> describeUid;
   private final ExecutorService workers;
   private final ScheduledExecutorService timeouts;
   private final Map<Integer, AtomicInteger> openByUid = new ConcurrentHashMap<>();
 
   private EgressProxy(
-      ServerSocketChannel server, EgressPolicy policy, IntFunction<String> describeUid) {
+      ServerSocketChannel server,
+      EgressPolicy policy,
+      UpstreamProxy upstream,
+      IntFunction<String> describeUid) {
     this.server = server;
     this.policy = policy;
+    this.upstream = upstream;
     this.describeUid = describeUid;
     this.workers =
         new ThreadPoolExecutor(
@@ -88,15 +96,17 @@ public final class EgressProxy implements AutoCloseable {
    * Listens on {@code socket} (replacing a stale one), open to every local user: only sandboxes,
    * which see the socket, and the machine's own users, who reach the internet anyway, can use it.
    *
+   * @param upstream the operator's proxy to go through, or null to connect directly
    * @param describeUid how a peer's uid is named in logs
    */
-  public static EgressProxy start(Path socket, EgressPolicy policy, IntFunction<String> describeUid)
+  public static EgressProxy start(
+      Path socket, EgressPolicy policy, UpstreamProxy upstream, IntFunction<String> describeUid)
       throws IOException {
     Files.deleteIfExists(socket);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-    EgressProxy proxy = new EgressProxy(server, policy, describeUid);
+    EgressProxy proxy = new EgressProxy(server, policy, upstream, describeUid);
     daemon(proxy::acceptUntilClosed, "egress-accept").start();
     return proxy;
   }
@@ -156,19 +166,23 @@ public final class EgressProxy implements AutoCloseable {
       } finally {
         timeout.cancel(false);
       }
-      InetAddress address;
+      String host;
       try {
-        address = policy.resolve(request.host());
+        host = policy.resolve(request.host()).getHostAddress();
       } catch (EgressPolicy.Refused e) {
         PtyMetrics.EGRESS_REFUSED.increment();
         LOG.info("egress refused for " + describeUid.apply(uid) + ": " + e.getMessage());
         refuse(client, 403, "Forbidden", e.getMessage());
         return;
       } catch (UnknownHostException e) {
-        refuse(client, 502, "Bad Gateway", request.host() + " does not resolve");
-        return;
+        if (upstream == null) {
+          refuse(client, 502, "Bad Gateway", request.host() + " does not resolve");
+          return;
+        }
+        // Behind the operator's proxy, outside names are often known only to it.
+        host = request.host();
       }
-      relay(client, request, new InetSocketAddress(address, request.port()), rest);
+      relay(client, request, host, rest);
     } catch (IOException e) {
       LOG.log(Level.FINE, "egress connection of " + describeUid.apply(uid) + " ended", e);
     } finally {
@@ -176,14 +190,23 @@ public final class EgressProxy implements AutoCloseable {
     }
   }
 
-  private void relay(
-      SocketChannel client, ProxyRequest request, InetSocketAddress target, ByteBuffer rest)
+  /** Connects to {@code host} (an address, or a name for the upstream proxy) and relays. */
+  private void relay(SocketChannel client, ProxyRequest request, String host, ByteBuffer rest)
       throws IOException {
-    try (SocketChannel upstream = SocketChannel.open()) {
+    String target = host + " port " + request.port();
+    try (SocketChannel far = SocketChannel.open()) {
+      ByteBuffer early = ByteBuffer.allocate(0);
       try {
-        upstream.socket().connect(target, CONNECT_TIMEOUT_MILLIS);
+        if (upstream == null) {
+          far.socket().connect(new InetSocketAddress(host, request.port()), CONNECT_TIMEOUT_MILLIS);
+        } else {
+          early = tunnelThroughUpstream(far, host, request.port());
+        }
       } catch (SocketTimeoutException e) {
         refuse(client, 504, "Gateway Timeout", target + " did not answer in time");
+        return;
+      } catch (UpstreamRefused e) {
+        refuse(client, 502, "Bad Gateway", e.getMessage());
         return;
       } catch (IOException e) {
         refuse(client, 502, "Bad Gateway", "cannot connect to " + target + ": " + e.getMessage());
@@ -195,29 +218,70 @@ public final class EgressProxy implements AutoCloseable {
             client,
             ByteBuffer.wrap("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(ISO_8859_1)));
       } else {
-        writeFully(upstream, ByteBuffer.wrap(request.forwardedHead()));
+        writeFully(far, ByteBuffer.wrap(request.forwardedHead()));
       }
+      writeFully(client, early);
       rest.flip();
-      writeFully(upstream, rest);
+      writeFully(far, rest);
       // The program's half: when it is done sending, the far end hears so and still answers.
       Future<?> outbound =
           workers.submit(
               () -> {
                 try {
-                  pump(client, upstream);
-                  upstream.shutdownOutput();
+                  pump(client, far);
+                  far.shutdownOutput();
                 } catch (IOException e) {
-                  closeQuietly(upstream);
+                  closeQuietly(far);
                 }
               });
       try {
-        pump(upstream, client);
+        pump(far, client);
       } finally {
         // The far end is done: so is the connection, whatever the program still holds open.
         outbound.cancel(true);
-        closeQuietly(upstream);
+        closeQuietly(far);
       }
     }
+  }
+
+  /** The upstream proxy would not open a tunnel; the message says what it answered. */
+  private static final class UpstreamRefused extends IOException {
+    UpstreamRefused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Connects {@code far} to the upstream proxy and asks it for a tunnel to {@code host}:{@code
+   * port}; what the far end sent after the proxy's answer, to be passed on.
+   *
+   * @throws UpstreamRefused when the proxy answers anything but 200
+   */
+  private ByteBuffer tunnelThroughUpstream(SocketChannel far, String host, int port)
+      throws IOException {
+    InetSocketAddress proxy = upstream.address();
+    try {
+      far.socket()
+          .connect(
+              new InetSocketAddress(proxy.getHostString(), proxy.getPort()),
+              CONNECT_TIMEOUT_MILLIS);
+    } catch (IOException e) {
+      throw new UpstreamRefused(
+          "cannot connect to the upstream proxy " + upstream + ": " + e.getMessage());
+    }
+    writeFully(far, ByteBuffer.wrap(upstream.connectHead(host, port)));
+    ByteBuffer after = ByteBuffer.allocate(MAX_HEAD_BYTES);
+    String statusLine;
+    try {
+      statusLine = readHead(far, after).lines().findFirst().orElse("");
+    } catch (ProxyRequest.Malformed e) {
+      throw new UpstreamRefused("the upstream proxy " + upstream + " answered no HTTP head");
+    }
+    if (!statusLine.matches("HTTP/1\\.[01] 200( .*)?")) {
+      throw new UpstreamRefused(
+          "the upstream proxy " + upstream + " refused " + host + ":" + port + ": " + statusLine);
+    }
+    return after.flip();
   }
 
   /**

@@ -108,6 +108,7 @@ final class Bubblewrap implements Sandboxes {
         EgressProxy.start(
             socket,
             EgressPolicy.of(config.egressAllow(), config.egressDeny(), () -> clusterMembers),
+            config.egressUpstream(),
             uid -> identities.userOf(uid).map(user -> "user " + user).orElse("uid " + uid));
     this.commands = new SandboxCommands(config, tools, socket);
     this.sshConfig = sshConfig(config);

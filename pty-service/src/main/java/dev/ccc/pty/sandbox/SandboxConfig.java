@@ -1,6 +1,7 @@
 package dev.ccc.pty.sandbox;
 
 import dev.ccc.bus.Settings;
+import dev.ccc.pty.egress.UpstreamProxy;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +42,8 @@ import java.util.Map;
  *     none); never the service's own addresses
  * @param egressDeny further networks a sandbox may not reach, as CIDRs ({@code
  *     CCC_PTY_EGRESS_DENY}, default none); {@code 0.0.0.0/0,::/0} turns the internet off
+ * @param egressUpstream the operator's HTTP proxy the egress proxy goes through, for machines
+ *     without a direct way out ({@code CCC_PTY_EGRESS_UPSTREAM_PROXY}, default none: direct)
  */
 public record SandboxConfig(
     Mode mode,
@@ -54,7 +57,8 @@ public record SandboxConfig(
     int tmpMb,
     List<Path> systemPaths,
     List<String> egressAllow,
-    List<String> egressDeny) {
+    List<String> egressDeny,
+    UpstreamProxy egressUpstream) {
 
   /** Whether users' processes are isolated. */
   public enum Mode {
@@ -90,7 +94,8 @@ public record SandboxConfig(
             .map(Path::of)
             .toList(),
         list(Settings.read(env::get, "CCC_PTY_EGRESS_ALLOW", "")),
-        list(Settings.read(env::get, "CCC_PTY_EGRESS_DENY", "")));
+        list(Settings.read(env::get, "CCC_PTY_EGRESS_DENY", "")),
+        upstreamProxy(Settings.read(env::get, "CCC_PTY_EGRESS_UPSTREAM_PROXY", "")));
   }
 
   public SandboxConfig {
@@ -115,6 +120,10 @@ public record SandboxConfig(
             "CCC_PTY_SANDBOX_SYSTEM_PATHS must list absolute folders below /, not " + path);
       }
     }
+  }
+
+  private static UpstreamProxy upstreamProxy(String url) {
+    return url.isEmpty() ? null : UpstreamProxy.parse(url);
   }
 
   private static void atLeast(String name, int value, int minimum) {

@@ -2,6 +2,7 @@ package dev.ccc.pty.terminal;
 
 import dev.ccc.bus.BusContract;
 import dev.ccc.bus.BusContract.ProfileInfo;
+import dev.ccc.bus.BusContract.ProfileOption;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,8 @@ public final class Profiles {
    *     Code's {@code --continue}); none when it cannot resume
    * @param install how an operator installs its command, told to the user when it is missing; null
    *     for commands every machine has
+   * @param options what a user may add to the command, placed after it and before the resume
+   *     arguments
    */
   public record Profile(
       String name,
@@ -39,16 +42,18 @@ public final class Profiles {
       List<String> command,
       List<String> secrets,
       List<String> resumeArguments,
-      String install) {
+      String install,
+      List<ProfileOption> options) {
     public Profile {
       command = List.copyOf(command);
       secrets = List.copyOf(secrets);
       resumeArguments = List.copyOf(resumeArguments);
+      options = List.copyOf(options);
       if (command.isEmpty() || command.stream().anyMatch(word -> word.isEmpty())) {
         throw new IllegalArgumentException("profile " + name + ": command must be words");
       }
       // What the bus carries about a profile is held to the bus's rules.
-      new ProfileInfo(name, label, secrets, !resumeArguments.isEmpty());
+      new ProfileInfo(name, label, secrets, !resumeArguments.isEmpty(), options);
     }
 
     /**
@@ -61,12 +66,15 @@ public final class Profiles {
 
     /** The profile as the pty-service announces it. */
     public ProfileInfo info() {
-      return new ProfileInfo(name, label, secrets, !resumeArguments.isEmpty());
+      return new ProfileInfo(name, label, secrets, !resumeArguments.isEmpty(), options);
     }
   }
 
   /** The login shell's profile. */
   public static final String SHELL = "shell";
+
+  /** A model's name or alias as the agents take it: {@code opus}, {@code claude-sonnet-4-5[1m]}. */
+  private static final String MODEL_NAME = "[A-Za-z0-9][A-Za-z0-9._:\\[\\]-]{0,63}";
 
   private final Map<String, Profile> byName;
   private final List<Profile> order;
@@ -120,21 +128,31 @@ public final class Profiles {
 
   private static List<Profile> builtIn(String shell) {
     return List.of(
-        new Profile(SHELL, "Shell", List.of(shell, "-l"), List.of(), List.of(), null),
+        new Profile(SHELL, "Shell", List.of(shell, "-l"), List.of(), List.of(), null, List.of()),
         new Profile(
             "claude",
             "Claude Code",
             List.of("claude"),
             List.of("ANTHROPIC_API_KEY"),
             List.of("--continue"),
-            "npm install --global @anthropic-ai/claude-code"),
+            "npm install --global @anthropic-ai/claude-code",
+            List.of(
+                new ProfileOption("--model", MODEL_NAME),
+                new ProfileOption("--effort", "low|medium|high|xhigh|max"),
+                // Not the modes that skip its questions: an operator who wants them adds them.
+                new ProfileOption("--permission-mode", "default|acceptEdits|plan|auto"),
+                new ProfileOption("--verbose", null))),
         new Profile(
             "codex",
             "Codex",
             List.of("codex"),
             List.of("OPENAI_API_KEY"),
             List.of("resume", "--last"),
-            "npm install --global @openai/codex"));
+            "npm install --global @openai/codex",
+            List.of(
+                new ProfileOption("--model", MODEL_NAME),
+                new ProfileOption("--ask-for-approval", "on-request|never"),
+                new ProfileOption("--search", null))));
   }
 
   private static Profile parse(Path file, Object entry) {
@@ -148,7 +166,8 @@ public final class Profiles {
           words(json, "command"),
           words(json, "secrets"),
           words(json, "resumeArguments"),
-          json.getString("install"));
+          json.getString("install"),
+          options(json));
     } catch (ClassCastException
         | NullPointerException
         | BusContract.InvalidMessage
@@ -156,6 +175,15 @@ public final class Profiles {
       throw new IllegalArgumentException(
           "CCC_PTY_PROFILES_FILE " + file + ": invalid profile " + entry + ": " + e.getMessage());
     }
+  }
+
+  private static List<ProfileOption> options(JsonObject json) {
+    List<ProfileOption> options = new ArrayList<>();
+    for (Object entry : json.getJsonArray("options", new JsonArray())) {
+      JsonObject option = (JsonObject) entry;
+      options.add(new ProfileOption(option.getString("name"), option.getString("values")));
+    }
+    return options;
   }
 
   private static List<String> words(JsonObject json, String field) {

@@ -1,5 +1,6 @@
 package dev.ccc.pty.terminal;
 
+import dev.ccc.bus.BusContract.InvalidMessage;
 import dev.ccc.pty.sandbox.SessionSandbox;
 import dev.ccc.pty.terminal.Profiles.Profile;
 import java.io.IOException;
@@ -44,7 +45,8 @@ public final class TerminalLauncher {
   /**
    * Starts {@code launch} in {@code sandbox}, in a PTY of {@code cols} x {@code rows}.
    *
-   * @throws IllegalArgumentException for an unknown profile
+   * @throws IllegalArgumentException for an unknown profile, or extra arguments its options do not
+   *     allow
    * @throws IOException when the process cannot be created
    */
   public Terminal launch(
@@ -55,10 +57,17 @@ public final class TerminalLauncher {
             .find(launch.profile())
             .orElseThrow(
                 () -> new IllegalArgumentException("unknown profile '" + launch.profile() + "'"));
+    // Checked here again, whatever the api-service checked: only allowed options reach a command.
+    try {
+      profile.info().checkArguments(launch.arguments());
+    } catch (InvalidMessage e) {
+      throw new IllegalArgumentException(
+          "your extra arguments for " + profile.label() + ": " + e.getMessage(), e);
+    }
     return Terminal.start(
         sandbox.owner(),
         profile,
-        sandbox.command(command(profile, launch.resume())),
+        sandbox.command(command(profile, launch)),
         sandbox.directory(),
         environment.inSandbox(launch.secrets(), sandbox.environment()),
         cols,
@@ -67,9 +76,10 @@ public final class TerminalLauncher {
         listener);
   }
 
-  private static List<String> command(Profile profile, boolean resume) {
+  private static List<String> command(Profile profile, Launch launch) {
     List<String> command = new ArrayList<>(profile.command());
-    if (resume) {
+    command.addAll(launch.arguments());
+    if (launch.resume()) {
       command.addAll(profile.resumeArguments());
     }
     if (profile.install() == null) {

@@ -74,7 +74,8 @@ class BubblewrapTest {
             64,
             SandboxConfig.fromEnvironment(Map.of()).systemPaths(),
             List.of(INTERNET + "/32"),
-            List.of()),
+            List.of(),
+            null),
         data,
         "/bin/bash",
         List.of());

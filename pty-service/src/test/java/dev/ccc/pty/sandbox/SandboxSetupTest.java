@@ -51,7 +51,8 @@ class SandboxSetupTest {
             64,
             List.of(Path.of("/etc")),
             List.of(),
-            List.of());
+            List.of(),
+            null);
 
     IllegalStateException refused =
         assertThrows(

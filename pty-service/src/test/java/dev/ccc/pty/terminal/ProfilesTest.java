@@ -27,7 +27,8 @@ class ProfilesTest {
          "secrets": ["ANTHROPIC_API_KEY"], "resumeArguments": ["--never-used"],
          "install": "apt-get install coreutils"},
         {"name": "args", "command": ["echo", "args:"], "resumeArguments": ["--continue"],
-         "install": "it is always there"},
+         "install": "it is always there",
+         "options": [{"name": "--model", "values": "[a-z]+"}, {"name": "-v"}]},
         {"name": "ghost", "label": "Ghost agent", "command": ["ccc-no-such-agent"],
          "install": "npm install --global ccc-no-such-agent"},
         {"name": "claude", "label": "Claude (wrapped)", "command": ["claude-wrapper"],
@@ -66,7 +67,10 @@ class ProfilesTest {
             "[{\"name\": \"Bad Name\", \"command\": [\"x\"]}]",
             "[{\"name\": \"x\", \"command\": []}]",
             "[{\"name\": \"x\", \"command\": [\"x\"], \"secrets\": [\"PATH\"]}]",
-            "[{\"name\": \"x\", \"command\": [1]}]")) {
+            "[{\"name\": \"x\", \"command\": [1]}]",
+            "[{\"name\": \"x\", \"command\": [\"x\"], \"options\": [{\"name\": \"x\"}]}]",
+            "[{\"name\": \"x\", \"command\": [\"x\"],"
+                + " \"options\": [{\"name\": \"-x\", \"values\": \"(\"}]}]")) {
       IllegalArgumentException refused =
           assertThrows(
               IllegalArgumentException.class, () -> Profiles.load("/bin/bash", file(broken)));
@@ -80,7 +84,7 @@ class ProfilesTest {
     launcher()
         .launch(
             sandbox(),
-            new Launch("echo-key", false, Map.of("ANTHROPIC_API_KEY", "sk-alice")),
+            new Launch("echo-key", false, List.of(), Map.of("ANTHROPIC_API_KEY", "sk-alice")),
             80,
             24,
             recorder);
@@ -97,8 +101,68 @@ class ProfilesTest {
     assertTrue(!fresh.text().contains("--continue"), fresh.text());
 
     Recorder resumed = new Recorder();
-    launcher().launch(sandbox(), new Launch("args", true, Map.of()), 80, 24, resumed);
+    launcher().launch(sandbox(), new Launch("args", true, List.of(), Map.of()), 80, 24, resumed);
     resumed.awaitText("args: --continue");
+  }
+
+  @Test
+  void aUsersExtraArgumentsFollowTheCommandWhenItsOptionsAllowThem() throws Exception {
+    Recorder recorder = new Recorder();
+    launcher()
+        .launch(
+            sandbox(),
+            new Launch("args", true, List.of("-v", "--model", "opus"), Map.of()),
+            80,
+            24,
+            recorder);
+    recorder.awaitText("args: -v --model opus --continue");
+
+    for (List<String> refused :
+        List.of(List.of("--model", "a;b"), List.of("--other"), List.of("--model", "-v"))) {
+      IllegalArgumentException thrown =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  launcher()
+                      .launch(
+                          sandbox(),
+                          new Launch("args", false, refused, Map.of()),
+                          80,
+                          24,
+                          new Recorder()));
+      assertTrue(
+          thrown.getMessage().startsWith("your extra arguments for args:"), thrown.getMessage());
+    }
+  }
+
+  @Test
+  void theAgentsOffersOptionsTheirCommandsKnow() {
+    Profiles profiles = Profiles.standard("/bin/bash");
+    profiles
+        .find("claude")
+        .orElseThrow()
+        .info()
+        .checkArguments(
+            List.of(
+                "--model",
+                "claude-sonnet-4-5[1m]",
+                "--effort",
+                "high",
+                "--permission-mode",
+                "plan"));
+    profiles
+        .find("codex")
+        .orElseThrow()
+        .info()
+        .checkArguments(List.of("--model", "gpt-5", "--ask-for-approval", "never", "--search"));
+    assertThrows(
+        RuntimeException.class,
+        () ->
+            profiles
+                .find("claude")
+                .orElseThrow()
+                .info()
+                .checkArguments(List.of("--permission-mode", "bypassPermissions")));
   }
 
   @Test
