@@ -1,10 +1,12 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { User } from './api/types';
+import { useActivityStream } from './activity/live';
 import { auth } from './backend';
 import { AccountPage } from './components/AccountPage';
 import { AdminPage } from './components/AdminPage';
 import { Layout } from './components/Layout';
 import { LoginPage } from './components/LoginPage';
+import { Notices } from './components/Notices';
 import { SessionPage } from './components/SessionPage';
 import { WorkspacePage } from './components/WorkspacePage';
 import { WorkspacesPage } from './components/WorkspacesPage';
@@ -31,7 +33,18 @@ export function App() {
   }
 }
 
+/** The page the route names, with the notices that agents wait, over every page. */
 function LoggedIn({ user }: { user: User }) {
+  useActivityStream();
+  return (
+    <>
+      <Page user={user} />
+      <Notices />
+    </>
+  );
+}
+
+function Page({ user }: { user: User }) {
   const route = useRoute();
   switch (route.page) {
     case 'session':

@@ -1,6 +1,7 @@
 import type {
   CreatedTerminal,
   Credential,
+  NotificationSettings,
   NewUser,
   NewWorkspace,
   PersonalAccessToken,
@@ -51,6 +52,9 @@ export function createApi(call: AuthorizedCall) {
       }),
     deleteProfileArguments: (profile: string) =>
       call<undefined>('DELETE', `/api/me/profile-arguments/${id(profile)}`),
+    notifications: () => call<NotificationSettings>('GET', '/api/me/notifications'),
+    setNotifications: (settings: NotificationSettings) =>
+      call<NotificationSettings>('PUT', '/api/me/notifications', settings),
 
     users: () => call<User[]>('GET', '/api/users'),
     createUser: (user: NewUser) => call<User>('POST', '/api/users', user),

@@ -157,3 +157,26 @@ export interface UserChanges {
   role?: Role;
   active?: boolean;
 }
+
+/** What a terminal's program is doing (docs/api.md, "Activity"). */
+export type Activity = 'working' | 'waiting' | 'idle' | 'exited';
+
+/** One event of the caller's activity stream. */
+export interface TerminalActivity {
+  sessionId: string;
+  terminalId: string;
+  profile: string;
+  activity: Activity;
+  /** Set when, and only when, `activity` is `exited`. */
+  exitCode: number | null;
+  /** A change that just happened, not where the terminal stood when the stream opened. */
+  change: boolean;
+}
+
+/** How the user wants to hear that an agent waits for them. */
+export interface NotificationSettings {
+  /** A notice inside the app. */
+  inApp: boolean;
+  /** The browser's notification, while the app's page is hidden. */
+  desktop: boolean;
+}

@@ -136,6 +136,15 @@ export class AuthClient {
     }
   };
 
+  /**
+   * An access token for a request {@link call} cannot make (a stream): the current one, or a fresh
+   * one when there is none or `refused` is the current one, which the server refused.
+   */
+  readonly token = async (refused?: string): Promise<string> =>
+    this.accessToken !== null && this.accessToken !== refused
+      ? this.accessToken
+      : this.tokenAfterRefresh();
+
   private send<T>(method: string, path: string, body: unknown, accessToken: string): Promise<T> {
     return sendRequest<T>(this.options.fetch, method, path, { accessToken, body });
   }

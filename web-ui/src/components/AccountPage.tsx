@@ -4,6 +4,7 @@ import type { PersonalAccessToken, ProfileOption, TotpEnrolment, User } from '..
 import { api, auth } from '../backend';
 import { useAction, useLoader } from '../hooks';
 import { ConfirmButton, CopyButton, ErrorText, formatTime, SecretField, textField } from './ui';
+import { NotificationsSection } from './NotificationsSection';
 
 /** Limits from docs/api.md, as hints; the server checks them. */
 const PASSWORD_MIN = 10;
@@ -20,6 +21,7 @@ export function AccountPage({ user }: { user: User }) {
       <TwoFactorSection user={user} />
       <ApiKeysSection />
       <AgentArgumentsSection />
+      <NotificationsSection />
       <TokensSection />
     </section>
   );

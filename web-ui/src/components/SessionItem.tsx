@@ -1,7 +1,10 @@
+import { useActivity } from '../activity/live';
+import { sessionActivity } from '../activity/notify';
 import type { Session } from '../api/types';
 import { api } from '../backend';
 import { useAction } from '../hooks';
 import { navigate, routeHash } from '../routes';
+import { ActivityBadge } from './ActivityBadge';
 import { ConfirmButton, ErrorText, formatTime, StateBadge } from './ui';
 
 interface SessionItemProps {
@@ -20,6 +23,7 @@ interface SessionItemProps {
 export function SessionItem({ session, onChange, owner, workspaceName }: SessionItemProps) {
   const { busy, error, run } = useAction();
   const mine = owner?.isViewer ?? true;
+  const activity = useActivity();
   const open = () => {
     navigate({ page: 'session', sessionId: session.id, tab: null });
   };
@@ -46,6 +50,9 @@ export function SessionItem({ session, onChange, owner, workspaceName }: Session
           <span className="list__name">{session.name}</span>
         )}
         <StateBadge state={session.state} />
+        {session.state === 'running' && (
+          <ActivityBadge event={sessionActivity(activity.byTerminal, session.id)} />
+        )}
         {owner !== undefined && (
           <span className="badge" data-testid="session-owner">
             {owner.isViewer ? 'you' : owner.name}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { useActivity } from '../activity/live';
 import type { Session, Tab, TerminalSize } from '../api/types';
 import { api, gatewayBackend } from '../backend';
 import { useAction, useLoader, usePolling, useProfiles } from '../hooks';
@@ -8,6 +9,7 @@ import {
   type ChannelState,
   type ConnectionState,
 } from '../terminal/TerminalConnection';
+import { ActivityBadge } from './ActivityBadge';
 import { ConnectionStatus, DisconnectedOverlay } from './ConnectionStatus';
 import { TerminalTab } from './TerminalTab';
 import { ConfirmButton, ErrorText, StateBadge, textField } from './ui';
@@ -249,6 +251,7 @@ function SessionTabs({
   const lastSize = useRef<TerminalSize | null>(null);
   const { busy, error, run } = useAction();
   const profiles = useProfiles();
+  const activity = useActivity();
   const [newTabProfile, setNewTabProfile] = useState('shell');
   const [renaming, setRenaming] = useState<string | null>(null);
 
@@ -419,6 +422,7 @@ function SessionTabs({
                     {each.state === 'cold' ? ' · cold' : ' · ended'}
                   </span>
                 )}
+                <ActivityBadge event={activity.byTerminal.get(id)} />
               </button>
               {!isEnded && id === active && (
                 <ConfirmButton

@@ -119,6 +119,13 @@ public final class BusContract {
   }
 
   /**
+   * Publish, by the pty-service running a terminal: what the terminal's program is doing changed
+   * (working, waiting for its user, idle, exited). Body {@link TerminalStatus}, proven: it makes
+   * notifications reach a user.
+   */
+  public static final String PTY_TERMINAL_STATUS = "ccc.pty.terminal.status";
+
+  /**
    * Request, served by the terminal's pty-service: {@link Attach} (reply {@link AttachReply}),
    * {@link Resize}, {@link SizeQuery} or {@link Close}, told apart by the {@code op} field.
    */
@@ -366,6 +373,79 @@ public final class BusContract {
     public static Exited parse(Object body) {
       JsonObject json = object(body);
       return new Exited(string(json, "terminalId"), integer(json, "exitCode"));
+    }
+  }
+
+  /** What a terminal's program is doing, as its output shows it. */
+  public enum Activity {
+    /** It printed something in the last few seconds. */
+    WORKING,
+    /**
+     * It needs its user: it rang the bell, asked for a notification, shows a question, or an agent
+     * fell quiet.
+     */
+    WAITING,
+    /** Nothing happened for a while, and it is not an agent that would wait for its user. */
+    IDLE,
+    /** Its process has exited. */
+    EXITED
+  }
+
+  /**
+   * {@code terminal}, a tab of {@code session} of {@code owner} running {@code profile}, is now
+   * {@code activity}; {@code exitCode} is set when, and only when, it has exited. Carries the
+   * pty-service's proof, so that no member of the bus can make a user's browser say "needs you".
+   */
+  public record TerminalStatus(
+      String owner,
+      String session,
+      String terminal,
+      String profile,
+      Activity activity,
+      Integer exitCode) {
+    public TerminalStatus {
+      requireId("owner", owner);
+      requireUuid("session", session);
+      requireUuid("terminal", terminal);
+      requireProfile(profile);
+      if (activity == null) {
+        throw new InvalidMessage("activity must be one of " + List.of(Activity.values()));
+      }
+      if ((activity == Activity.EXITED) != (exitCode != null)) {
+        throw new InvalidMessage("exitCode is given when, and only when, the terminal exited");
+      }
+    }
+
+    public JsonObject toJson(BusKey key) {
+      return BusProof.sign(
+          key,
+          PTY_TERMINAL_STATUS,
+          new JsonObject()
+              .put("owner", owner)
+              .put("session", session)
+              .put("terminal", terminal)
+              .put("profile", profile)
+              .put("activity", activity.name())
+              .put("exitCode", exitCode));
+    }
+
+    /** Checks the proof under {@code key} first, as {@link #parseControl} does. */
+    public static TerminalStatus parse(Object body, BusKey key) {
+      JsonObject json = proven(body, key, PTY_TERMINAL_STATUS);
+      Activity activity;
+      try {
+        activity = Activity.valueOf(string(json, "activity"));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidMessage("activity must be one of " + List.of(Activity.values()));
+      }
+      Object exitCode = json.getValue("exitCode");
+      return new TerminalStatus(
+          string(json, "owner"),
+          string(json, "session"),
+          string(json, "terminal"),
+          string(json, "profile"),
+          activity,
+          exitCode == null ? null : integer(json, "exitCode"));
     }
   }
 

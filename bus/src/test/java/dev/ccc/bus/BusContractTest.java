@@ -261,6 +261,47 @@ class BusContractTest {
     assertRejected("allowed", () -> BusContract.CredentialStatus.parse(new JsonObject()));
   }
 
+  @Test
+  void aTerminalStatusRoundTripsProvenAndCarriesAnExitCodeOnlyOnceExited() {
+    String session = UUID.randomUUID().toString();
+    String terminal = UUID.randomUUID().toString();
+    BusContract.TerminalStatus waiting =
+        new BusContract.TerminalStatus(
+            "alice", session, terminal, "claude", BusContract.Activity.WAITING, null);
+    assertEquals(waiting, BusContract.TerminalStatus.parse(waiting.toJson(KEY), KEY));
+    BusContract.TerminalStatus exited =
+        new BusContract.TerminalStatus(
+            "alice", session, terminal, "claude", BusContract.Activity.EXITED, 3);
+    assertEquals(exited, BusContract.TerminalStatus.parse(exited.toJson(KEY), KEY));
+    assertThrows(
+        BusContract.UnprovenMessage.class,
+        () -> BusContract.TerminalStatus.parse(exited.toJson(KEY).put("owner", "mallory"), KEY));
+    assertRejected(
+        "exitCode",
+        () ->
+            new BusContract.TerminalStatus(
+                "alice", session, terminal, "claude", BusContract.Activity.WORKING, 0));
+    assertRejected(
+        "exitCode",
+        () ->
+            new BusContract.TerminalStatus(
+                "alice", session, terminal, "claude", BusContract.Activity.EXITED, null));
+    assertRejected(
+        "activity",
+        () ->
+            BusContract.TerminalStatus.parse(
+                TestProofs.sign(
+                    KEY,
+                    BusContract.PTY_TERMINAL_STATUS,
+                    new JsonObject()
+                        .put("owner", "alice")
+                        .put("session", session)
+                        .put("terminal", terminal)
+                        .put("profile", "claude")
+                        .put("activity", "SLEEPING")),
+                KEY));
+  }
+
   private static void assertRejected(String mentioned, Runnable construct) {
     InvalidMessage e = assertThrows(InvalidMessage.class, construct::run);
     assertInstanceOf(String.class, e.getMessage());

@@ -177,6 +177,18 @@ public final class ApiClient {
     return send("GET", "/api/sessions/" + session, null);
   }
 
+  /** Opens the stream of this user's terminal statuses. */
+  public ActivityStream activity() throws Exception {
+    return ActivityStream.open(apiUrl, token);
+  }
+
+  /** This user's notification settings, replaced by {@code settings} when it is not null. */
+  public JsonObject notifications(JsonObject settings) throws IOException, InterruptedException {
+    return settings == null
+        ? send("GET", "/api/me/notifications", null)
+        : send("PUT", "/api/me/notifications", settings);
+  }
+
   /** A fresh single-use ticket for one WebSocket. */
   public String wsTicket() throws IOException, InterruptedException {
     return send("POST", "/api/auth/ws-ticket", new JsonObject()).getString("ticket");

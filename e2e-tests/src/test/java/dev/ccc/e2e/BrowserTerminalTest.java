@@ -169,6 +169,32 @@ class BrowserTerminalTest {
                 .equals("renamed"));
   }
 
+  @Test
+  void aTabThatRingsTheBellOutOfSightSaysItNeedsYouAndItsNoticeLeadsThere() {
+    LocalStack stack = LocalStack.get();
+    browser.get(stack.apiUrl() + "/");
+    logIn();
+    createWorkspace("status-test");
+    startNewSession("bell");
+    String first = activeTabId();
+
+    typeInActiveTab("sleep 8; printf 'tests passed\\a'");
+    click("[data-testid=new-tab]");
+    wait.until(page -> !activeTabId().equals(first) && activeTabAttached());
+
+    wait.until(
+        page ->
+            !page.findElements(
+                    By.cssSelector(
+                        "[data-testid=tab][data-terminal-id='"
+                            + first
+                            + "'] [data-testid=activity][data-activity=waiting]"))
+                .isEmpty());
+    click("[data-testid=notice] a");
+    wait.until(page -> activeTabId().equals(first) && activeTabAttached());
+    assertTrue(browser.findElements(By.cssSelector("[data-testid=notice]")).isEmpty());
+  }
+
   /**
    * On a phone the key bar drives what the on-screen keyboard cannot: its sticky Ctrl, then "c"
    * typed on the keyboard, interrupts {@code sleep}. While the gateway restarts, an overlay covers

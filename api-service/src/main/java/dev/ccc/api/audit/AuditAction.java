@@ -23,7 +23,8 @@ public enum AuditAction {
   SESSION_DELETED,
   CREDENTIAL_SET,
   CREDENTIAL_DELETED,
-  PROFILE_ARGUMENTS_SET;
+  PROFILE_ARGUMENTS_SET,
+  NOTIFICATIONS_CHANGED;
 
   /** For example {@code login.succeeded}, {@code access_token.created} or {@code logout}. */
   public String code() {

@@ -8,6 +8,7 @@ import dev.ccc.bus.BusContract.ProfileList;
 import dev.ccc.bus.BusContract.PtyRequest;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.SessionControl;
+import dev.ccc.bus.BusContract.UnprovenMessage;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -158,8 +159,8 @@ public class PtyClient {
               T event;
               try {
                 event = parse.apply(message.body());
-              } catch (InvalidMessage e) {
-                LOG.warning("malformed message on " + address + " dropped: " + e.getMessage());
+              } catch (InvalidMessage | UnprovenMessage e) {
+                LOG.warning("message on " + address + " dropped: " + e.getMessage());
                 return;
               }
               run("handling " + event, () -> handle.apply(event));

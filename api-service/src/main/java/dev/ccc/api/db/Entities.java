@@ -1,6 +1,7 @@
 package dev.ccc.api.db;
 
 import dev.ccc.api.account.User;
+import dev.ccc.api.activity.NotificationSettings;
 import dev.ccc.api.arguments.ProfileArguments;
 import dev.ccc.api.audit.AuditEntry;
 import dev.ccc.api.auth.FailedLogins;
@@ -30,7 +31,8 @@ final class Entities {
           Workspace.class,
           Session.class,
           Credential.class,
-          ProfileArguments.class);
+          ProfileArguments.class,
+          NotificationSettings.class);
 
   private Entities() {}
 }

@@ -9,12 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ccc.api.ApiConfig;
 import dev.ccc.api.auth.TestAccounts.Account;
 import dev.ccc.api.testing.Api;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,8 +91,11 @@ abstract class AuthorizationMatrixContract {
     LOGGED_IN_ADMIN
   }
 
-  /** One concrete call: a path and a JSON body (null for none). */
-  record Call(String path, String body) {}
+  /**
+   * One concrete call: a path and a JSON body (null for none); a {@code stream} never ends, so only
+   * its status is read.
+   */
+  record Call(String path, String body, boolean stream) {}
 
   /**
    * A route as the OpenAPI document names it, who it is for, what a permitted call answers, and how
@@ -371,6 +382,26 @@ abstract class AuthorizationMatrixContract {
             .except(404, Principal.OTHER_USER, Principal.ADMIN),
         new Route(
             "GET", "/api/me/credentials", Audience.ANY_USER, 200, f -> call("/api/me/credentials")),
+        // Every caller gets their own terminals' activity, and only theirs
+        // (AgentStatusEndToEndTest).
+        new Route(
+            "GET",
+            "/api/me/activity",
+            Audience.ANY_USER,
+            200,
+            f -> new Call("/api/me/activity", null, true)),
+        new Route(
+            "GET",
+            "/api/me/notifications",
+            Audience.ANY_USER,
+            200,
+            f -> call("/api/me/notifications")),
+        new Route(
+            "PUT",
+            "/api/me/notifications",
+            Audience.ANY_USER,
+            200,
+            f -> call("/api/me/notifications", "{\"inApp\":true,\"desktop\":false}")),
         // Each caller sets and deletes a key of their own: keys are personal, nobody reaches
         // another user's.
         new Route(
@@ -581,10 +612,15 @@ abstract class AuthorizationMatrixContract {
       for (Principal principal : Principal.values()) {
         fixture.granted = route.expected(principal) / 100 == 2;
         Call call = route.call().apply(fixture);
-        Response answer = send(route.method(), call, fixture.tokens.get(principal));
-        int status = answer.statusCode();
-        if (status / 100 == 2) {
-          route.undo().accept(fixture, answer.jsonPath());
+        int status;
+        if (call.stream()) {
+          status = streamStatus(call.path(), fixture.tokens.get(principal));
+        } else {
+          Response answer = send(route.method(), call, fixture.tokens.get(principal));
+          status = answer.statusCode();
+          if (status / 100 == 2) {
+            route.undo().accept(fixture, answer.jsonPath());
+          }
         }
         cells++;
         if (status != route.expected(principal)) {
@@ -635,12 +671,34 @@ abstract class AuthorizationMatrixContract {
     return request.request(method, call.path());
   }
 
+  /** The status a GET of the stream at {@code path} answers; the stream is closed at once. */
+  private static int streamStatus(String path, String token) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
+            .timeout(TIMEOUT);
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<InputStream> answer =
+          HttpClient.newHttpClient()
+              .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      answer.body().close();
+      return answer.statusCode();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Call call(String path) {
-    return new Call(path, null);
+    return new Call(path, null, false);
   }
 
   private static Call call(String path, String body) {
-    return new Call(path, body);
+    return new Call(path, body, false);
   }
 
   /** {@code token} re-signed with the real key but expired half an hour ago. */

@@ -1,6 +1,7 @@
 package dev.ccc.pty.bus;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.Activity;
 import dev.ccc.bus.BusContract.DropTab;
 import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.RelaunchTab;
@@ -12,9 +13,12 @@ import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StopSession;
 import dev.ccc.bus.BusContract.TabInfo;
 import dev.ccc.bus.BusContract.TerminalSize;
+import dev.ccc.bus.BusContract.TerminalStatus;
 import dev.ccc.bus.BusKey;
+import dev.ccc.pty.activity.ActivityDetector;
 import dev.ccc.pty.session.Session;
 import dev.ccc.pty.terminal.Launch;
+import dev.ccc.pty.terminal.Terminal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,7 +32,8 @@ import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
- * One session on the bus: serves its control address and publishes its end.
+ * One session on the bus: serves its control address, publishes what its terminals are doing
+ * ({@link TerminalStatus}, checked every {@link #ACTIVITY_CHECK_MILLIS}) and its end.
  *
  * <p>Everything runs on the verticle's event loop, the context the session's {@link
  * TerminalEndpoint}s also use. The session's end is reported from its last terminal's exit, just
@@ -47,7 +52,11 @@ final class SessionEndpoint implements Session.Listener {
   private final String id;
   private final String owner;
 
+  /** How often the terminals' activity is checked; well under {@link ActivityDetector}'s times. */
+  static final long ACTIVITY_CHECK_MILLIS = 250;
+
   // Confined to the event loop.
+  private long activityTimer = -1;
   private Session session;
   private MessageConsumer<Object> controlConsumer;
   private boolean ended;
@@ -72,12 +81,31 @@ final class SessionEndpoint implements Session.Listener {
     }
     session = started;
     controlConsumer = vertx.eventBus().consumer(BusContract.sessionControl(id), this::control);
+    activityTimer = vertx.setPeriodic(ACTIVITY_CHECK_MILLIS, timer -> publishActivityChanges());
     Promise<Void> registered = Promise.promise();
     controlConsumer.completionHandler(registered);
     return registered
         .future()
         // Nobody could stop a session whose address failed to register; do not leave it running.
         .onFailure(failure -> stopSession());
+  }
+
+  private void publishActivityChanges() {
+    for (Terminal terminal : session.terminals()) {
+      terminal.activityChange().ifPresent(activity -> publish(terminal, activity, null));
+    }
+  }
+
+  @Override
+  public void onTerminalExited(Session over, Terminal terminal, int exitCode) {
+    context.runOnContext(ignored -> publish(terminal, Activity.EXITED, exitCode));
+  }
+
+  private void publish(Terminal terminal, Activity activity, Integer exitCode) {
+    TerminalStatus status =
+        new TerminalStatus(
+            owner, id, terminal.id().toString(), terminal.profile(), activity, exitCode);
+    vertx.eventBus().publish(BusContract.PTY_TERMINAL_STATUS, status.toJson(key));
   }
 
   @Override
@@ -88,6 +116,7 @@ final class SessionEndpoint implements Session.Listener {
   private void end(int exitCode) {
     LOG.info("session " + id + " of " + owner + " ended with " + exitCode);
     ended = true;
+    vertx.cancelTimer(activityTimer);
     // Null when the end beat registration; register() then declines.
     Future<Void> unregistered =
         controlConsumer == null ? Future.succeededFuture() : controlConsumer.unregister();

@@ -1,5 +1,9 @@
 package dev.ccc.pty.screen;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
 /**
  * What a terminal shows: its screen, a tail of scrollback and every mode that changes how later
  * output or input is treated, kept by interpreting its output the way xterm.js, the browser's
@@ -51,6 +55,13 @@ public final class Screen {
 
   String title = "";
 
+  /**
+   * How many times the program asked for its user's attention: a bell, or a desktop notification
+   * (OSC 9 as iTerm2 and Windows Terminal take it, OSC 777 {@code notify}). Only counted: xterm.js
+   * shows none of them on the screen.
+   */
+  private long alerts;
+
   /** Designators of the charsets in G0-G3 ({@code B}: US ASCII) and the one invoked into GL. */
   final char[] charsets = {'B', 'B', 'B', 'B'};
 
@@ -99,6 +110,26 @@ public final class Screen {
   /** Escape sequences that draw this screen on a freshly reset xterm.js of the same size. */
   public byte[] draw() {
     return new ScreenWriter(this).write();
+  }
+
+  /** How many alerts the output held so far; see {@link #alerts}. */
+  public long alerts() {
+    return alerts;
+  }
+
+  /** The text of each row on the screen, top to bottom, without trailing blanks. */
+  public List<String> rowTexts() {
+    List<String> texts = new ArrayList<>(rows);
+    for (int y = 0; y < rows; y++) {
+      Line line = active.line(y);
+      StringBuilder text = new StringBuilder();
+      for (int x = 0, end = Math.min(line.trimmedLength(), cols); x < end; x++) {
+        // A wide character's second cell has no width and adds nothing; an empty cell is a blank.
+        text.append(line.hasContent(x) ? line.text(x) : line.width(x) == 0 ? "" : " ");
+      }
+      texts.add(text.toString());
+    }
+    return texts;
   }
 
   public int cols() {
@@ -231,6 +262,7 @@ public final class Screen {
     switch (code) {
       case 0x0A, 0x0B, 0x0C -> lineFeed();
       case 0x0D -> active.x = 0;
+      case 0x07 -> alerts++;
       case 0x08 -> backspace();
       case 0x09 -> {
         if (active.x < cols) {
@@ -470,12 +502,21 @@ public final class Screen {
 
   // ---- OSC --------------------------------------------------------------------------------------
 
+  /**
+   * What follows {@code OSC 9;} in ConEmu's commands (progress, sleep, …), which share OSC 9 with
+   * iTerm2's notifications: a number, then {@code ;} or the end.
+   */
+  private static final Pattern CONEMU_COMMAND = Pattern.compile("\\d+(;|$)");
+
   void osc(String data) {
     int separator = data.indexOf(';');
     String ident = separator < 0 ? data : data.substring(0, separator);
     String payload = separator < 0 ? "" : data.substring(separator + 1);
     if (ident.equals("0") || ident.equals("2")) {
       title = payload;
+    } else if ((ident.equals("9") && !CONEMU_COMMAND.matcher(payload).lookingAt())
+        || (ident.equals("777") && payload.startsWith("notify;"))) {
+      alerts++;
     }
   }
 

@@ -42,6 +42,13 @@ public final class Session {
      * listener heard of its exit.
      */
     void onEnded(Session session, int exitCode);
+
+    /**
+     * {@code terminal} of {@code session} exited with {@code exitCode}. Called on its reader
+     * thread, after the terminal's own listener heard of it, and before {@link #onEnded} when it
+     * was the last.
+     */
+    default void onTerminalExited(Session session, Terminal terminal, int exitCode) {}
   }
 
   /** Opens what a live session runs in: its workspace and its sandbox. */
@@ -176,6 +183,7 @@ public final class Session {
         terminalListener,
         (exited, exitCode) -> {
           terminalListener.onExit(exited, exitCode);
+          listener.onTerminalExited(this, exited, exitCode);
           exited(exitCode);
         });
   }

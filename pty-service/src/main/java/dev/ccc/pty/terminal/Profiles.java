@@ -62,6 +62,17 @@ public final class Profiles {
     }
   }
 
+  /** The login shell's profile. */
+  public static final String SHELL = "shell";
+
+  /**
+   * Whether profile {@code name} runs an agent, which waits for its user when it falls quiet: every
+   * profile but the login shell.
+   */
+  public static boolean isAgent(String name) {
+    return !name.equals(SHELL);
+  }
+
   /** A model's name or alias as the agents take it: {@code opus}, {@code claude-sonnet-4-5[1m]}. */
   private static final String MODEL_NAME = "[A-Za-z0-9][A-Za-z0-9._:\\[\\]-]{0,63}";
 
@@ -117,7 +128,7 @@ public final class Profiles {
 
   private static List<Profile> builtIn(String shell) {
     return List.of(
-        new Profile("shell", "Shell", List.of(shell, "-l"), List.of(), List.of(), null, List.of()),
+        new Profile(SHELL, "Shell", List.of(shell, "-l"), List.of(), List.of(), null, List.of()),
         new Profile(
             "claude",
             "Claude Code",

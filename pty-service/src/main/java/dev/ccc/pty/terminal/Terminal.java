@@ -3,6 +3,8 @@ package dev.ccc.pty.terminal;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
+import dev.ccc.bus.BusContract.Activity;
+import dev.ccc.pty.activity.ActivityDetector;
 import dev.ccc.pty.screen.Screen;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ObjIntConsumer;
 import java.util.logging.Level;
@@ -39,7 +42,8 @@ import java.util.logging.Logger;
  * holds exactly the bytes of the chunks delivered before it, a screen is drawn at the offset where
  * the next chunk delivered starts, and a resize falls between two chunks for the screen as for the
  * child. When the child has exited and its last output has been read, the reader stops what is left
- * of its session and delivers the exit code, once, after the last chunk.
+ * of its session and delivers the exit code, once, after the last chunk. An {@link
+ * ActivityDetector} watches the output and the keystrokes to tell what the child is doing.
  *
  * <p>Input goes through a second thread, because writing to a PTY blocks while the child is not
  * reading and its input buffer is full.
@@ -131,6 +135,8 @@ public final class Terminal {
   private final UUID id;
   private final String owner;
   private final Path folder;
+  private final String profile;
+  private final ActivityDetector activity;
   private final Listener listener;
   private final OutputBuffer buffer;
   private final Screen screen;
@@ -151,6 +157,7 @@ public final class Terminal {
   private Terminal(
       UUID id,
       String owner,
+      String profile,
       Retention retention,
       OutputLog log,
       long start,
@@ -160,15 +167,21 @@ public final class Terminal {
     this.id = id;
     this.owner = owner;
     this.folder = retention.folderOf(id);
+    this.profile = profile;
+    this.activity = new ActivityDetector(Profiles.isAgent(profile));
     this.listener = listener;
     this.buffer = new OutputBuffer(retention.bufferBytes(), start);
     this.log = log;
     this.screen = new Screen(cols, rows, retention.scrollbackLines());
   }
 
-  /** Starts {@code command} for {@code owner} in a new PTY of {@code cols} x {@code rows}. */
+  /**
+   * Starts {@code command}, which runs {@code profile}, for {@code owner} in a new PTY of {@code
+   * cols} x {@code rows}.
+   */
   static Terminal start(
       String owner,
+      Profiles.Profile profile,
       List<String> command,
       Path directory,
       Map<String, String> environment,
@@ -179,7 +192,8 @@ public final class Terminal {
       throws IOException {
     UUID id = UUID.randomUUID();
     OutputLog log = retention.openLog(id);
-    Terminal terminal = new Terminal(id, owner, retention, log, 0, cols, rows, listener);
+    Terminal terminal =
+        new Terminal(id, owner, profile.name(), retention, log, 0, cols, rows, listener);
     try {
       terminal.spawn(command, directory, environment, cols, rows);
     } catch (IOException | RuntimeException e) {
@@ -195,11 +209,18 @@ public final class Terminal {
    * #relaunch} starts one.
    */
   static Terminal cold(
-      UUID id, String owner, int cols, int rows, Retention retention, Listener listener)
+      UUID id,
+      String owner,
+      String profile,
+      int cols,
+      int rows,
+      Retention retention,
+      Listener listener)
       throws IOException {
     OutputLog log = retention.reopenLog(id);
     long start = log == null ? 0 : log.startOffset();
-    Terminal terminal = new Terminal(id, owner, retention, log, start, cols, rows, listener);
+    Terminal terminal =
+        new Terminal(id, owner, profile, retention, log, start, cols, rows, listener);
     for (long at = start; log != null && at < log.endOffset(); ) {
       Optional<OutputBuffer.Slice> slice = log.read(at, READ_BYTES);
       if (slice.isEmpty()) {
@@ -212,6 +233,7 @@ public final class Terminal {
     }
     terminal.exited = true;
     terminal.over = true;
+    terminal.activity.exited();
     return terminal;
   }
 
@@ -240,6 +262,7 @@ public final class Terminal {
       synchronized (buffer) {
         screen.resize(cols, rows);
         deliver(marker, marker.length);
+        activity.relaunched();
       }
       spawn(command, directory, environment, cols, rows);
     } catch (IOException | RuntimeException e) {
@@ -292,6 +315,21 @@ public final class Terminal {
     return owner;
   }
 
+  /** The name of the profile it runs. */
+  public String profile() {
+    return profile;
+  }
+
+  /**
+   * What the child is doing, if that changed since the last call and the change has settled (see
+   * {@link ActivityDetector}); nothing once it has exited, which {@link Listener#onExit} tells.
+   */
+  public Optional<Activity> activityChange() {
+    synchronized (buffer) {
+      return activity.change(now(), screen);
+    }
+  }
+
   /**
    * The child's pid, which is also its session id: pty4j starts it with {@code setsid()}; -1 for a
    * cold terminal.
@@ -327,6 +365,7 @@ public final class Terminal {
     if (current == null || exited) {
       return false;
     }
+    activity.input(now());
     AtomicLong pendingInput = current.pendingInput;
     if (pendingInput.addAndGet(data.length) > MAX_PENDING_INPUT) {
       pendingInput.addAndGet(-data.length);
@@ -446,6 +485,7 @@ public final class Terminal {
       while (awaitCapacity() && (length = current.output.read(chunk)) >= 0) {
         synchronized (buffer) {
           deliver(chunk, length);
+          activity.output(now(), screen);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -464,6 +504,7 @@ public final class Terminal {
     closeQuietly(current.input);
     exitCode = code;
     exited = true;
+    activity.exited();
     listener.onExit(this, code);
     synchronized (buffer) {
       over = true;
@@ -541,6 +582,11 @@ public final class Terminal {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Milliseconds on a clock that only moves forward. */
+  private static long now() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
   }
 
   private static void closeQuietly(AutoCloseable stream) {

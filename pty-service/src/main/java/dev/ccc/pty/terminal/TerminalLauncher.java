@@ -52,9 +52,11 @@ public final class TerminalLauncher {
   public Terminal launch(
       SessionSandbox sandbox, Launch launch, int cols, int rows, Terminal.Listener listener)
       throws IOException {
+    Profile profile = profile(launch);
     return Terminal.start(
         sandbox.owner(),
-        sandbox.command(command(profile(launch), launch)),
+        profile,
+        sandbox.command(command(profile, launch)),
         sandbox.directory(),
         environment.inSandbox(launch.secrets(), sandbox.environment()),
         cols,
@@ -85,7 +87,13 @@ public final class TerminalLauncher {
   /** Terminal {@code record} as an earlier run of the service left it: {@link Terminal#cold}. */
   public Terminal cold(TerminalRecord record, Terminal.Listener listener) throws IOException {
     return Terminal.cold(
-        record.id(), record.owner(), record.cols(), record.rows(), retention, listener);
+        record.id(),
+        record.owner(),
+        record.profile(),
+        record.cols(),
+        record.rows(),
+        retention,
+        listener);
   }
 
   /** The profile {@code launch} runs, its extra arguments checked against the profile's options. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ccc.bus.BusContract;
+import dev.ccc.bus.BusContract.Activity;
 import dev.ccc.bus.BusContract.CreateWorkspace;
 import dev.ccc.bus.BusContract.DeleteWorkspace;
 import dev.ccc.bus.BusContract.Exited;
@@ -15,6 +16,7 @@ import dev.ccc.bus.BusContract.SessionTerminals;
 import dev.ccc.bus.BusContract.StartSession;
 import dev.ccc.bus.BusContract.StopSession;
 import dev.ccc.bus.BusContract.TerminalOpened;
+import dev.ccc.bus.BusContract.TerminalStatus;
 import dev.ccc.bus.TestProofs;
 import dev.ccc.pty.terminal.Processes;
 import dev.ccc.pty.terminal.TerminalRegistry;
@@ -200,6 +202,37 @@ class SessionEndpointTest {
     assertEquals(new Exited(terminal, 4), nextEvent());
     assertEquals(new SessionEnded("alice", session, 4), nextEvent());
     bus.awaitNoHandler(control, statusRequest(), BusContract.FAILURE_NOT_FOUND);
+  }
+
+  @Test
+  void aBellMakesATabWaitAndItsExitIsPublishedWithItsCodeProvenUnderTheBusKey() throws Exception {
+    BlockingQueue<TerminalStatus> statuses = new LinkedBlockingQueue<>();
+    bus.subscribe(
+        BusContract.PTY_TERMINAL_STATUS, body -> statuses.add(TerminalStatus.parse(body, bus.key)));
+    String terminal = start();
+
+    // Long after the keystrokes: a call of the program's own, not an answer to them.
+    bus.input(terminal, "alice", "sleep 1; printf 'done\\a'\n");
+
+    assertEquals(
+        new TerminalStatus("alice", session, terminal, "shell", Activity.WAITING, null),
+        nextStatus(statuses, Activity.WAITING));
+    bus.input(terminal, "alice", "exit 5\n");
+    assertEquals(
+        new TerminalStatus("alice", session, terminal, "shell", Activity.EXITED, 5),
+        nextStatus(statuses, Activity.EXITED));
+  }
+
+  /** The next status of {@code activity}, past any other. */
+  private static TerminalStatus nextStatus(
+      BlockingQueue<TerminalStatus> statuses, Activity activity) throws InterruptedException {
+    while (true) {
+      TerminalStatus status = statuses.poll(10, TimeUnit.SECONDS);
+      assertTrue(status != null, "no " + activity + " within 10 s");
+      if (status.activity() == activity) {
+        return status;
+      }
+    }
   }
 
   @Test
