@@ -416,7 +416,7 @@ function SessionTabs({
                   setRenaming(id);
                 }}
               >
-                {label(each)}
+                <span data-testid="tab-label">{label(each)}</span>
                 {isEnded && (
                   <span className="tab__ended">
                     {each.state === 'cold' ? ' · cold' : ' · ended'}

@@ -46,7 +46,7 @@ public final class ApiClient {
 
   /**
    * Logged in as a user made for the caller alone: its running sessions count against nobody else's
-   * quota (5 at once), as the shared admin's do.
+   * quota, as the shared admin's do.
    */
   public static ApiClient loginAsNewUser(LocalStack stack) throws Exception {
     String name = "user-" + UUID.randomUUID().toString().substring(0, 8);

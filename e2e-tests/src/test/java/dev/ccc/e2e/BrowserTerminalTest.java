@@ -437,7 +437,7 @@ class BrowserTerminalTest {
   }
 
   private String activeTabLabel() {
-    return browser.findElement(By.cssSelector(ACTIVE_TAB)).getText();
+    return browser.findElement(By.cssSelector(ACTIVE_TAB + " [data-testid=tab-label]")).getText();
   }
 
   private boolean activeTabAttached() {

@@ -88,7 +88,9 @@ public final class LocalStack
         Map.of(
             "CCC_PTY_USER_MAX_PROCESSES", String.valueOf(USER_MAX_PROCESSES),
             "CCC_PTY_PROCESS_MAX_MEMORY_MB", String.valueOf(PROCESS_MAX_MEMORY_MB),
-            "CCC_PTY_BUFFER_BYTES", String.valueOf(PTY_BUFFER_BYTES)));
+            "CCC_PTY_BUFFER_BYTES", String.valueOf(PTY_BUFFER_BYTES),
+            // The test classes share the administrator, and not every one stops what it started.
+            "CCC_SESSIONS_MAX_RUNNING_PER_USER", "50"));
   }
 
   private LocalStack(List<String> jvmOptions, Map<String, String> limits) {
