@@ -121,28 +121,17 @@ public final class TerminalBench {
       report.detail("RSS with " + shells.size() + " shells open", Rss.describe(rss));
       report.headline("rss", Report.megabytes(Rss.total(rss)));
     } finally {
-      closeShells(shells);
+      closeShells(session, shells);
     }
   }
 
   /**
-   * Ends the shells, and with the last one their session, so that the pty-service's terminal limit
-   * leaves room for the other runs.
+   * Stops the shells' session, which ends them and forgets its tabs, so that the pty-service's
+   * terminal limit leaves room for the other runs.
    */
-  private void closeShells(List<String> shells) throws Exception {
-    if (shells.isEmpty()) {
-      return;
-    }
-    try (GatewayClient closer = GatewayClient.connect(stack, api.wsTicket())) {
-      for (int i = 0; i < shells.size(); i++) {
-        closer.attach(i + 1, shells.get(i));
-      }
-      for (int i = 0; i < shells.size(); i++) {
-        closer.type(i + 1, "exit\n");
-      }
-      for (int i = 0; i < shells.size(); i++) {
-        closer.awaitExit(i + 1, EXIT);
-      }
+  private void closeShells(String session, List<String> shells) throws Exception {
+    if (!shells.isEmpty()) {
+      api.stopSession(session);
     }
   }
 
