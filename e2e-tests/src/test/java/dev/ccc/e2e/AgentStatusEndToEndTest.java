@@ -44,8 +44,9 @@ class AgentStatusEndToEndTest {
         assertEquals("shell", prompt.getString("profile"));
 
         // Answered: the prompt goes, the tab no longer waits; a bell a moment later calls again.
+        // The moment is long enough for "no longer waiting" to settle (1 s) on a loaded machine.
         socket.type(1, "1\r");
-        socket.type(1, "clear; sleep 2; printf 'tests passed\\a'\r");
+        socket.type(1, "clear; sleep 5; printf 'tests passed\\a'\r");
         alicesStream.await(
             event -> terminal.equals(event.getString("terminalId")) && !isWaiting(event, terminal),
             WAIT);
