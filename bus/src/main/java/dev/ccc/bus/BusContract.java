@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -1057,6 +1058,17 @@ public final class BusContract {
   public record ProfileList(List<ProfileInfo> profiles) {
     public ProfileList {
       profiles = List.copyOf(profiles);
+    }
+
+    /** The profile named {@code name}, if it is announced. */
+    public Optional<ProfileInfo> find(String name) {
+      return profiles.stream().filter(profile -> profile.name().equals(name)).findFirst();
+    }
+
+    /** What a request naming a profile that is not announced is told. */
+    public String notRunHere() {
+      return "is not run here; these are: "
+          + String.join(", ", profiles.stream().map(ProfileInfo::name).toList());
     }
 
     public JsonObject toJson() {

@@ -96,19 +96,8 @@ public class ProfileArgumentsService {
     return pty.profiles()
         .map(
             list ->
-                list.profiles().stream()
-                    .filter(info -> info.name().equals(profile))
-                    .findFirst()
-                    .orElseThrow(
-                        () ->
-                            ApiException.invalidField(
-                                "profile",
-                                "is not run here; these are: "
-                                    + String.join(
-                                        ", ",
-                                        list.profiles().stream()
-                                            .map(ProfileInfo::name)
-                                            .toList()))));
+                list.find(profile)
+                    .orElseThrow(() -> ApiException.invalidField("profile", list.notRunHere())));
   }
 
   private static Uni<ProfileArguments> find(Mutiny.Session session, String userId, String profile) {

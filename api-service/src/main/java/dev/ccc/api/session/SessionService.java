@@ -17,7 +17,6 @@ import dev.ccc.api.workspace.WorkspaceRepository;
 import dev.ccc.bus.BusContract.DropTab;
 import dev.ccc.bus.BusContract.OpenTab;
 import dev.ccc.bus.BusContract.ProfileInfo;
-import dev.ccc.bus.BusContract.ProfileList;
 import dev.ccc.bus.BusContract.PtyStarted;
 import dev.ccc.bus.BusContract.RelaunchTab;
 import dev.ccc.bus.BusContract.RenameTab;
@@ -440,12 +439,7 @@ public class SessionService {
         .chain(
             profiles ->
                 credentials.forLaunch(
-                    ownerId,
-                    profiles.profiles().stream()
-                        .filter(known -> known.name().equals(profile))
-                        .findFirst()
-                        .map(ProfileInfo::secrets)
-                        .orElse(List.of())))
+                    ownerId, profiles.find(profile).map(ProfileInfo::secrets).orElse(List.of())))
         .chain(
             secrets ->
                 arguments
@@ -459,17 +453,12 @@ public class SessionService {
    */
   private Uni<Void> checkRunHere(String profile) {
     return pty.profiles()
-        .map(ProfileList::profiles)
         .onFailure()
         .recoverWithNull()
         .invoke(
             profiles -> {
-              if (profiles != null
-                  && profiles.stream().noneMatch(known -> known.name().equals(profile))) {
-                throw ApiException.invalidField(
-                    "profile",
-                    "is not run here; these are: "
-                        + String.join(", ", profiles.stream().map(ProfileInfo::name).toList()));
+              if (profiles != null && profiles.find(profile).isEmpty()) {
+                throw ApiException.invalidField("profile", profiles.notRunHere());
               }
             })
         .replaceWithVoid();
