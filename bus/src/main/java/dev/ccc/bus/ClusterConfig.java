@@ -51,6 +51,11 @@ public record ClusterConfig(
         Integer.parseInt(Settings.read(lookup, "CCC_BUS_PORT", "0")));
   }
 
+  /** The same settings with another {@code host}. */
+  public ClusterConfig withHost(String other) {
+    return new ClusterConfig(name, members, dns, other, port, portCount, busPort);
+  }
+
   public ClusterConfig {
     if (members.isEmpty() && dns.isEmpty()) {
       throw new IllegalArgumentException("CCC_CLUSTER_MEMBERS must name at least one member");

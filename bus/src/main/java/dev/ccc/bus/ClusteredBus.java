@@ -12,6 +12,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.dns.AddressResolverOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * Starts a Vert.x instance that is a member of the cluster. The cluster manager is set here in
@@ -21,7 +23,15 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 public final class ClusteredBus {
   private ClusteredBus() {}
 
-  public static Future<Vertx> join(ClusterConfig cluster) {
+  public static Future<Vertx> join(ClusterConfig configured) {
+    ClusterConfig cluster;
+    try {
+      cluster = byAddress(configured);
+    } catch (UnknownHostException e) {
+      return Future.failedFuture(
+          new IllegalArgumentException(
+              "CCC_CLUSTER_HOST " + configured.host() + " does not resolve", e));
+    }
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     VertxOptions options =
         new VertxOptions()
@@ -33,6 +43,16 @@ public final class ClusteredBus {
                     .setPort(cluster.busPort())
                     .setClusterPublicHost(cluster.host()));
     return Vertx.clusteredVertx(options);
+  }
+
+  /**
+   * The cluster host as the address it names, resolved once at start. Peers then reach this member
+   * at the address it announces, with no lookup of their own: a name (a compose service) can
+   * resolve to a restarted container's old address for a while, or not at all while the runtime's
+   * DNS catches up, and the bus would call a peer that is gone.
+   */
+  static ClusterConfig byAddress(ClusterConfig cluster) throws UnknownHostException {
+    return cluster.withHost(InetAddress.getByName(cluster.host()).getHostAddress());
   }
 
   /** Longest a peer's name stays resolved to the same address. */

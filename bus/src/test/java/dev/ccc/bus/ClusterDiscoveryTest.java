@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,18 @@ class ClusterDiscoveryTest {
     // lookup not at all.
     assertTrue(ClusteredBus.peerNameResolution().getCacheMaxTimeToLive() <= 5);
     assertEquals(0, ClusteredBus.peerNameResolution().getCacheNegativeTimeToLive());
+  }
+
+  @Test
+  void aMemberAnnouncesTheAddressItsHostNameResolvesTo() throws Exception {
+    ClusterConfig named =
+        ClusterConfig.fromEnvironment(Map.of("CCC_CLUSTER_HOST", "localhost")::get);
+    ClusterConfig announced = ClusteredBus.byAddress(named);
+    assertEquals(InetAddress.getByName("localhost").getHostAddress(), announced.host());
+    assertEquals(named.withHost(announced.host()), announced);
+    assertEquals(
+        announced.host(),
+        ClusteredBus.hazelcastConfig(announced).getNetworkConfig().getPublicAddress());
   }
 
   @Test
