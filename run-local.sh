@@ -14,7 +14,9 @@ unset CCC_DATA_DIR
 export CCC_BUS_KEY_FILE="${CCC_BUS_KEY_FILE:-$data/bus/bus.key}"
 logs="$data/logs"
 api_port="${CCC_API_PORT:-8080}"
-java_opts=(-Xmx512m)
+# The heap's maximum, and ccc.jvm.memory of pom.xml (docs/performance.md, "JVM memory settings").
+java_opts=(-Xmx512m -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+  -XX:ReservedCodeCacheSize=64m -Xss512k)
 
 # Run as root, the pty-service gives every user a Unix identity and a sandbox of their own; run as
 # anybody else, it cannot, and runs only administrators' terminals and clones (README, "Isolation").

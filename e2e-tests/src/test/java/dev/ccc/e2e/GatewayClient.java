@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -23,9 +22,8 @@ import java.util.function.Predicate;
  * The browser's side of one gateway WebSocket (see docs/protocol.md): attaches terminals to
  * channels, types into them, and waits for their output and control messages.
  *
- * <p>Output is not kept whole: each channel keeps only its unread tail (see {@link #MAX_UNREAD}),
- * so a viewer of a terminal that prints without pause uses little memory and CPU, which matters
- * when this client measures. Every wait is bounded and fails at once if the socket closes.
+ * <p>Output is not kept whole: each channel keeps only its unread tail (see {@link OutputTail}).
+ * Every wait is bounded and fails at once if the socket closes.
  */
 public final class GatewayClient implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -35,12 +33,6 @@ public final class GatewayClient implements AutoCloseable {
   private static final byte OUTPUT = (byte) 0x81;
   private static final byte SCREEN = (byte) 0x82;
   private static final int OUTPUT_HEADER = 11;
-
-  /**
-   * Output a channel keeps until {@link #awaitOutput} consumes it; older bytes are dropped. Waits
-   * look for short markers in recent output, so a tail bounds memory and copying when nobody waits.
-   */
-  private static final int MAX_UNREAD = 64 * 1024;
 
   /** Unacknowledged output after which a channel acknowledges: well within the gateway's window. */
   private static final long ACK_EVERY = 64 * 1024;
@@ -185,10 +177,10 @@ public final class GatewayClient implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (this) {
       Output output = output(channel);
-      while (!output.consumeThrough(needle)) {
+      while (!output.tail.consumeThrough(needle)) {
         awaitChange(deadline, "'" + expected + "' on channel " + channel);
       }
-      return output.lastArrival;
+      return output.tail.lastArrival();
     }
   }
 
@@ -241,9 +233,29 @@ public final class GatewayClient implements AutoCloseable {
     }
   }
 
+  /** The terminal on {@code channel} as a typist uses it. */
+  public TerminalIo channel(int channel) {
+    return new TerminalIo() {
+      @Override
+      public void send(byte[] bytes) throws Exception {
+        GatewayClient.this.send(channel, bytes);
+      }
+
+      @Override
+      public long awaitOutput(String expected, Duration timeout) throws InterruptedException {
+        return GatewayClient.this.awaitOutput(channel, expected, timeout);
+      }
+
+      @Override
+      public long received() {
+        return GatewayClient.this.received(channel);
+      }
+    };
+  }
+
   /** Output bytes received on {@code channel} so far. */
   public synchronized long received(int channel) {
-    return output(channel).received;
+    return output(channel).tail.received();
   }
 
   /** Waits for the terminal on {@code channel} to exit and returns its exit code. */
@@ -402,7 +414,7 @@ public final class GatewayClient implements AutoCloseable {
             if (output.watcher != null) {
               output.watcher.accept(frame.duplicate());
             }
-            output.append(frame, arrival);
+            output.tail.append(frame, arrival);
           }
           // A screen is acknowledged like output, by the offset it was drawn at.
           if (output.end - output.acknowledged >= ACK_EVERY) {
@@ -442,10 +454,9 @@ public final class GatewayClient implements AutoCloseable {
     }
   }
 
-  /** One channel's output: a count of all of it and the unread tail. Guarded by the client. */
+  /** One channel's output and where the gateway's stream of it stands. Guarded by the client. */
   private static final class Output {
-    long received;
-    long lastArrival;
+    final OutputTail tail = new OutputTail();
 
     /** Offset just past the last byte received, -1 before any. */
     long end = -1;
@@ -456,60 +467,5 @@ public final class GatewayClient implements AutoCloseable {
 
     /** Times the gateway sent this channel back for falling behind. */
     int lagged;
-
-    private byte[] unread = new byte[4096];
-    private int length;
-
-    void append(ByteBuffer data, long arrival) {
-      int count = data.remaining();
-      received += count;
-      lastArrival = arrival;
-      if (count >= MAX_UNREAD) {
-        data.position(data.limit() - MAX_UNREAD);
-        count = MAX_UNREAD;
-        length = 0;
-      } else if (length + count > MAX_UNREAD) {
-        drop(length + count - MAX_UNREAD);
-      }
-      if (length + count > unread.length) {
-        unread =
-            Arrays.copyOf(
-                unread, Math.min(MAX_UNREAD, Math.max(2 * unread.length, length + count)));
-      }
-      data.get(unread, length, count);
-      length += count;
-    }
-
-    /**
-     * Consumes the unread output through the first {@code needle}. Without one, keeps only the tail
-     * that may still begin one, so a long wait scans each byte about once.
-     */
-    boolean consumeThrough(byte[] needle) {
-      int at = indexOf(needle);
-      if (at >= 0) {
-        drop(at + needle.length);
-        return true;
-      }
-      drop(Math.max(0, length - (needle.length - 1)));
-      return false;
-    }
-
-    private int indexOf(byte[] needle) {
-      outer:
-      for (int start = 0; start <= length - needle.length; start++) {
-        for (int i = 0; i < needle.length; i++) {
-          if (unread[start + i] != needle[i]) {
-            continue outer;
-          }
-        }
-        return start;
-      }
-      return -1;
-    }
-
-    private void drop(int count) {
-      System.arraycopy(unread, count, unread, 0, length - count);
-      length -= count;
-    }
   }
 }

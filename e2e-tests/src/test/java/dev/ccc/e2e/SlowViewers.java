@@ -91,7 +91,7 @@ public final class SlowViewers {
         viewer.stopReading();
       }
       typing.attach(1, echoer);
-      Typist typist = Typist.startCat(typing, 1);
+      Typist typist = Typist.startCat(typing.channel(1));
       SeqCheck check = new SeqCheck();
       healthy.watch(1, check);
       long laggingBefore = metric(stack, "ccc_gateway_viewers_lagging_total");

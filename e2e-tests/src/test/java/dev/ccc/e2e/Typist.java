@@ -13,20 +13,18 @@ public final class Typist {
   private static final Duration READY = Duration.ofSeconds(30);
   private static final Duration ECHO = Duration.ofSeconds(5);
 
-  private final GatewayClient client;
-  private final int channel;
+  private final TerminalIo terminal;
 
-  private Typist(GatewayClient client, int channel) {
-    this.client = client;
-    this.channel = channel;
+  private Typist(TerminalIo terminal) {
+    this.terminal = terminal;
   }
 
-  /** Turns the shell on {@code channel} into {@code cat} and waits until it reads. */
-  public static Typist startCat(GatewayClient client, int channel) throws Exception {
+  /** Turns the shell in {@code terminal} into {@code cat} and waits until it reads. */
+  public static Typist startCat(TerminalIo terminal) throws Exception {
     // The command line's own echo shows "READY-$((6*7))"; only the output says 42.
-    client.type(channel, "stty -icanon; echo READY-$((6*7)); exec cat >/dev/null\n");
-    client.awaitOutput(channel, "READY-42", READY);
-    return new Typist(client, channel);
+    terminal.type("stty -icanon; echo READY-$((6*7)); exec cat >/dev/null\n");
+    terminal.awaitOutput("READY-42", READY);
+    return new Typist(terminal);
   }
 
   /**
@@ -35,8 +33,8 @@ public final class Typist {
    */
   public long echo() throws Exception {
     long sent = System.nanoTime();
-    client.send(channel, KEY);
-    return client.awaitOutput(channel, "x", ECHO) - sent;
+    terminal.send(KEY);
+    return terminal.awaitOutput("x", ECHO) - sent;
   }
 
   /** {@code count} echoes, one after another. */

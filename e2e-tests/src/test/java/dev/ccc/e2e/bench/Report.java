@@ -11,12 +11,50 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The results of one benchmark run as Markdown: a headline row shaped like the reference table in
- * docs/performance.md, the details behind it, and the machine it ran on. Units are decimal: 1 MB is
- * 10^6 bytes.
+ * The results of one benchmark run as Markdown: a table of the contenders side by side with this
+ * project's ratio to ttyd's and the target for it, the details behind it, and the machine it ran
+ * on. Units are decimal: 1 MB is 10^6 bytes.
  */
 final class Report {
-  private final Map<String, String> headline = new LinkedHashMap<>();
+  /** What is compared across contenders, one row each; ratios are this project's to ttyd's. */
+  enum Metric {
+    ECHO_P50("echo p50", "µs", 1e-3, "≤ 1.5×"),
+    ECHO_P99("echo p99", "µs", 1e-3, "≤ 2×"),
+    THROUGHPUT("throughput", "MB/s", 1, "≥ 0.95×"),
+    CPU_PER_MB("server CPU per MB of output", "ms", 1, "≤ 2×"),
+    OPEN("open the shells, one after another", "s", 1, "≤ 3×"),
+    RSS_IDLE("server RSS, no terminals", "MB", 1, "≤ 450 MB"),
+    RSS_OPEN("server RSS with the shells open", "MB", 1, "–"),
+    PER_TERMINAL("server RSS per open idle shell", "kB", 1, "≤ 100 kB"),
+    FLOOD_P50("echo p50 while another terminal floods", "µs", 1e-3, "–"),
+    FLOOD_P99("echo p99 while another terminal floods", "µs", 1e-3, "≤ 2×"),
+    FAN_OUT(
+        "slowest of the viewers of one flood (this project only)",
+        "MB/s",
+        1,
+        "≥ 0.8× its throughput");
+
+    final String label;
+    final String unit;
+
+    /** Turns the recorded value into the unit shown: nanoseconds into microseconds, say. */
+    final double scale;
+
+    final String target;
+
+    Metric(String label, String unit, double scale, String target) {
+      this.label = label;
+      this.unit = unit;
+      this.scale = scale;
+      this.target = target;
+    }
+  }
+
+  private static final String OURS = "Claude Code Cloud";
+  private static final String REFERENCE = "ttyd";
+
+  private final List<String> contenders = new ArrayList<>();
+  private final Map<String, Map<Metric, Double>> results = new LinkedHashMap<>();
   private final Map<String, String> details = new LinkedHashMap<>();
   private final Map<String, String> setup = new LinkedHashMap<>();
   private final List<String> failures = new ArrayList<>();
@@ -45,8 +83,13 @@ final class Report {
     return !failures.isEmpty();
   }
 
-  void headline(String column, String value) {
-    headline.put(column, value);
+  /** A contender measured in this run, in the order of the table's columns. */
+  void contender(String name) {
+    contenders.add(name);
+  }
+
+  void result(String contender, Metric metric, double value) {
+    results.computeIfAbsent(contender, name -> new LinkedHashMap<>()).put(metric, value);
   }
 
   void detail(String measurement, String value) {
@@ -74,17 +117,19 @@ final class Report {
     setup("load average at the start", loadAverage());
   }
 
-  /** The report; {@code shells} is how many shells the RSS column is for. */
+  /** The report; {@code shells} is how many shells the "open" rows are about. */
   String markdown(int shells) {
     StringBuilder out = new StringBuilder("\n## Terminal benchmark\n\n");
-    out.append("| | echo p50 | echo p99 | throughput | ")
-        .append(shells)
-        .append(" shells: server RSS |\n");
-    out.append("|---|---:|---:|---:|---:|\n");
-    out.append("| Claude Code Cloud (3 JVMs) | ")
-        .append(String.join(" | ", cell("p50"), cell("p99"), cell("throughput"), cell("rss")))
-        .append(" |\n\n");
-    out.append("| measurement | result |\n|---|---|\n");
+    out.append("With ").append(shells).append(" shells where rows say \"the shells\".\n\n| |");
+    contenders.forEach(name -> out.append(' ').append(name).append(" |"));
+    out.append(" ratio to ttyd | target |\n|---|");
+    out.append("---:|".repeat(contenders.size())).append("---:|---|\n");
+    for (Metric metric : Metric.values()) {
+      out.append("| ").append(metric.label).append(" (").append(metric.unit).append(") |");
+      contenders.forEach(name -> out.append(' ').append(cell(name, metric)).append(" |"));
+      out.append(' ').append(ratio(metric)).append(" | ").append(metric.target).append(" |\n");
+    }
+    out.append("\n| measurement | result |\n|---|---|\n");
     details.forEach(
         (name, value) -> out.append("| ").append(name).append(" | ").append(value).append(" |\n"));
     out.append("\n| setup | |\n|---|---|\n");
@@ -93,8 +138,17 @@ final class Report {
     return out.toString();
   }
 
-  private String cell(String column) {
-    return headline.getOrDefault(column, "–");
+  private String cell(String contender, Metric metric) {
+    Double value = results.getOrDefault(contender, Map.of()).get(metric);
+    return value == null ? "–" : String.format(Locale.ROOT, "%,.1f", value * metric.scale);
+  }
+
+  private String ratio(Metric metric) {
+    Double ours = results.getOrDefault(OURS, Map.of()).get(metric);
+    Double reference = results.getOrDefault(REFERENCE, Map.of()).get(metric);
+    return ours == null || reference == null || reference == 0
+        ? "–"
+        : String.format(Locale.ROOT, "%.2f×", ours / reference);
   }
 
   /** Nearest-rank percentile of {@code samples}. */

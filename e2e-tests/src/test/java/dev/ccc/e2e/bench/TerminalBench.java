@@ -1,10 +1,10 @@
 package dev.ccc.e2e.bench;
 
-import dev.ccc.e2e.ApiClient;
 import dev.ccc.e2e.GatewayClient;
 import dev.ccc.e2e.LocalStack;
 import dev.ccc.e2e.SlowViewers;
 import dev.ccc.e2e.Typist;
+import dev.ccc.e2e.bench.Report.Metric;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,38 +15,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Measures what a user of a web terminal feels, through all three services on one machine, and
- * prints the numbers as Markdown (see docs/performance.md). It measures; it does not judge: nothing
- * here fails because a number is slow, only because a step did not happen within its time limit.
+ * Measures what a user of a web terminal feels, through all three services on one machine, beside
+ * ttyd (when it is on the PATH) and a bare PTY in the same run, and prints the numbers as Markdown
+ * (see docs/performance.md). It measures; it does not judge: nothing here fails because a number is
+ * slow, only because a step did not happen within its time limit.
  *
  * <p>Settings are system properties: {@code bench.warmup}, {@code bench.echoes}, {@code
  * bench.floodEchoes}, {@code bench.throughputBytes}, {@code bench.shells}, {@code
- * bench.settleSeconds}, {@code bench.slowViewersSeconds}, {@code bench.stuckViewers} and {@code
- * bench.jvmOptions} (the services' JVM options, space-separated).
+ * bench.settleSeconds}, {@code bench.slowViewersSeconds}, {@code bench.stuckViewers}, {@code
+ * bench.viewers}, {@code bench.fanOutBytes} and {@code bench.jvmOptions} (the services' JVM
+ * options, space-separated).
  */
 public final class TerminalBench {
   private static final int COLS = 120;
   private static final int ROWS = 40;
   private static final Duration READY = Duration.ofSeconds(30);
   private static final Duration THROUGHPUT = Duration.ofMinutes(5);
-  private static final Duration EXIT = Duration.ofSeconds(60);
 
-  private final LocalStack stack;
+  /** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
+
   private final Settings settings;
   private final Report report;
-  private final ApiClient api;
 
-  /** Where the bench's sessions run. */
-  private final String workspace;
-
-  private TerminalBench(LocalStack stack, Settings settings, Report report) throws Exception {
-    this.stack = stack;
+  private TerminalBench(Settings settings, Report report) {
     this.settings = settings;
     this.report = report;
-    this.api = ApiClient.loginAsAdmin(stack);
-    this.workspace = api.createWorkspace("Bench");
   }
 
   public static void main(String[] args) throws Exception {
@@ -54,11 +51,35 @@ public final class TerminalBench {
     Report report = new Report();
     report.setup("service JVM options", String.join(" ", settings.jvmOptions()));
     report.describeMachine();
-    // All the shells are tabs of one session: room for them and the other runs' tabs.
-    Map<String, String> limits =
-        Map.of("CCC_PTY_MAX_TABS_PER_SESSION", String.valueOf(settings.shells() + 8));
-    try (LocalStack stack = LocalStack.startStandalone(settings.jvmOptions(), limits)) {
-      new TerminalBench(stack, settings, report).run();
+    TerminalBench bench = new TerminalBench(settings, report);
+    try {
+      try (RawPtyContender raw = new RawPtyContender(COLS, ROWS)) {
+        bench.measure(raw);
+      }
+      Optional<TtydContender> ttyd = TtydContender.startIfInstalled(COLS, ROWS);
+      if (ttyd.isPresent()) {
+        report.setup("ttyd", TtydContender.version() + ", `bash --norc`");
+        try (TtydContender running = ttyd.get()) {
+          bench.measure(running);
+        }
+      } else {
+        report.setup("ttyd", "not on the PATH: not measured (e2e-tests/bench/install-ttyd.sh)");
+      }
+      // All the shells are tabs of one session: room for them and the other runs' tabs; and one
+      // user's sockets for every viewer of one terminal, with the other runs' beside them.
+      Map<String, String> limits =
+          Map.of(
+              "CCC_PTY_MAX_TABS_PER_SESSION",
+              String.valueOf(settings.shells() + 8),
+              "CCC_GATEWAY_MAX_SOCKETS_PER_USER",
+              String.valueOf(settings.viewers() + 8));
+      try (LocalStack stack = LocalStack.startStandalone(settings.jvmOptions(), limits);
+          CloudContender cloud = new CloudContender(stack, COLS, ROWS)) {
+        bench.measure(cloud);
+        report.attempt("viewers of one flood", () -> bench.measureFanOut(cloud));
+        report.attempt("viewers that stop reading", () -> bench.measureSlowViewers(cloud));
+        report.detail("RSS after all runs", Rss.describe(Rss.of(stack.pids())));
+      }
     } catch (Exception e) {
       report.failed("the run", e);
     } finally {
@@ -71,135 +92,194 @@ public final class TerminalBench {
     }
   }
 
-  private void run() throws Exception {
-    // First, while the services are fresh, as a server that has just started would be.
-    report.attempt("shells", this::measureShells);
-
-    // The echo terminal is the session's first; the other runs open theirs as tabs beside it.
-    String session = api.createSession(workspace, "echo");
-    String echoTerminal = api.startSession(session, COLS, ROWS);
-    try (GatewayClient typist = GatewayClient.connect(stack, api.wsTicket())) {
-      typist.attach(1, echoTerminal);
-      Typist cat = Typist.startCat(typist, 1);
-      report.attempt("echo", () -> measureEcho(cat));
-      report.attempt("throughput", () -> measureThroughput(session));
-      report.attempt("echo during a flood", () -> measureEchoDuringFlood(cat, session));
-    }
-    report.attempt("viewers that stop reading", this::measureSlowViewers);
-    report.detail("RSS after all runs", Rss.describe(Rss.of(stack.pids())));
+  /** Every comparable measurement of one contender, the idle shells first while it is fresh. */
+  private void measure(Contender contender) throws Exception {
+    String name = contender.name();
+    report.contender(name);
+    report.attempt(name + ": shells", () -> measureShells(contender));
+    report.attempt(name + ": echo", () -> measureEcho(contender));
+    report.attempt(name + ": throughput", () -> measureThroughput(contender));
+    report.attempt(name + ": echo during a flood", () -> measureEchoDuringFlood(contender));
   }
 
   /**
-   * RSS of the service JVMs with {@code bench.shells} shells open and nobody viewing them: one
-   * session's first terminal and its tabs.
+   * The time to open {@code bench.shells} shells one after another, and the server's memory before
+   * and with them open, nobody viewing them.
    */
-  private void measureShells() throws Exception {
-    report.detail("RSS after start, no terminals", Rss.describe(Rss.of(stack.pids())));
-    String session = api.createSession(workspace, "shells");
-    List<String> shells = new ArrayList<>();
+  private void measureShells(Contender contender) throws Exception {
+    String name = contender.name();
+    Map<String, Long> idle = Rss.of(contender.serverPids());
     try {
       long start = System.nanoTime();
-      while (shells.size() < settings.shells()) {
-        try {
-          shells.add(
-              shells.isEmpty()
-                  ? api.startSession(session, COLS, ROWS)
-                  : api.openTab(session, COLS, ROWS));
-        } catch (Exception e) {
-          report.detail(
-              "RSS when opening shell " + (shells.size() + 1) + " failed",
-              Rss.describe(Rss.of(stack.pids())));
-          throw new IllegalStateException("opening shell " + (shells.size() + 1) + " failed", e);
-        }
-      }
-      report.detail(
-          "open " + shells.size() + " shells over REST, one after another",
-          Report.seconds(System.nanoTime() - start));
+      contender.openIdle(settings.shells());
+      long elapsed = System.nanoTime() - start;
+      report.result(name, Metric.OPEN, elapsed / 1e9);
       // Each shell reads its profile and prints a prompt after the open returns.
       Thread.sleep(Duration.ofSeconds(settings.settleSeconds()).toMillis());
-      Map<String, Long> rss = Rss.of(stack.pids());
-      report.detail("RSS with " + shells.size() + " shells open", Rss.describe(rss));
-      report.headline("rss", Report.megabytes(Rss.total(rss)));
+      Map<String, Long> open = Rss.of(contender.serverPids());
+      if (!idle.isEmpty()) {
+        report.detail(name + ": RSS with no terminals", Rss.describe(idle));
+        report.detail(name + ": RSS with " + settings.shells() + " shells", Rss.describe(open));
+        report.result(name, Metric.RSS_IDLE, Rss.total(idle) / 1e6);
+        report.result(name, Metric.RSS_OPEN, Rss.total(open) / 1e6);
+        report.result(
+            name,
+            Metric.PER_TERMINAL,
+            (Rss.total(open) - Rss.total(idle)) / 1e3 / settings.shells());
+      }
     } finally {
-      closeShells(session, shells);
+      contender.closeIdle();
     }
   }
 
-  /**
-   * Stops the shells' session, which ends them and forgets its tabs, so that the pty-service's
-   * terminal limit leaves room for the other runs.
-   */
-  private void closeShells(String session, List<String> shells) throws Exception {
-    if (!shells.isEmpty()) {
-      api.stopSession(session);
+  private void measureEcho(Contender contender) throws Exception {
+    try (Contender.Terminal terminal = contender.open()) {
+      Typist typist = Typist.startCat(terminal);
+      typist.echoes(settings.warmup());
+      long[] samples = typist.echoes(settings.echoes());
+      report.detail(
+          contender.name() + ": echo, " + samples.length + " samples", Report.latencies(samples));
+      report.result(contender.name(), Metric.ECHO_P50, Report.percentile(samples, 50));
+      report.result(contender.name(), Metric.ECHO_P99, Report.percentile(samples, 99));
     }
   }
 
-  private void measureEcho(Typist typist) throws Exception {
-    typist.echoes(settings.warmup());
-    long[] samples = typist.echoes(settings.echoes());
-    report.detail("echo, " + samples.length + " samples", Report.latencies(samples));
-    report.headline("p50", Report.micros(Report.percentile(samples, 50)));
-    report.headline("p99", Report.micros(Report.percentile(samples, 99)));
-  }
-
-  private void measureThroughput(String session) throws Exception {
-    try (GatewayClient reader = GatewayClient.connect(stack, api.wsTicket())) {
-      reader.attach(1, api.openTab(session, COLS, ROWS));
-      reader.type(1, "echo READY-$((6*7))\n");
-      reader.awaitOutput(1, "READY-42", READY);
-      long before = reader.received(1);
+  private void measureThroughput(Contender contender) throws Exception {
+    try (Contender.Terminal reader = contender.open()) {
+      reader.type("echo READY-$((6*7))\n");
+      reader.awaitOutput("READY-42", READY);
+      long before = reader.received();
+      long cpuBefore = cpuNanos(contender.serverPids());
       long start = System.nanoTime();
       reader.type(
-          1, "head -c " + settings.throughputBytes() + " /dev/zero | base64; echo END-$((6*7))\n");
-      long end = reader.awaitOutput(1, "END-42", THROUGHPUT);
-      long bytes = reader.received(1) - before;
+          "head -c " + settings.throughputBytes() + " /dev/zero | base64; echo END-$((6*7))\n");
+      long end = reader.awaitOutput("END-42", THROUGHPUT);
+      long cpu = cpuNanos(contender.serverPids()) - cpuBefore;
+      long bytes = reader.received() - before;
       report.detail(
-          "base64 of " + settings.throughputBytes() + " zero bytes",
+          contender.name() + ": base64 of " + settings.throughputBytes() + " zero bytes",
           String.format(
-              Locale.ROOT, "%,d bytes received in %s", bytes, Report.seconds(end - start)));
-      report.headline("throughput", Report.rate(bytes, end - start));
-      reader.type(1, "exit\n");
-      reader.awaitExit(1, EXIT);
+              Locale.ROOT,
+              "%,d bytes received in %s; server CPU %s",
+              bytes,
+              Report.seconds(end - start),
+              Report.seconds(cpu)));
+      report.result(contender.name(), Metric.THROUGHPUT, bytes / 1e6 / ((end - start) / 1e9));
+      if (!contender.serverPids().isEmpty()) {
+        report.result(contender.name(), Metric.CPU_PER_MB, cpu / 1e6 / (bytes / 1e6));
+      }
     }
   }
 
   /**
-   * Echo in one terminal while another, viewed on a second socket as from another browser, prints
+   * Echo in one terminal while another, on a connection of its own as from another browser, prints
    * as fast as it can: shows whether one busy terminal slows everyone else's typing.
    */
-  private void measureEchoDuringFlood(Typist typist, String session) throws Exception {
-    try (GatewayClient viewer = GatewayClient.connect(stack, api.wsTicket())) {
-      viewer.attach(1, api.openTab(session, COLS, ROWS));
-      viewer.type(1, "exec base64 /dev/zero\n");
+  private void measureEchoDuringFlood(Contender contender) throws Exception {
+    try (Contender.Terminal typing = contender.open();
+        Contender.Terminal flood = contender.open()) {
+      Typist typist = Typist.startCat(typing);
+      typist.echoes(settings.warmup());
+      flood.type("exec base64 /dev/zero\n");
       // Zeros encode as 'A'; the command line holds no such run.
-      viewer.awaitOutput(1, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", READY);
-      long floodBefore = viewer.received(1);
+      flood.awaitOutput("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", READY);
+      long floodBefore = flood.received();
       long start = System.nanoTime();
       long[] samples = typist.echoes(settings.floodEchoes());
       long elapsed = System.nanoTime() - start;
-      long flooded = viewer.received(1) - floodBefore;
+      long flooded = flood.received() - floodBefore;
+      String name = contender.name();
       report.detail(
-          "echo while another terminal floods, " + samples.length + " samples",
-          Report.latencies(samples));
-      report.detail("the flood's rate at its viewer meanwhile", Report.rate(flooded, elapsed));
-      viewer.send(1, new byte[] {0x03}); // Ctrl-C
-      viewer.awaitExit(1, EXIT);
+          name + ": echo while another terminal floods, " + samples.length + " samples",
+          Report.latencies(samples)
+              + "; the flood's rate meanwhile "
+              + Report.rate(flooded, elapsed));
+      report.result(name, Metric.FLOOD_P50, Report.percentile(samples, 50));
+      report.result(name, Metric.FLOOD_P99, Report.percentile(samples, 99));
+      flood.send(new byte[] {0x03}); // Ctrl-C
     }
+  }
+
+  /**
+   * {@code bench.viewers} viewers of one terminal, each on a socket of its own, while it prints
+   * {@code bench.fanOutBytes} of base64: every viewer's rate against the one viewer's of the
+   * throughput run, and whether every one received every byte (a viewer skipped forward fails the
+   * run; one sent back for lagging attaches again where it stopped, and is counted).
+   */
+  private void measureFanOut(CloudContender cloud) throws Exception {
+    List<GatewayClient> viewers = new ArrayList<>();
+    try {
+      String terminal = cloud.openShell();
+      for (int i = 0; i < settings.viewers(); i++) {
+        viewers.add(cloud.view(terminal));
+      }
+      GatewayClient typist = viewers.get(0);
+      typist.type(1, "echo READY-$((6*7))\n");
+      long[] before = new long[viewers.size()];
+      for (int i = 0; i < viewers.size(); i++) {
+        viewers.get(i).awaitOutput(1, "READY-42", READY);
+        before[i] = viewers.get(i).received(1);
+      }
+      long start = System.nanoTime();
+      typist.type(
+          1, "head -c " + settings.fanOutBytes() + " /dev/zero | base64; echo END-$((6*7))\n");
+      double[] rates = new double[viewers.size()];
+      long[] bytes = new long[viewers.size()];
+      int lagged = 0;
+      for (int i = 0; i < viewers.size(); i++) {
+        long end = viewers.get(i).awaitOutput(1, "END-42", THROUGHPUT);
+        bytes[i] = viewers.get(i).received(1) - before[i];
+        rates[i] = bytes[i] / 1e6 / ((end - start) / 1e9);
+        lagged += viewers.get(i).lagged(1);
+      }
+      Arrays.sort(rates);
+      boolean same = Arrays.stream(bytes).distinct().count() == 1;
+      report.detail(
+          viewers.size()
+              + " viewers of one terminal printing "
+              + settings.fanOutBytes()
+              + " bytes of base64",
+          String.format(
+              Locale.ROOT,
+              "slowest %.1f MB/s, median %.1f MB/s; %s; sent back for lagging %d times",
+              rates[0],
+              rates[rates.length / 2],
+              same
+                  ? "every viewer received the same " + bytes[0] + " bytes"
+                  : "**received counts differ**",
+              lagged));
+      report.result(cloud.name(), Metric.FAN_OUT, rates[0]);
+    } finally {
+      viewers.forEach(GatewayClient::close);
+    }
+  }
+
+  /** User and system CPU time of the processes so far, in nanoseconds. */
+  private static long cpuNanos(Map<String, Long> pids) throws IOException {
+    long ticks = 0;
+    for (long pid : pids.values()) {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces: utime and
+      // stime are the 14th and 15th of the whole line.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+    return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
   }
 
   /**
    * A flooding terminal with {@code bench.stuckViewers} viewers that stop reading and one healthy
    * viewer, for {@code bench.slowViewersSeconds}; keys echoed in another terminal meanwhile.
    */
-  private void measureSlowViewers() throws Exception {
-    String session = api.createSession(workspace, "slow viewers");
-    api.startSession(session, COLS, ROWS);
+  private void measureSlowViewers(CloudContender cloud) throws Exception {
+    LocalStack stack = cloud.stack();
+    String session = cloud.api().createSession(cloud.workspace(), "slow viewers");
+    cloud.api().startSession(session, COLS, ROWS);
     Map<String, Long> before = Rss.of(stack.pids());
     SlowViewers.Result result =
         SlowViewers.run(
             stack,
-            api,
+            cloud.api(),
             session,
             Duration.ofSeconds(settings.slowViewersSeconds()),
             settings.stuckViewers());
@@ -239,6 +319,8 @@ public final class TerminalBench {
       int settleSeconds,
       int slowViewersSeconds,
       int stuckViewers,
+      int viewers,
+      long fanOutBytes,
       List<String> jvmOptions) {
 
     static Settings fromSystemProperties() {
@@ -252,9 +334,13 @@ public final class TerminalBench {
           Integer.getInteger("bench.settleSeconds", 5),
           Integer.getInteger("bench.slowViewersSeconds", 30),
           Integer.getInteger("bench.stuckViewers", 3),
-          // What run-local.sh gives the services: a fair picture of how they are run, with the
-          // full JIT (the tests' settings stop at C1 for a fast start).
-          Arrays.asList(System.getProperty("bench.jvmOptions", "-Xmx512m").trim().split("\\s+")));
+          Integer.getInteger("bench.viewers", 50),
+          Long.getLong("bench.fanOutBytes", 20_000_000L),
+          // The e2e-tests pom gives what run-local.sh gives the services: a fair picture of how
+          // they are run, with the full JIT (the tests' settings stop at C1 for a fast start).
+          Arrays.stream(System.getProperty("bench.jvmOptions", "").trim().split("\\s+"))
+              .filter(option -> !option.isEmpty())
+              .toList());
     }
   }
 
