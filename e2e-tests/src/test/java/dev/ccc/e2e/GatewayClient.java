@@ -1,7 +1,6 @@
 package dev.ccc.e2e;
 
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -42,8 +41,7 @@ public final class GatewayClient implements AutoCloseable {
   private final List<JsonObject> texts = new ArrayList<>();
   private final WebSocket socket;
 
-  /** The JDK's WebSocket takes one send at a time: each waits for the one before. */
-  private CompletableFuture<WebSocket> lastSend;
+  private final SendQueue sends;
 
   private volatile boolean reading = true;
   private String failure;
@@ -57,7 +55,7 @@ public final class GatewayClient implements AutoCloseable {
             .header("Origin", stack.origin())
             .buildAsync(URI.create(stack.gatewayUrl() + "?ticket=" + ticket), new Listener())
             .get(CONNECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    lastSend = CompletableFuture.completedFuture(socket);
+    sends = new SendQueue(socket);
   }
 
   /** Opens a WebSocket to the stack's gateway with a ticket from {@link ApiClient#wsTicket}. */
@@ -283,10 +281,9 @@ public final class GatewayClient implements AutoCloseable {
     enqueue(ws -> ws.sendText(text, true)).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  private synchronized CompletableFuture<WebSocket> enqueue(
+  private CompletableFuture<WebSocket> enqueue(
       java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> send) {
-    lastSend = lastSend.exceptionally(failed -> socket).thenCompose(send);
-    return lastSend;
+    return sends.enqueue(send);
   }
 
   /** Removes and returns the first control message that {@code wanted} accepts. */
@@ -324,7 +321,7 @@ public final class GatewayClient implements AutoCloseable {
 
   /** Runs on the WebSocket's thread, one callback at a time. */
   private final class Listener implements WebSocket.Listener {
-    private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    private final WholeMessages messages = new WholeMessages();
     private final StringBuilder text = new StringBuilder();
 
     @Override
@@ -351,17 +348,7 @@ public final class GatewayClient implements AutoCloseable {
     @Override
     public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
       long arrival = System.nanoTime();
-      ByteBuffer whole = data;
-      // A frame usually arrives in one piece; copy only when it did not.
-      if (!last || frame.size() > 0) {
-        byte[] part = new byte[data.remaining()];
-        data.get(part);
-        frame.writeBytes(part);
-        whole = last ? ByteBuffer.wrap(frame.toByteArray()) : null;
-        if (last) {
-          frame.reset();
-        }
-      }
+      ByteBuffer whole = messages.accept(data, last);
       if (whole != null) {
         onFrame(whole, arrival);
       }

@@ -2,17 +2,15 @@ package dev.ccc.e2e.bench;
 
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
-import dev.ccc.e2e.OutputTail;
+import dev.ccc.e2e.WatchedOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A bare PTY in the bench's own process, {@code bash --norc} through pty4j, read by a thread of its
@@ -62,9 +60,8 @@ final class RawPtyContender implements Contender {
   }
 
   private final class Pty implements Terminal {
-    private final OutputTail output = new OutputTail();
+    private final WatchedOutput output = new WatchedOutput("the bare PTY");
     private final PtyProcess process;
-    private boolean ended;
 
     Pty() throws IOException {
       Map<String, String> environment = new HashMap<>(System.getenv());
@@ -85,19 +82,12 @@ final class RawPtyContender implements Contender {
       try (InputStream in = process.getInputStream()) {
         int count;
         while ((count = in.read(buffer)) > 0) {
-          long arrival = System.nanoTime();
-          synchronized (this) {
-            output.append(ByteBuffer.wrap(buffer, 0, count), arrival);
-            notifyAll();
-          }
+          output.append(ByteBuffer.wrap(buffer, 0, count), System.nanoTime());
         }
       } catch (IOException ended) {
-        // The shell is gone: what waits learns it below.
+        // The shell is gone, as at the end of its output.
       }
-      synchronized (this) {
-        ended = true;
-        notifyAll();
-      }
+      output.fail("the shell ended");
     }
 
     @Override
@@ -107,23 +97,12 @@ final class RawPtyContender implements Contender {
     }
 
     @Override
-    public synchronized long awaitOutput(String expected, Duration timeout)
-        throws InterruptedException {
-      byte[] needle = expected.getBytes(StandardCharsets.US_ASCII);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (!output.consumeThrough(needle)) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (ended || left <= 0) {
-          throw new IllegalStateException(
-              (ended ? "the shell ended" : "timed out") + " waiting for '" + expected + "'");
-        }
-        wait(left);
-      }
-      return output.lastArrival();
+    public long awaitOutput(String expected, Duration timeout) throws InterruptedException {
+      return output.awaitOutput(expected, timeout);
     }
 
     @Override
-    public synchronized long received() {
+    public long received() {
       return output.received();
     }
 

@@ -24,10 +24,10 @@ import java.util.Optional;
  * slow, only because a step did not happen within its time limit.
  *
  * <p>Settings are system properties: {@code bench.warmup}, {@code bench.echoes}, {@code
- * bench.floodEchoes}, {@code bench.throughputBytes}, {@code bench.shells}, {@code
- * bench.settleSeconds}, {@code bench.slowViewersSeconds}, {@code bench.stuckViewers}, {@code
- * bench.viewers}, {@code bench.fanOutBytes} and {@code bench.jvmOptions} (the services' JVM
- * options, space-separated).
+ * bench.floodEchoes}, {@code bench.throughputBytes}, {@code bench.throughputWarmupBytes}, {@code
+ * bench.shells}, {@code bench.settleSeconds}, {@code bench.slowViewersSeconds}, {@code
+ * bench.stuckViewers}, {@code bench.viewers}, {@code bench.fanOutBytes} and {@code
+ * bench.jvmOptions} (the services' JVM options, space-separated).
  */
 public final class TerminalBench {
   private static final int COLS = 120;
@@ -146,24 +146,31 @@ public final class TerminalBench {
 
   private void measureThroughput(Contender contender) throws Exception {
     try (Contender.Terminal reader = contender.open()) {
-      reader.type("echo READY-$((6*7))\n");
-      reader.awaitOutput("READY-42", READY);
+      // Untimed first, so that a JVM's output path runs compiled, as on a server up for a while.
+      reader.type(
+          "head -c "
+              + settings.throughputWarmupBytes()
+              + " /dev/zero | base64; echo READY-$((6*7))\n");
+      reader.awaitOutput("READY-42", THROUGHPUT);
       long before = reader.received();
-      long cpuBefore = cpuNanos(contender.serverPids());
+      Map<String, Long> cpuBefore = cpuNanos(contender.serverPids());
       long start = System.nanoTime();
       reader.type(
           "head -c " + settings.throughputBytes() + " /dev/zero | base64; echo END-$((6*7))\n");
       long end = reader.awaitOutput("END-42", THROUGHPUT);
-      long cpu = cpuNanos(contender.serverPids()) - cpuBefore;
+      Map<String, Long> cpuAfter = cpuNanos(contender.serverPids());
+      long cpu =
+          cpuAfter.values().stream().mapToLong(Long::longValue).sum()
+              - cpuBefore.values().stream().mapToLong(Long::longValue).sum();
       long bytes = reader.received() - before;
       report.detail(
           contender.name() + ": base64 of " + settings.throughputBytes() + " zero bytes",
           String.format(
               Locale.ROOT,
-              "%,d bytes received in %s; server CPU %s",
+              "%,d bytes received in %s; server CPU: %s",
               bytes,
               Report.seconds(end - start),
-              Report.seconds(cpu)));
+              cpuAfter.isEmpty() ? "none" : cpuSince(cpuBefore, cpuAfter)));
       report.result(contender.name(), Metric.THROUGHPUT, bytes / 1e6 / ((end - start) / 1e9));
       if (!contender.serverPids().isEmpty()) {
         report.result(contender.name(), Metric.CPU_PER_MB, cpu / 1e6 / (bytes / 1e6));
@@ -254,17 +261,30 @@ public final class TerminalBench {
     }
   }
 
-  /** User and system CPU time of the processes so far, in nanoseconds. */
-  private static long cpuNanos(Map<String, Long> pids) throws IOException {
-    long ticks = 0;
-    for (long pid : pids.values()) {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+  /** User and system CPU time of each process so far, in nanoseconds, by name. */
+  private static Map<String, Long> cpuNanos(Map<String, Long> pids) throws IOException {
+    Map<String, Long> cpu = new LinkedHashMap<>();
+    for (Map.Entry<String, Long> process : pids.entrySet()) {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(process.getValue()), "stat"));
       // Fields after the command name, which is in parentheses and may hold spaces: utime and
       // stime are the 14th and 15th of the whole line.
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      cpu.put(process.getKey(), ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND));
     }
-    return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    return cpu;
+  }
+
+  /** The CPU time each process used since {@code before}, and their sum. */
+  private static String cpuSince(Map<String, Long> before, Map<String, Long> after) {
+    StringBuilder text = new StringBuilder();
+    long total = 0;
+    for (Map.Entry<String, Long> process : after.entrySet()) {
+      long used = process.getValue() - before.getOrDefault(process.getKey(), 0L);
+      total += used;
+      text.append(process.getKey()).append(' ').append(Report.seconds(used)).append(", ");
+    }
+    return text.append("total ").append(Report.seconds(total)).toString();
   }
 
   /**
@@ -315,6 +335,7 @@ public final class TerminalBench {
       int echoes,
       int floodEchoes,
       long throughputBytes,
+      long throughputWarmupBytes,
       int shells,
       int settleSeconds,
       int slowViewersSeconds,
@@ -330,6 +351,7 @@ public final class TerminalBench {
           echoes,
           Integer.getInteger("bench.floodEchoes", echoes),
           Long.getLong("bench.throughputBytes", 50_000_000L),
+          Long.getLong("bench.throughputWarmupBytes", 20_000_000L),
           Integer.getInteger("bench.shells", 200),
           Integer.getInteger("bench.settleSeconds", 5),
           Integer.getInteger("bench.slowViewersSeconds", 30),

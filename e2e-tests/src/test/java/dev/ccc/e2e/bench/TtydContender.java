@@ -1,7 +1,8 @@
 package dev.ccc.e2e.bench;
 
-import dev.ccc.e2e.OutputTail;
-import java.io.ByteArrayOutputStream;
+import dev.ccc.e2e.SendQueue;
+import dev.ccc.e2e.WatchedOutput;
+import dev.ccc.e2e.WholeMessages;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -145,11 +145,10 @@ final class TtydContender implements Contender {
 
   /** One ttyd WebSocket, and with it one shell. */
   private final class Socket implements Terminal, WebSocket.Listener {
-    private final OutputTail output = new OutputTail();
-    private final ByteArrayOutputStream message = new ByteArrayOutputStream();
+    private final WatchedOutput output = new WatchedOutput("ttyd's socket");
+    private final WholeMessages messages = new WholeMessages();
     private WebSocket socket;
-    private CompletableFuture<WebSocket> lastSend;
-    private String failure;
+    private SendQueue sends;
 
     /** Opens the socket and waits for the shell's first output, which shows it was spawned. */
     void connect() throws Exception {
@@ -158,31 +157,25 @@ final class TtydContender implements Contender {
               .subprotocols("tty")
               .buildAsync(url, this)
               .get(START.toSeconds(), TimeUnit.SECONDS);
-      lastSend = CompletableFuture.completedFuture(socket);
+      sends = new SendQueue(socket);
       String size = "{\"AuthToken\":\"\",\"columns\":" + cols + ",\"rows\":" + rows + "}";
-      enqueue(ws -> ws.sendText(size, true)).get(START.toSeconds(), TimeUnit.SECONDS);
-      awaitAny(FIRST_OUTPUT);
+      sends.enqueue(ws -> ws.sendText(size, true)).get(START.toSeconds(), TimeUnit.SECONDS);
+      output.awaitAny(FIRST_OUTPUT);
     }
 
     @Override
     public void send(byte[] bytes) throws Exception {
       ByteBuffer frame = ByteBuffer.allocate(1 + bytes.length).put(INPUT).put(bytes).flip();
-      enqueue(ws -> ws.sendBinary(frame, true)).get(START.toSeconds(), TimeUnit.SECONDS);
+      sends.enqueue(ws -> ws.sendBinary(frame, true)).get(START.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Override
-    public synchronized long awaitOutput(String expected, Duration timeout)
-        throws InterruptedException {
-      byte[] needle = expected.getBytes(StandardCharsets.US_ASCII);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (!output.consumeThrough(needle)) {
-        awaitChange(deadline, "'" + expected + "'");
-      }
-      return output.lastArrival();
+    public long awaitOutput(String expected, Duration timeout) throws InterruptedException {
+      return output.awaitOutput(expected, timeout);
     }
 
     @Override
-    public synchronized long received() {
+    public long received() {
       return output.received();
     }
 
@@ -195,49 +188,12 @@ final class TtydContender implements Contender {
       }
     }
 
-    private synchronized void awaitAny(Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (output.received() == 0) {
-        awaitChange(deadline, "the shell's first output");
-      }
-    }
-
-    private void awaitChange(long deadline, String waitingFor) throws InterruptedException {
-      if (failure != null) {
-        throw new IllegalStateException(
-            "ttyd's socket failed waiting for " + waitingFor + ": " + failure);
-      }
-      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-      if (left <= 0) {
-        throw new IllegalStateException("timed out waiting for " + waitingFor + " from ttyd");
-      }
-      wait(left);
-    }
-
-    private synchronized CompletableFuture<WebSocket> enqueue(
-        java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> send) {
-      lastSend = lastSend.exceptionally(failed -> socket).thenCompose(send);
-      return lastSend;
-    }
-
     @Override
     public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
       long arrival = System.nanoTime();
-      ByteBuffer whole = data;
-      if (!last || message.size() > 0) {
-        byte[] part = new byte[data.remaining()];
-        data.get(part);
-        message.writeBytes(part);
-        whole = last ? ByteBuffer.wrap(message.toByteArray()) : null;
-        if (last) {
-          message.reset();
-        }
-      }
+      ByteBuffer whole = messages.accept(data, last);
       if (whole != null && whole.hasRemaining() && whole.get() == OUTPUT) {
-        synchronized (this) {
-          output.append(whole, arrival);
-          notifyAll();
-        }
+        output.append(whole, arrival);
       }
       socket.request(1);
       return null;
@@ -245,18 +201,13 @@ final class TtydContender implements Contender {
 
     @Override
     public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-      fail("closed by ttyd with " + statusCode + " " + reason);
+      output.fail("closed by ttyd with " + statusCode + " " + reason);
       return null;
     }
 
     @Override
     public void onError(WebSocket socket, Throwable error) {
-      fail(error.toString());
-    }
-
-    private synchronized void fail(String why) {
-      failure = why;
-      notifyAll();
+      output.fail(error.toString());
     }
   }
 

@@ -36,8 +36,9 @@ import java.util.logging.Logger;
  * <p>Everything bus-facing runs on the verticle's event loop. The terminal's reader thread only
  * queues work onto that one context, which runs it in order, so output chunks are published in
  * offset order and the exit after the last of them. At most {@link #CHUNKS_IN_FLIGHT} chunks wait
- * there at a time; beyond that the reader stops reading, which stops the child, instead of letting
- * a child that prints without pause fill the service's memory.
+ * there at a time, each of at most {@link #BATCH_BYTES}; beyond that the reader stops reading,
+ * which stops the child, instead of letting a child that prints without pause fill the service's
+ * memory.
  *
  * <p>The addresses stay served after the terminal's process exits, so that its output can still be
  * read and a relaunch goes on under the same addresses; they go when the terminal is discarded.
@@ -51,11 +52,15 @@ final class TerminalEndpoint implements Terminal.Listener {
 
   private static final int CHUNKS_IN_FLIGHT = 32;
 
+  /** Most output one published chunk carries: an OUTPUT frame stays well within the wire limit. */
+  private static final int BATCH_BYTES = 32 * 1024;
+
   private final Vertx vertx;
   private final Context context;
   private final BusKey key;
   private final EventBus bus;
   private final Semaphore publishCredits = new Semaphore(CHUNKS_IN_FLIGHT);
+  private final OpenBatch batches = new OpenBatch();
 
   // Confined to the event loop.
   private Terminal terminal;
@@ -114,19 +119,49 @@ final class TerminalEndpoint implements Terminal.Listener {
     publishCredits.acquire();
   }
 
+  /**
+   * Queues {@code bytes} for publication. Output read while the previous read still waits for the
+   * event loop joins it, up to {@link #BATCH_BYTES}: a program that prints without pause then costs
+   * one bus message and one WebSocket frame per batch rather than per PTY read (about 4 KiB), and a
+   * key's echo, read alone, goes out as soon as it did before.
+   */
   @Override
   public void onOutput(Terminal terminal, long offset, byte[] bytes) {
     PtyMetrics.OUTPUT_BYTES.increment(bytes.length);
-    Buffer chunk = new OutputChunk(terminal.id(), offset, Buffer.buffer(bytes)).encode();
+    Batch batch;
+    synchronized (batches) {
+      if (batches.open != null && batches.open.data.length() + bytes.length <= BATCH_BYTES) {
+        batches.open.data.appendBytes(bytes);
+        // Joined a batch that holds a credit already.
+        publishCredits.release();
+        return;
+      }
+      batch = new Batch(offset, Buffer.buffer(Math.max(bytes.length, 8192)).appendBytes(bytes));
+      batches.open = batch;
+    }
     String address = BusContract.terminalOutput(terminal.id().toString());
     context.runOnContext(
         ignored -> {
           try {
-            bus.publish(address, chunk);
+            synchronized (batches) {
+              // Closed: what is read from now on goes into a batch of its own.
+              if (batches.open == batch) {
+                batches.open = null;
+              }
+            }
+            bus.publish(address, new OutputChunk(terminal.id(), batch.offset, batch.data).encode());
           } finally {
             publishCredits.release();
           }
         });
+  }
+
+  /** Output waiting for the event loop, from {@code offset} on. */
+  private record Batch(long offset, Buffer data) {}
+
+  /** The batch output may still join; guarded by itself. */
+  private static final class OpenBatch {
+    Batch open;
   }
 
   @Override

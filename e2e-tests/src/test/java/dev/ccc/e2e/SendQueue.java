@@ -1,0 +1,26 @@
+package dev.ccc.e2e;
+
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The JDK's WebSocket takes one send at a time: each send here waits for the one before, whichever
+ * thread asks.
+ */
+public final class SendQueue {
+  private final WebSocket socket;
+  private CompletableFuture<WebSocket> last;
+
+  public SendQueue(WebSocket socket) {
+    this.socket = socket;
+    this.last = CompletableFuture.completedFuture(socket);
+  }
+
+  /** Runs {@code send} after the sends before it, failed or not; completes when it has. */
+  public synchronized CompletableFuture<WebSocket> enqueue(
+      Function<WebSocket, CompletableFuture<WebSocket>> send) {
+    last = last.exceptionally(failed -> socket).thenCompose(send);
+    return last;
+  }
+}
