@@ -269,11 +269,7 @@ public final class GatewayClient implements AutoCloseable {
   /** Closes the socket normally, or aborts it if the gateway does not answer in time. */
   @Override
   public void close() {
-    try {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      socket.abort();
-    }
+    sends.close();
   }
 
   private void sendText(JsonObject message) throws Exception {

@@ -2,6 +2,7 @@ package dev.ccc.e2e;
 
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -15,6 +16,15 @@ public final class SendQueue {
   public SendQueue(WebSocket socket) {
     this.socket = socket;
     this.last = CompletableFuture.completedFuture(socket);
+  }
+
+  /** Closes the socket normally, or aborts it if the other side does not answer in time. */
+  public void close() {
+    try {
+      enqueue(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "done")).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      socket.abort();
+    }
   }
 
   /** Runs {@code send} after the sends before it, failed or not; completes when it has. */

@@ -181,11 +181,7 @@ final class TtydContender implements Contender {
 
     @Override
     public void close() {
-      try {
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        socket.abort();
-      }
+      sends.close();
     }
 
     @Override
